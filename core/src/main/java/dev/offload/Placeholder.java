@@ -1,0 +1,6 @@
+package dev.offload;
+
+/** Temporary. */
+public final class Placeholder {
+    private Placeholder() {}
+}

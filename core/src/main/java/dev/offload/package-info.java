@@ -1,0 +1,2 @@
+/** Event loops and worker pools. */
+package dev.offload;

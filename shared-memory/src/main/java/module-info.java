@@ -1,0 +1,7 @@
+/**
+ * Off-heap memory shared on purpose between threads and processes: {@link dev.offload.shm.SharedBuffer}, typed views
+ * and atomics with wait/notify. Depends on the JDK only.
+ */
+module dev.offload.shm {
+    exports dev.offload.shm;
+}
