@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--sun-misc-unsafe-memory-access=deny")
+@Fork(1)
 public class SharedBufferAtomicsBenchmark {
     private final SharedBuffer buffer = SharedBuffer.allocate(64);
     private final AtomicIntegerArray array = new AtomicIntegerArray(16);
