@@ -16,13 +16,13 @@ public final class QuickStart {
         SharedBuffer counter = SharedBuffer.allocate(8);
         Runnable add = () -> {
             for (int i = 0; i < 1_000_000; i++) {
-                counter.getAndAddInt(0, 1);
+                counter.asIntArray().getAndAdd(0, 1);
             }
         };
         Thread a = Thread.ofPlatform().start(add);
         Thread b = Thread.ofPlatform().start(add);
         a.join();
         b.join();
-        System.out.println("counter = " + counter.getAndAddInt(0, 0) + " (expected 2000000)");
+        System.out.println("counter = " + counter.asIntArray().getVolatile(0) + " (expected 2000000)");
     }
 }

@@ -1,22 +1,240 @@
 package dev.offload.shm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SharedBufferTest {
     @Test
-    void allocate_negativeLength_throwsWithValue() {
+    void allocate_zeroedWithLength() {
+        SharedBuffer buffer = SharedBuffer.allocate(24);
+        assertEquals(24, buffer.byteLength());
+        LongArray longs = buffer.asLongArray();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, longs.get(i), "element " + i + " not zeroed");
+        }
+        assertFalse(buffer.isCloseable());
+        assertFalse(buffer.isMapped());
+    }
+
+    @Test
+    void allocate_zeroLength_isEmpty() {
+        assertEquals(0, SharedBuffer.allocate(0).asIntArray().length());
+    }
+
+    @Test
+    void allocate_negativeLength_throws() {
         var e = assertThrows(IllegalArgumentException.class, () -> SharedBuffer.allocate(-1));
         assertEquals("byteLength must be >= 0: byteLength=-1", e.getMessage());
     }
 
     @Test
-    void getAndAddInt_returnsPreviousValue() {
+    void allocateCloseable_negativeLength_throws() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SharedBuffer.allocateCloseable(-5));
+        assertEquals("byteLength must be >= 0: byteLength=-5", e.getMessage());
+    }
+
+    @Test
+    void allocate_overflowingLength_throwsAndCorruptsNothing() {
+        assertThrows(OutOfMemoryError.class, () -> SharedBuffer.allocate(Long.MAX_VALUE - 7));
+    }
+
+    @Test
+    void allocate_alignmentNotPowerOfTwo_throws() {
+        var e = assertThrows(IllegalArgumentException.class, () -> SharedBuffer.allocate(8, 24));
+        assertEquals("alignment must be a power of two >= 8: alignment=24", e.getMessage());
+    }
+
+    @Test
+    void allocate_cacheLine_addressIsAligned() {
+        SharedBuffer buffer = SharedBuffer.allocate(8, SharedBuffer.CACHE_LINE);
+        assertEquals(0, buffer.segment().address() % SharedBuffer.CACHE_LINE);
+        try (SharedBuffer closeable = SharedBuffer.allocateCloseable(8, SharedBuffer.CACHE_LINE)) {
+            assertEquals(0, closeable.segment().address() % SharedBuffer.CACHE_LINE);
+        }
+    }
+
+    @Test
+    void slice_sharesMemory() {
+        SharedBuffer buffer = SharedBuffer.allocate(32);
+        SharedBuffer slice = buffer.slice(8, 16);
+        slice.asIntArray().set(1, 42);
+        assertEquals(16, slice.byteLength());
+        assertEquals(42, buffer.asIntArray().get(3));
+    }
+
+    @Test
+    void slice_outOfBounds_throws() {
         SharedBuffer buffer = SharedBuffer.allocate(16);
-        assertEquals(0, buffer.getAndAddInt(4, 5));
-        assertEquals(5, buffer.getAndAddInt(4, 1));
-        assertEquals(16, buffer.byteLength());
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> buffer.slice(8, 9));
+        assertEquals("slice out of bounds: offset=8, length=9, byteLength=16", e.getMessage());
+    }
+
+    @Test
+    void slice_negativeOffset_throws() {
+        var e = assertThrows(
+                IndexOutOfBoundsException.class, () -> SharedBuffer.allocate(16).slice(-1, 4));
+        assertEquals("slice out of bounds: offset=-1, length=4, byteLength=16", e.getMessage());
+    }
+
+    @Test
+    void asIntArray_misalignedOffset_throws() {
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> SharedBuffer.allocate(16).asIntArray(3, 1));
+        assertEquals("misaligned: byteOffset=3, alignment=4", e.getMessage());
+    }
+
+    @Test
+    void asLongArray_misalignedSlice_throws() {
+        SharedBuffer slice = SharedBuffer.allocate(32).slice(4, 16);
+        var e = assertThrows(IllegalArgumentException.class, slice::asLongArray);
+        assertEquals("misaligned: byteOffset=0, offsetInAllocation=4, alignment=8", e.getMessage());
+    }
+
+    @Test
+    void asIntArray_viewWiderThanBuffer_throws() {
+        var e = assertThrows(
+                IndexOutOfBoundsException.class, () -> SharedBuffer.allocate(16).asIntArray(8, 3));
+        assertEquals("view wider than buffer: byteOffset=8, length=3, elementSize=4, byteLength=16", e.getMessage());
+    }
+
+    @Test
+    void asLongArray_overflowingLength_throws() {
+        var e = assertThrows(
+                IndexOutOfBoundsException.class, () -> SharedBuffer.allocate(16).asLongArray(0, Long.MAX_VALUE / 4));
+        assertTrue(e.getMessage().startsWith("view wider than buffer: byteOffset=0"), e.getMessage());
+    }
+
+    @Test
+    void asIntArray_negativeLength_throws() {
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> SharedBuffer.allocate(16).asIntArray(0, -1));
+        assertEquals("length must be >= 0: length=-1", e.getMessage());
+    }
+
+    @Test
+    void asLongArray_lengthNotMultiple_throws() {
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> SharedBuffer.allocate(12).asLongArray());
+        assertEquals("byteLength must be a multiple of the element size: byteLength=12, elementSize=8", e.getMessage());
+    }
+
+    @Test
+    void copyFromAndTo_roundTrip() {
+        SharedBuffer buffer = SharedBuffer.allocate(8);
+        buffer.copyFrom(2, new byte[] {9, 1, 2, 3}, 1, 3);
+        byte[] out = new byte[5];
+        buffer.copyTo(1, out, 0, 5);
+        assertArrayEquals(new byte[] {0, 1, 2, 3, 0}, out);
+    }
+
+    @Test
+    void copyFrom_rangeOutOfBounds_throws() {
+        SharedBuffer buffer = SharedBuffer.allocate(8);
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> buffer.copyFrom(6, new byte[4], 0, 4));
+        assertEquals("range out of bounds: offset=6, length=4, byteLength=8", e.getMessage());
+    }
+
+    @Test
+    void copyTo_arrayRangeOutOfBounds_throws() {
+        SharedBuffer buffer = SharedBuffer.allocate(8);
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> buffer.copyTo(0, new byte[4], 2, 3));
+        assertEquals("array range out of bounds: arrayIndex=2, count=3, arrayLength=4", e.getMessage());
+    }
+
+    @Test
+    void asByteBuffer_sharesMemoryInNativeOrder() {
+        SharedBuffer buffer = SharedBuffer.allocate(8);
+        ByteBuffer bytes = buffer.asByteBuffer();
+        assertEquals(ByteOrder.nativeOrder(), bytes.order());
+        bytes.putInt(4, 77);
+        assertEquals(77, buffer.asIntArray().get(1));
+        assertTrue(bytes.isDirect());
+    }
+
+    @Test
+    void close_thenAccess_throwsIllegalState() {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(16);
+        IntArray ints = buffer.asIntArray();
+        ByteBuffer bytes = buffer.asByteBuffer();
+        buffer.close();
+        var e = assertThrows(IllegalStateException.class, () -> ints.get(0));
+        assertEquals("buffer closed: byteLength=16", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> ints.getAndAdd(0, 1));
+        assertThrows(IllegalStateException.class, () -> bytes.get(0));
+        assertThrows(IllegalStateException.class, () -> buffer.copyTo(0, new byte[1], 0, 1));
+        assertThrows(IllegalStateException.class, buffer::asIntArray);
+        assertThrows(IllegalStateException.class, () -> Atomics.notify(ints, 0, 1));
+    }
+
+    @Test
+    void close_fromAnotherThread_accessHereThrows() throws Exception {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(16);
+        IntArray ints = buffer.asIntArray();
+        ints.set(0, 5);
+        CompletableFuture.runAsync(buffer::close).get(10, TimeUnit.SECONDS);
+        assertThrows(IllegalStateException.class, () -> ints.getVolatile(0));
+    }
+
+    @Test
+    void close_twice_secondDoesNothing() {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
+        buffer.close();
+        buffer.close();
+        assertTrue(buffer.isCloseable());
+    }
+
+    @Test
+    void close_gcManagedBuffer_throwsUnsupported() {
+        var e = assertThrows(UnsupportedOperationException.class, () -> SharedBuffer.allocate(8)
+                .close());
+        assertTrue(e.getMessage().startsWith("close of a GC-managed buffer"), e.getMessage());
+    }
+
+    @Test
+    void close_slice_throwsUnsupported() {
+        try (SharedBuffer buffer = SharedBuffer.allocateCloseable(16)) {
+            var e = assertThrows(UnsupportedOperationException.class, () -> buffer.slice(0, 8)
+                    .close());
+            assertEquals("close of a slice: close the buffer it was sliced from", e.getMessage());
+        }
+    }
+
+    @Test
+    void map_createsAndGrowsFile_contentPersists(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("counter.bin");
+        try (SharedBuffer buffer = SharedBuffer.map(file, 64)) {
+            assertTrue(buffer.isMapped());
+            assertEquals(0, buffer.segment().address() % 4096);
+            buffer.asLongArray().setVolatile(7, 123L);
+        }
+        assertEquals(64, Files.size(file));
+        try (SharedBuffer again = SharedBuffer.map(file, 64)) {
+            assertEquals(123L, again.asLongArray().getVolatile(7));
+            assertTrue(again.slice(8, 8).isMapped());
+        }
+    }
+
+    @Test
+    void map_negativeLength_throws(@TempDir Path dir) {
+        var e = assertThrows(IllegalArgumentException.class, () -> SharedBuffer.map(dir.resolve("x"), -1));
+        assertEquals("byteLength must be >= 0: byteLength=-1", e.getMessage());
+    }
+
+    @Test
+    void map_unopenableFile_throwsUnchecked(@TempDir Path dir) {
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> SharedBuffer.map(dir, 8));
+        assertTrue(e.getMessage().startsWith("map failed: file="), e.getMessage());
     }
 }

@@ -1,45 +1,173 @@
 package dev.offload.shm;
 
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
-import org.openjdk.jcstress.annotations.Expect;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
+import org.openjdk.jcstress.infra.results.I_Result;
+import org.openjdk.jcstress.infra.results.JJJ_Result;
 
-/** Concurrency contracts of {@link SharedBuffer}. */
+/**
+ * Concurrency contracts of {@link SharedBuffer} and its typed views: atomicity of read-modify-write, release/acquire
+ * publication, close racing with access.
+ *
+ * <p>Run: {@code java -jar stress-tests/target/jcstress.jar -t SharedBufferStress}
+ */
 public final class SharedBufferStress {
     private SharedBufferStress() {}
 
-    /** Two racing {@code getAndAdd} calls on one cell: both increments land and each sees a distinct prior value. */
+    /** Two racing {@code getAndAdd} on one int: both land and each sees a distinct previous value. */
     @JCStressTest
     @Outcome(
             id = {"0, 1, 2", "1, 0, 2"},
-            expect = Expect.ACCEPTABLE,
-            desc = "Both adds are atomic.")
+            expect = ACCEPTABLE,
+            desc = "Both adds are atomic: one saw 0, the other 1, total 2.")
     @Outcome(
             id = {"0, 0, 1", "0, 0, 2"},
-            expect = Expect.FORBIDDEN,
+            expect = FORBIDDEN,
             desc = "Lost update: both saw 0.")
-    @Outcome(expect = Expect.FORBIDDEN, desc = "Any other result breaks atomicity.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other result breaks atomicity.")
     @State
-    public static class GetAndAddAtomicity {
-        private final SharedBuffer buffer = SharedBuffer.allocate(16);
+    public static class IntGetAndAddAtomicity {
+        private final IntArray cells = SharedBuffer.allocate(16).asIntArray();
 
         @Actor
         public void actor1(III_Result r) {
-            r.r1 = buffer.getAndAddInt(8, 1);
+            r.r1 = cells.getAndAdd(2, 1);
         }
 
         @Actor
         public void actor2(III_Result r) {
-            r.r2 = buffer.getAndAddInt(8, 1);
+            r.r2 = cells.getAndAdd(2, 1);
         }
 
         @Arbiter
         public void arbiter(III_Result r) {
-            r.r3 = buffer.getAndAddInt(8, 0);
+            r.r3 = cells.getVolatile(2);
+        }
+    }
+
+    /** Two racing {@code getAndAdd} of large deltas on one long: no lost or torn update. */
+    @JCStressTest
+    @Outcome(
+            id = {"0, 4294967296, 8589934592", "4294967296, 0, 8589934592"},
+            expect = ACCEPTABLE,
+            desc = "Both adds are atomic.")
+    @Outcome(
+            id = {"0, 0, 4294967296", "0, 0, 8589934592"},
+            expect = FORBIDDEN,
+            desc = "Lost update: both saw 0.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other result: torn or lost update.")
+    @State
+    public static class LongGetAndAddAtomicity {
+        private final LongArray cells = SharedBuffer.allocate(16).asLongArray();
+
+        @Actor
+        public void actor1(JJJ_Result r) {
+            r.r1 = cells.getAndAdd(1, 1L << 32);
+        }
+
+        @Actor
+        public void actor2(JJJ_Result r) {
+            r.r2 = cells.getAndAdd(1, 1L << 32);
+        }
+
+        @Arbiter
+        public void arbiter(JJJ_Result r) {
+            r.r3 = cells.getVolatile(1);
+        }
+    }
+
+    /** Two racing {@code compareAndSet(0 -> own id)}: exactly one wins and its value stays. */
+    @JCStressTest
+    @Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "Actor 1 won the CAS.")
+    @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "Actor 2 won the CAS.")
+    @Outcome(
+            id = {"1, 1, 1", "1, 1, 2"},
+            expect = FORBIDDEN,
+            desc = "Both CAS succeeded: not atomic.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other result breaks atomicity.")
+    @State
+    public static class CompareAndSetAtomicity {
+        private final IntArray cells = SharedBuffer.allocate(8).asIntArray();
+
+        @Actor
+        public void actor1(III_Result r) {
+            r.r1 = cells.compareAndSet(0, 0, 1) ? 1 : 0;
+        }
+
+        @Actor
+        public void actor2(III_Result r) {
+            r.r2 = cells.compareAndSet(0, 0, 2) ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = cells.getVolatile(0);
+        }
+    }
+
+    /**
+     * Plain write of data, then {@code setRelease} of a flag, against {@code getAcquire} of the flag, then plain read
+     * of the data (the reader reads in the opposite order). Without release/acquire the compiler or CPU may reorder
+     * either pair and the reader sees the flag without the data.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Reader ran first.")
+    @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "Reader saw the data, not yet the flag.")
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Reader saw the flag and the data it publishes.")
+    @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "flag=1, data=0: the release did not publish the data.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other result is impossible.")
+    @State
+    public static class ReleaseAcquirePublication {
+        private final IntArray data = SharedBuffer.allocate(8).asIntArray();
+        private final IntArray flag = SharedBuffer.allocate(8).asIntArray();
+
+        @Actor
+        public void writer() {
+            data.set(0, 1);
+            flag.setRelease(0, 1); // publishes data[0]
+        }
+
+        @Actor
+        public void reader(II_Result r) {
+            r.r1 = flag.getAcquire(0);
+            r.r2 = data.get(0);
+        }
+    }
+
+    /** {@code close()} racing with a read from another thread: the value or {@link IllegalStateException}. */
+    @JCStressTest
+    @Outcome(id = "42", expect = ACCEPTABLE, desc = "The read completed before the memory was freed.")
+    @Outcome(id = "-1", expect = ACCEPTABLE, desc = "The read threw IllegalStateException: buffer closed.")
+    @Outcome(expect = FORBIDDEN, desc = "Garbage: the read saw freed memory.")
+    @State
+    public static class CloseVersusAccess {
+        private final SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
+        private final IntArray cells = buffer.asIntArray();
+
+        public CloseVersusAccess() {
+            cells.setVolatile(1, 42);
+        }
+
+        @Actor
+        public void closer() {
+            buffer.close();
+        }
+
+        @Actor
+        public void reader(I_Result r) {
+            try {
+                r.r1 = cells.getVolatile(1);
+            } catch (IllegalStateException closed) {
+                r.r1 = -1;
+            }
         }
     }
 }
