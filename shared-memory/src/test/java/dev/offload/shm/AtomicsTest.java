@@ -233,6 +233,24 @@ class AtomicsTest {
         }
     }
 
+    @Test
+    void readmeExample_twoThreadsShareCounterAndWakeEachOther() throws Exception {
+        IntArray counter = SharedBuffer.allocate(Integer.BYTES).asIntArray();
+        Thread.ofPlatform().start(() -> {
+            try {
+                Atomics.wait(counter, 0, 0);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Atomics.add(counter, 0, 1);
+            Atomics.notify(counter, 0);
+        });
+        Atomics.add(counter, 0, 1);
+        Atomics.notify(counter, 0);
+        assertTrue(Atomics.wait(counter, 0, 1, LONG_WAIT) != WaitResult.TIMED_OUT, "the thread never woke main");
+        assertEquals(2, Atomics.load(counter, 0));
+    }
+
     private static WaitResult done(CompletionStage<WaitResult> stage) {
         CompletableFuture<WaitResult> f = stage.toCompletableFuture();
         assertTrue(f.isDone(), "stage not complete at once");

@@ -99,6 +99,7 @@ public final class WaitTable {
     private static Outcome awaitSlowPath(Node node, long start, long timeoutNanos, boolean poll)
             throws InterruptedException {
         long pollNanos = POLL_MIN_NANOS;
+        node.parked = true; // read by wake() after it sets the state: set before the state is checked again
         while (node.state == Node.WAITING) {
             if (poll && pollSettled(node)) {
                 break;
@@ -318,7 +319,9 @@ public final class WaitTable {
     private static void wakeAll(Node woken) {
         for (Node node = woken; node != null; node = node.wakeNext) {
             if (node.thread != null) {
-                LockSupport.unpark(node.thread);
+                if (node.parked) { // a waiter still spinning sees its state without being unparked
+                    LockSupport.unpark(node.thread);
+                }
             } else {
                 node.complete();
             }
@@ -357,6 +360,7 @@ public final class WaitTable {
         final Thread thread;
         final CompletableFuture<Outcome> future;
         volatile int state;
+        volatile boolean parked;
         volatile ScheduledFuture<?> timer;
         volatile ScheduledFuture<?> poller;
         Node prev;
