@@ -1,6 +1,0 @@
-package dev.offload;
-
-/** Temporary. */
-public final class Placeholder {
-    private Placeholder() {}
-}

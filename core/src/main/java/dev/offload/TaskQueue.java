@@ -1,0 +1,76 @@
+package dev.offload;
+
+import dev.offload.internal.FifoTaskQueue;
+import dev.offload.internal.PriorityTaskQueue;
+
+/**
+ * Where a {@link WorkerPool} keeps tasks that no worker has taken yet. Pick one with
+ * {@link WorkerPool.Builder#taskQueue}: {@link #fifo(int)} (the default) or {@link #priority(int)}, or bring your own.
+ *
+ * <p>Threading: an implementation must be thread-safe: submitting threads offer while worker threads poll and
+ * cancelling threads remove, all at once. The pool bounds the number of tasks it offers by its {@code maxQueue}.
+ *
+ * <p>Memory consistency effects: actions prior to {@link #offer} <i>happen-before</i> the {@link #poll} that returns
+ * the same task, and {@link #isEmpty()} must reflect every completed offer (a volatile read or stronger), since the
+ * pool relies on it to decide whether a worker may park.
+ */
+public interface TaskQueue {
+    /**
+     * Adds a task.
+     *
+     * @param task the task
+     * @return {@code false} if there is no room, in which case the pool rejects the submit
+     */
+    boolean offer(QueuedTask task);
+
+    /**
+     * Takes the next task to run.
+     *
+     * @return the task, or {@code null} if empty
+     */
+    QueuedTask poll();
+
+    /**
+     * Removes a task that was cancelled while queued, if the queue supports removal.
+     *
+     * @param task the task
+     * @return {@code true} if removed now; {@code false} if not found or removal is unsupported (the pool then drops
+     *     the cancelled task when a worker polls it)
+     */
+    boolean remove(QueuedTask task);
+
+    /**
+     * Returns whether the queue holds no task.
+     *
+     * @return {@code true} if empty
+     */
+    boolean isEmpty();
+
+    /**
+     * Returns the number of tasks held, including cancelled ones not removed yet.
+     *
+     * @return the size
+     */
+    int size();
+
+    /**
+     * A lock-free first-in first-out queue (an array-backed MPMC queue); cancelled tasks are dropped when polled.
+     *
+     * @param maxQueue the pool's bound on queued tasks, at least 1
+     * @return a new queue with room for {@code maxQueue} live tasks and as many cancelled ones not yet dropped
+     */
+    static TaskQueue fifo(int maxQueue) {
+        return new FifoTaskQueue(maxQueue);
+    }
+
+    /**
+     * A queue that runs higher {@link QueuedTask#priority()} first and equal priorities in submission order; it
+     * takes a lock per operation and removes cancelled tasks at once.
+     *
+     * @param maxQueue the pool's bound on queued tasks, at least 1
+     * @return a new queue
+     */
+    static TaskQueue priority(int maxQueue) {
+        return new PriorityTaskQueue(maxQueue);
+    }
+}

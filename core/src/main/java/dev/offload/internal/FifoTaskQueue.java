@@ -1,0 +1,52 @@
+package dev.offload.internal;
+
+import dev.offload.QueuedTask;
+import dev.offload.TaskQueue;
+import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
+
+/**
+ * FIFO task queue over JCTools' VarHandle MPMC array queue. Room for twice the pool's bound, so that cancelled tasks
+ * still in the array (dropped when polled) do not take the room of live ones.
+ *
+ * <p>Any thread.
+ */
+public final class FifoTaskQueue implements TaskQueue {
+    private final MpmcVarHandleArrayQueue<QueuedTask> queue;
+
+    /**
+     * Creates the queue.
+     *
+     * @param maxQueue the pool's bound on queued tasks
+     */
+    public FifoTaskQueue(int maxQueue) {
+        if (maxQueue < 1) {
+            throw new IllegalArgumentException("maxQueue must be >= 1: maxQueue=" + maxQueue);
+        }
+        this.queue = new MpmcVarHandleArrayQueue<>((int) Math.min(1 << 30, Math.max(4L, 2L * maxQueue)));
+    }
+
+    @Override
+    public boolean offer(QueuedTask task) {
+        return queue.offer(task);
+    }
+
+    @Override
+    public QueuedTask poll() {
+        return queue.poll();
+    }
+
+    @Override
+    public boolean remove(QueuedTask task) {
+        return false;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    @Override
+    public int size() {
+        return queue.size();
+    }
+}

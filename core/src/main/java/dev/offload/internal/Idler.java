@@ -1,0 +1,131 @@
+package dev.offload.internal;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The waiting side of one thread (an event loop or a worker): spin, then yield, then park until woken.
+ *
+ * <p>Overview: the owner thread calls {@link #idle(WorkSource, long)} each time it found no work, and
+ * {@link #reset()} each time it found some. Producers call {@link #wake()} after publishing work. The owner announces
+ * that it is about to park ({@code parked = 1}), re-checks its work source, and only then parks; a producer publishes
+ * work, then reads {@code parked}. Both sides use volatile accesses, so at least one of them sees the other (Dekker):
+ * either the owner finds the work, or the producer sees the flag and unparks it. No wake-up is lost.
+ *
+ * <p>Owner thread only, but {@link #wake()} from any thread.
+ */
+public final class Idler {
+    private static final int CLOCK_CHECK_MASK = 63;
+    private static final int SPIN = 0;
+    private static final int YIELD = 1;
+    private static final int PARK = 2;
+
+    /** What the owner waits for; must read the producer side with volatile (or stronger) semantics. */
+    public interface WorkSource {
+        /**
+         * Returns whether work is available.
+         *
+         * @return {@code true} if there is work to do
+         */
+        boolean hasWork();
+    }
+
+    private final Thread owner;
+    private final long spinNanos;
+    private final long yieldNanos;
+
+    private volatile int parked;
+
+    private long idleSince;
+    private int steps;
+    private int phase;
+
+    /**
+     * Creates the idler of {@code owner}.
+     *
+     * @param owner the thread that waits
+     * @param spinNanos the spin budget, {@code Long.MAX_VALUE} for no limit
+     * @param yieldNanos the yield budget after spinning, {@code Long.MAX_VALUE} for no limit
+     */
+    public Idler(Thread owner, long spinNanos, long yieldNanos) {
+        this.owner = owner;
+        this.spinNanos = spinNanos;
+        this.yieldNanos = yieldNanos;
+    }
+
+    /** Owner found work: the next idle period starts with spinning again. */
+    public void reset() {
+        steps = 0;
+    }
+
+    /**
+     * One idle step: spin, yield or park, depending on how long the owner has been idle.
+     *
+     * @param source re-checked before parking
+     * @param parkDeadline {@link System#nanoTime()} at which a park must end (a timer), or {@code Long.MAX_VALUE}
+     * @return {@code true} if this step parked (so the caller may check a timeout), else {@code false}
+     */
+    public boolean idle(WorkSource source, long parkDeadline) {
+        int step = steps++;
+        if (step == 0) {
+            idleSince = System.nanoTime();
+            phase = SPIN;
+        } else if (phase == YIELD || (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0)) {
+            long idleFor = System.nanoTime() - idleSince;
+            phase = idleFor < spinNanos ? SPIN : idleFor - spinNanos < yieldNanos ? YIELD : PARK;
+        }
+        if (phase == SPIN) {
+            if (CpuBudget.spinFits()) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+            return false;
+        }
+        if (phase == YIELD) {
+            Thread.yield();
+            return false;
+        }
+        park(source, parkDeadline);
+        return true;
+    }
+
+    private void park(WorkSource source, long parkDeadline) {
+        parked = 1; // volatile store, then a volatile read of the work source: pairs with wake()
+        if (source.hasWork()) {
+            parked = 0;
+            return;
+        }
+        if (parkDeadline == Long.MAX_VALUE) {
+            LockSupport.park(this);
+        } else {
+            long wait = parkDeadline - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
+        parked = 0;
+    }
+
+    /**
+     * Wakes the owner if it is parked or about to park. Any thread, after publishing work.
+     *
+     * @return {@code true} if the owner was parked and has been unparked
+     */
+    public boolean wake() {
+        if (parked != 0) { // volatile read after the producer's volatile publication of the work
+            parked = 0;
+            LockSupport.unpark(owner);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Returns whether the owner is parked or about to park.
+     *
+     * @return {@code true} if parked
+     */
+    public boolean isParked() {
+        return parked != 0;
+    }
+}

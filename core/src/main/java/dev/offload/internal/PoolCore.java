@@ -1,0 +1,464 @@
+package dev.offload.internal;
+
+import dev.offload.LatencySummary;
+import dev.offload.PoolStats;
+import dev.offload.TaskQueue;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The machinery of a worker pool: queue, bound, workers, counters and the close protocol.
+ *
+ * <p>Overview: submitters reserve a slot in the {@link QueueGauge}, offer the record to the {@link TaskQueue}, then
+ * wake a parked worker, or start one if every live worker is busy and {@code maxWorkers} allows. Workers poll the one
+ * shared queue, so no task waits behind a long one while another worker is idle (no head-of-line blocking).
+ *
+ * <p>Accounting: {@code submitted} counts at submit; the thread that decides a task's end state (worker, canceller,
+ * rejecter) counts it once and delivers the record to the owner once, before the future completes, so a reader that
+ * saw the future complete also sees the count.
+ *
+ * <p>Close: {@code RUNNING -> CLOSING} stops intake; workers end when no slot is reserved and no async task is
+ * pending. A submitter reserves its slot (volatile RMW) before it reads the state, and a worker reads the state before
+ * it reads the slot count, so either the submitter sees CLOSING and gives the slot back, or the worker sees the slot
+ * and waits for the task. {@code FORCED} additionally rejects what is queued and interrupts the workers.
+ *
+ * <p>Any thread unless a method says otherwise.
+ */
+public final class PoolCore {
+    private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
+    private static final int RUNNING = 0;
+    private static final int CLOSING = 1;
+    private static final int FORCED = 2;
+
+    private final PoolConfig config;
+    private final TaskQueue queue;
+    private final QueueGauge gauge;
+    private final PaddedCounter submitted = new PaddedCounter();
+    private final PaddedCounter completed = new PaddedCounter();
+    private final PaddedCounter failed = new PaddedCounter();
+    private final PaddedCounter cancelled = new PaddedCounter();
+    private final PaddedCounter rejected = new PaddedCounter();
+    private final PaddedCounter live = new PaddedCounter();
+    private final PaddedCounter busy = new PaddedCounter();
+    private final Recorder asyncRunTimes = new Recorder(2);
+    private final Histogram runTotal = new Histogram(2);
+    private final Histogram waitTotal = new Histogram(2);
+    private final Object lock = new Object();
+    private final long createdNanos = System.nanoTime();
+
+    private volatile Worker[] workers = new Worker[0];
+    private volatile int state = RUNNING;
+    private volatile Runnable drainListener;
+    private int nextWorkerId; // guarded by lock
+    private long exitedBusyNanos; // guarded by lock
+
+    /**
+     * Creates the pool machinery and starts {@code minWorkers} workers.
+     *
+     * @param config the validated configuration
+     */
+    public PoolCore(PoolConfig config) {
+        this.config = config;
+        this.queue = config.queueFactory().apply(config.maxQueue());
+        this.gauge = new QueueGauge(config.maxQueue());
+        for (int i = 0; i < config.minWorkers(); i++) {
+            live.getAndIncrement();
+            startWorker();
+        }
+    }
+
+    /**
+     * Returns the configuration.
+     *
+     * @return the configuration
+     */
+    public PoolConfig config() {
+        return config;
+    }
+
+    /**
+     * Makes the record of a task about to be submitted.
+     *
+     * @param task the task object
+     * @param async whether it is an {@code AsyncTask}
+     * @param input the prepared input
+     * @param owner where the future completes
+     * @param priority the priority
+     * @return the record, whose {@code future} is the one to return
+     */
+    public TaskRecord newRecord(Object task, boolean async, Object input, CompletionOwner owner, int priority) {
+        Throwable site = config.captureSubmitSite() ? new SubmitSite(config.name()) : null;
+        return new TaskRecord(this, task, async, input, new TaskFuture<>(), owner, priority, nextSequence(), site);
+    }
+
+    private long nextSequence() {
+        return submitted.get(); // ordering hint only: equal values among racing submitters are fine
+    }
+
+    /**
+     * Checks the input, counts and queues a record. Submitting thread.
+     *
+     * @param record the record from {@link #newRecord}
+     * @throws RejectedExecutionException if the pool is closed or the queue is full; counted as rejected
+     * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
+     */
+    public void submit(TaskRecord record) {
+        int slot = gauge.tryAcquire();
+        if ((slot & QueueGauge.FIRE) != 0) {
+            fireDrain();
+        }
+        if ((slot & QueueGauge.ACQUIRED) == 0) {
+            throw rejectAtSubmit("queue full: maxQueue=" + config.maxQueue() + ", pool=" + config.name()
+                    + "; wait for onDrain, check needsDrain() before submitting, or raise maxQueue");
+        }
+        if (state != RUNNING) { // read after the slot's volatile RMW: pairs with the workers' exit check
+            releaseSlot();
+            wakeAll();
+            throw rejectAtSubmit("pool closed: pool=" + config.name());
+        }
+        if (!config.trusted()) {
+            try {
+                record.input = Sendables.prepare(record.input, "input");
+            } catch (RuntimeException e) {
+                releaseSlot();
+                throw e;
+            }
+        }
+        submitted.getAndIncrement(); // before the offer: a worker may decide the task at once
+        if (!queue.offer(record)) {
+            releaseSlot();
+            rejected.getAndIncrement();
+            throw new RejectedExecutionException("task queue refused the task: pool=" + config.name() + ", size="
+                    + queue.size() + ", maxQueue=" + config.maxQueue()
+                    + " (cancelled tasks not yet polled still hold room)");
+        }
+        signalWork();
+    }
+
+    private RejectedExecutionException rejectAtSubmit(String message) {
+        submitted.getAndIncrement();
+        rejected.getAndIncrement();
+        return new RejectedExecutionException(message);
+    }
+
+    private void signalWork() {
+        Worker[] ws = workers;
+        for (Worker w : ws) {
+            if (w.isParked() && w.canTakeMore() && w.wake()) {
+                return;
+            }
+        }
+        if (gauge.queued() <= ws.length - busy.get()) {
+            return; // enough idle workers are spinning or about to park, and re-check the queue before they do
+        }
+        tryGrow();
+    }
+
+    private void tryGrow() {
+        while (true) {
+            long n = live.get();
+            if (n >= config.maxWorkers()) {
+                return;
+            }
+            if (live.compareAndSet(n, n + 1)) {
+                startWorker();
+                return;
+            }
+        }
+    }
+
+    private void startWorker() {
+        Worker w;
+        synchronized (lock) {
+            w = new Worker(this, nextWorkerId++);
+            Worker[] next = Arrays.copyOf(workers, workers.length + 1);
+            next[next.length - 1] = w;
+            workers = next;
+        }
+        w.start();
+    }
+
+    TaskRecord poll() {
+        return (TaskRecord) queue.poll();
+    }
+
+    boolean queueIsEmpty() {
+        return queue.isEmpty();
+    }
+
+    boolean isClosing() {
+        return state != RUNNING;
+    }
+
+    /** Worker thread: the record left QUEUED for RUNNING; its slot is free. */
+    void onStarted(TaskRecord record) {
+        releaseSlot();
+    }
+
+    private void releaseSlot() {
+        if (gauge.release()) {
+            fireDrain();
+        }
+    }
+
+    Object prepareOutput(Object output) {
+        return config.trusted() ? output : Sendables.prepare(output, "output");
+    }
+
+    /** The record reached DONE: count it, then hand it to its owner. */
+    void onDecided(TaskRecord record) {
+        if (record.failure == null) {
+            completed.getAndIncrement();
+        } else {
+            if (record.submitSite != null) {
+                record.failure.addSuppressed(record.submitSite);
+            }
+            failed.getAndIncrement();
+        }
+        deliver(record);
+    }
+
+    /** The record was cancelled by its future. */
+    void onCancelled(TaskRecord record, boolean wasQueued) {
+        if (wasQueued) {
+            queue.remove(record);
+            releaseSlot();
+        }
+        cancelled.getAndIncrement();
+        record.future.cancelInternal();
+        deliver(record);
+    }
+
+    private void deliver(TaskRecord record) {
+        try {
+            record.owner().deliver(record);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "completion delivery failed; completing on this thread", t);
+            record.run();
+        }
+    }
+
+    private void fireDrain() {
+        Runnable listener = drainListener;
+        if (listener != null) {
+            try {
+                listener.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "onDrain listener failed: pool=" + config.name(), t);
+            }
+        }
+    }
+
+    /**
+     * Sets what runs when the queue, after being full, drains to half its bound.
+     *
+     * @param listener the listener; it must hand off quickly (it runs on a worker or submitting thread)
+     */
+    public void onDrain(Runnable listener) {
+        this.drainListener = listener;
+    }
+
+    /**
+     * Returns whether the queue is at its bound.
+     *
+     * @return {@code true} if a submit would be rejected now
+     */
+    public boolean needsDrain() {
+        return gauge.isFull();
+    }
+
+    void enterBusy() {
+        busy.getAndIncrement();
+        CpuBudget.enterBusy();
+    }
+
+    void exitBusy() {
+        busy.getAndAdd(-1);
+        CpuBudget.exitBusy();
+    }
+
+    boolean mayRetire() {
+        return state == RUNNING && live.get() > config.minWorkers();
+    }
+
+    /** Worker thread: whether the worker ends now because the pool is closing and nothing is left for it. */
+    boolean shouldExit(Worker worker) {
+        int s = state;
+        if (s == RUNNING) {
+            return false;
+        }
+        if (s == FORCED) {
+            return true; // pending async tasks still complete and deliver from the threads that finish them
+        }
+        return gauge.queued() == 0 && worker.asyncPending() == 0;
+    }
+
+    /** Worker thread: the idle timeout passed; leave if the pool stays at or above {@code minWorkers}. */
+    boolean tryRetire(Worker worker) {
+        long n = live.get();
+        if (n <= config.minWorkers() || !live.compareAndSet(n, n - 1)) {
+            return false;
+        }
+        if (!queue.isEmpty() && state == RUNNING) { // a task came in meanwhile and its submitter may count on us
+            live.getAndIncrement();
+            return false;
+        }
+        return true;
+    }
+
+    void workerInitFailed(Worker worker, Throwable cause) {
+        live.getAndAdd(-1);
+        LOG.log(System.Logger.Level.ERROR, "worker state initializer failed; worker not started: " + worker, cause);
+    }
+
+    void workerExited(Worker worker) {
+        synchronized (lock) {
+            drain(worker);
+            exitedBusyNanos += worker.busyNanos();
+            Worker[] ws = workers;
+            int i = Arrays.asList(ws).indexOf(worker);
+            if (i >= 0) {
+                Worker[] next = new Worker[ws.length - 1];
+                System.arraycopy(ws, 0, next, 0, i);
+                System.arraycopy(ws, i + 1, next, i, ws.length - i - 1);
+                workers = next;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    void recordAsyncRunTime(long nanos) {
+        asyncRunTimes.recordValue(Math.max(0, nanos));
+    }
+
+    /**
+     * Stops intake; with {@code force}, also rejects queued tasks and interrupts running ones. Returns once every
+     * worker thread has ended.
+     *
+     * @param force whether to force
+     * @throws IllegalStateException if called from one of this pool's worker threads, or if interrupted
+     */
+    public void close(boolean force) {
+        for (Worker w : workers) {
+            if (w.thread() == Thread.currentThread()) {
+                throw new IllegalStateException("close() called from the pool's own worker thread: pool="
+                        + config.name() + "; close the pool from outside its tasks");
+            }
+        }
+        synchronized (lock) {
+            if (state == RUNNING || (force && state == CLOSING)) {
+                state = force ? FORCED : CLOSING;
+            }
+        }
+        if (force) {
+            rejectQueued();
+            for (Worker w : workers) {
+                w.thread().interrupt();
+            }
+        }
+        wakeAll();
+        awaitWorkers();
+    }
+
+    private void rejectQueued() {
+        TaskRecord r;
+        while ((r = poll()) != null) {
+            if (r.tryReject(new RejectedExecutionException(
+                    "pool closed by closeNow() before the task started: pool=" + config.name()))) {
+                releaseSlot();
+                rejected.getAndIncrement();
+                deliver(r);
+            }
+        }
+    }
+
+    private void wakeAll() {
+        for (Worker w : workers) {
+            w.wake();
+        }
+    }
+
+    private void awaitWorkers() {
+        synchronized (lock) {
+            while (workers.length > 0) {
+                try {
+                    lock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while closing pool: pool=" + config.name(), e);
+                }
+                wakeAll();
+            }
+        }
+    }
+
+    /**
+     * Returns whether {@link #close} has begun.
+     *
+     * @return {@code true} once closing
+     */
+    public boolean isShutdown() {
+        return state != RUNNING;
+    }
+
+    /**
+     * Reads the counters and histograms.
+     *
+     * @return a snapshot
+     */
+    public PoolStats stats() {
+        synchronized (lock) {
+            long busyTotal = exitedBusyNanos;
+            Worker[] ws = workers;
+            for (Worker w : ws) {
+                drain(w);
+                busyTotal += w.busyNanos();
+            }
+            runTotal.add(asyncRunTimes.getIntervalHistogram());
+            long age = Math.max(1, System.nanoTime() - createdNanos);
+            double utilization = Math.min(1.0, (double) busyTotal / ((double) age * config.maxWorkers()));
+            return new PoolStats(
+                    submitted.get(),
+                    completed.get(),
+                    failed.get(),
+                    cancelled.get(),
+                    rejected.get(),
+                    gauge.queued(),
+                    (int) busy.get(),
+                    ws.length,
+                    summary(runTotal),
+                    summary(waitTotal),
+                    utilization);
+        }
+    }
+
+    private void drain(Worker w) { // under lock
+        runTotal.add(w.runTimes().getIntervalHistogram());
+        waitTotal.add(w.waitTimes().getIntervalHistogram());
+    }
+
+    private static LatencySummary summary(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return LatencySummary.EMPTY;
+        }
+        return new LatencySummary(
+                h.getTotalCount(),
+                Duration.ofNanos((long) h.getMean()),
+                Duration.ofNanos(h.getValueAtPercentile(50)),
+                Duration.ofNanos(h.getValueAtPercentile(99)),
+                Duration.ofNanos(h.getValueAtPercentile(99.9)),
+                Duration.ofNanos(h.getMaxValue()));
+    }
+
+    /** Added as a suppressed exception to a task's failure: where the task was submitted. */
+    static final class SubmitSite extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SubmitSite(String pool) {
+            super("task submitted here: pool=" + pool);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.offload.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The bound on a pool's queued tasks, and the drain signal: once the queue has been full, the signal fires exactly
+ * once when the queue falls to its low-water mark (half the bound), like Piscina's {@code 'drain'} event.
+ *
+ * <p>Overview: {@link #tryAcquire()} reserves a slot with a CAS below the bound. Reaching the bound (or finding it
+ * reached) arms the signal: a volatile write of {@code armed}, then a volatile re-read of the count.
+ * {@link #release()} decrements the count (a volatile read-modify-write), then reads {@code armed}. Whichever side
+ * comes second in the synchronization order sees the other, so a drain is never missed; a CAS on {@code armed}
+ * picks the single side that fires.
+ *
+ * <p>Any thread.
+ */
+public final class QueueGauge {
+    /** Bit of {@link #tryAcquire()}'s result: a slot was reserved (else the queue is full). */
+    public static final int ACQUIRED = 1;
+    /** Bit of {@link #tryAcquire()}'s result: the caller must fire the drain signal (the queue drained meanwhile). */
+    public static final int FIRE = 2;
+
+    private static final VarHandle ARMED;
+
+    static {
+        try {
+            ARMED = MethodHandles.lookup().findVarHandle(QueueGauge.class, "armed", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final PaddedCounter queued = new PaddedCounter();
+    private final int max;
+    private final int lowWater;
+    private volatile int armed;
+
+    /**
+     * Creates a gauge.
+     *
+     * @param max the bound, at least 1
+     */
+    public QueueGauge(int max) {
+        this.max = max;
+        this.lowWater = max / 2;
+    }
+
+    /**
+     * Reserves a queue slot.
+     *
+     * @return {@link #ACQUIRED} if a slot was reserved, or'ed with {@link #FIRE} if the caller must fire the drain
+     *     signal (the queue was full, or just became full, and has drained meanwhile)
+     */
+    public int tryAcquire() {
+        while (true) {
+            long q = queued.get();
+            if (q >= max) {
+                return arm() ? FIRE : 0;
+            }
+            if (queued.compareAndSet(q, q + 1)) {
+                return q + 1 >= max && arm() ? ACQUIRED | FIRE : ACQUIRED;
+            }
+        }
+    }
+
+    /**
+     * Frees a slot (a task left the queue: taken by a worker, cancelled, or rejected at close).
+     *
+     * @return {@code true} if the caller must fire the drain signal
+     */
+    public boolean release() {
+        long q = queued.getAndAdd(-1) - 1; // volatile RMW, then the volatile read of armed: pairs with arm()
+        return q <= lowWater && armed != 0 && ARMED.compareAndSet(this, 1, 0);
+    }
+
+    private boolean arm() {
+        armed = 1; // volatile write, then the volatile re-read of the count: pairs with release()
+        return queued.get() <= lowWater && ARMED.compareAndSet(this, 1, 0);
+    }
+
+    /**
+     * Returns the number of reserved slots.
+     *
+     * @return queued tasks
+     */
+    public int queued() {
+        return (int) queued.get();
+    }
+
+    /**
+     * Returns whether the queue is at its bound.
+     *
+     * @return {@code true} if a submit would be rejected now
+     */
+    public boolean isFull() {
+        return queued.get() >= max;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.offload.internal;
+
+import dev.offload.QueuedTask;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One submitted task: what to run, its input, its future, and the state machine that decides its single outcome.
+ * The same object is queued, run by a worker, and handed to the owner as the completion, so a task costs one object
+ * besides its future.
+ *
+ * <p>Overview: {@code QUEUED -> RUNNING -> DONE} on the normal path. {@code QUEUED -> CANCELLED} or
+ * {@code QUEUED -> REJECTED} when cancelled or dropped by a forced close before a worker took it.
+ * {@code RUNNING -> INTERRUPTING -> CANCELLED} when cancelled with interrupt while running (the canceller interrupts
+ * the runner in between; the worker waits for CANCELLED before it clears its interrupt status, so an interrupt never
+ * leaks into the next task), {@code RUNNING -> CANCELLED} without interrupt. An async task moves
+ * {@code RUNNING -> PENDING} when its synchronous part returns, then {@code PENDING -> DONE} or
+ * {@code PENDING -> CANCELLED}. Whoever wins the transition out of QUEUED, RUNNING or PENDING into an end state
+ * counts the outcome and delivers the record to the owner, exactly once.
+ *
+ * <p>Memory ordering: the submitter's writes (input) are published by the queue's offer; the worker's writes
+ * ({@code result}, {@code failure}) precede its CAS to DONE and are published to the owner by the delivery (an MPSC
+ * offer or an executor hand-off).
+ */
+public final class TaskRecord extends LoopCompletion implements QueuedTask {
+    static final int QUEUED = 0;
+    static final int RUNNING = 1;
+    static final int INTERRUPTING = 2;
+    static final int PENDING = 3;
+    static final int DONE = 4;
+    static final int CANCELLED = 5;
+    static final int REJECTED = 6;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(TaskRecord.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final PoolCore pool;
+    final Object task;
+    final boolean async;
+    final TaskFuture<Object> future;
+    final long submitNanos;
+    final Throwable submitSite;
+    private final CompletionOwner owner;
+    private final int priority;
+    private final long sequence;
+
+    Object input;
+    Thread runner; // written before the CAS to RUNNING, read by a canceller that saw RUNNING
+    Object result;
+    Throwable failure;
+
+    private volatile int state;
+
+    TaskRecord(
+            PoolCore pool,
+            Object task,
+            boolean async,
+            Object input,
+            TaskFuture<Object> future,
+            CompletionOwner owner,
+            int priority,
+            long sequence,
+            Throwable submitSite) {
+        this.pool = pool;
+        this.task = task;
+        this.async = async;
+        this.input = input;
+        this.future = future;
+        this.owner = owner;
+        this.priority = priority;
+        this.sequence = sequence;
+        this.submitSite = submitSite;
+        this.submitNanos = System.nanoTime();
+        future.bind(this);
+    }
+
+    @Override
+    public int priority() {
+        return priority;
+    }
+
+    @Override
+    public long sequence() {
+        return sequence;
+    }
+
+    /**
+     * Returns the task's future, the one {@code submit} returns.
+     *
+     * @return the future
+     */
+    public TaskFuture<Object> future() {
+        return future;
+    }
+
+    CompletionOwner owner() {
+        return owner;
+    }
+
+    int state() {
+        return state;
+    }
+
+    boolean isCancelled() {
+        int s = state;
+        return s == CANCELLED || s == INTERRUPTING;
+    }
+
+    /** Worker thread: claims a queued task. Returns false if it was cancelled or rejected meanwhile. */
+    boolean tryStart(Thread worker) {
+        runner = worker;
+        return STATE.compareAndSet(this, QUEUED, RUNNING); // publishes runner to a canceller that sees RUNNING
+    }
+
+    /**
+     * Worker thread: the synchronous part of the task returned. For a plain task, decides DONE; for an async task,
+     * moves to PENDING. Returns false if a cancel won; then waits until the canceller's interrupt, if any, has been
+     * sent, and clears it.
+     */
+    boolean finishRun(int next) {
+        if (STATE.compareAndSet(this, RUNNING, next)) {
+            runner = null;
+            return true;
+        }
+        while (state == INTERRUPTING) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted(); // the cancel's interrupt, now sent, must not reach the next task
+        runner = null;
+        return false;
+    }
+
+    /** Any thread: an async task's stage completed; decides DONE unless a cancel won. */
+    boolean finishPending() {
+        return STATE.compareAndSet(this, PENDING, DONE);
+    }
+
+    /** Forced close: drops a queued task. */
+    boolean tryReject(Throwable reason) {
+        if (STATE.compareAndSet(this, QUEUED, REJECTED)) {
+            failure = reason;
+            return true;
+        }
+        return false;
+    }
+
+    boolean cancel(boolean mayInterruptIfRunning) {
+        while (true) {
+            int s = state;
+            if (s == QUEUED) {
+                if (STATE.compareAndSet(this, QUEUED, CANCELLED)) {
+                    pool.onCancelled(this, true);
+                    return true;
+                }
+            } else if (s == RUNNING) {
+                if (mayInterruptIfRunning) {
+                    if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                        Thread t = runner;
+                        if (t != null) {
+                            t.interrupt();
+                        }
+                        state = CANCELLED; // releases the worker waiting in finishRun
+                        pool.onCancelled(this, false);
+                        return true;
+                    }
+                } else if (STATE.compareAndSet(this, RUNNING, CANCELLED)) {
+                    pool.onCancelled(this, false);
+                    return true;
+                }
+            } else if (s == PENDING) {
+                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                    pool.onCancelled(this, false);
+                    return true;
+                }
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /** On the owner: completes the future with the decided outcome. */
+    @Override
+    public void run() {
+        switch (state) {
+            case DONE -> {
+                if (failure != null) {
+                    future.completeExceptionally(failure);
+                } else {
+                    future.complete(result);
+                }
+            }
+            case REJECTED -> future.completeExceptionally(failure);
+            default -> future.cancelInternal(); // CANCELLED: usually done already by the canceller
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Task[seq=" + sequence + ", state=" + state + ", task="
+                + task.getClass().getName() + "]";
+    }
+}

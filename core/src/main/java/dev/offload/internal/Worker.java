@@ -1,0 +1,264 @@
+package dev.offload.internal;
+
+import dev.offload.AsyncTask;
+import dev.offload.Task;
+import dev.offload.TaskContext;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * One worker of a pool: its thread's run loop, its own state, and its task context.
+ *
+ * <p>Overview: poll the pool's queue; run what it returns; when the queue is empty, idle (spin, yield, park) until
+ * the pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The run
+ * loop, the in-flight bookkeeping and the completion path live here and in {@link PoolCore} only, so that a
+ * supervisor can later drive them.
+ *
+ * <p>Worker thread only, except {@link #wake()}, {@link #canTakeMore()} and the stats readers (any thread).
+ */
+public final class Worker implements TaskContext, Idler.WorkSource {
+    private final PoolCore pool;
+    private final int id;
+    private final WorkerThread thread;
+    private final Idler idler;
+    private final AtomicInteger asyncPending = new AtomicInteger();
+    private final SingleWriterRecorder runTimes = new SingleWriterRecorder(2);
+    private final SingleWriterRecorder waitTimes = new SingleWriterRecorder(2);
+
+    private Object state;
+    private boolean hasState;
+    private TaskRecord current;
+    private volatile long busyNanos;
+
+    Worker(PoolCore pool, int id) {
+        this.pool = pool;
+        this.id = id;
+        PoolConfig config = pool.config();
+        this.thread = new WorkerThread(this, config.name() + "-worker-" + id, config.daemon());
+        this.idler = new Idler(thread, config.spinNanos(), config.yieldNanos());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    WorkerThread thread() {
+        return thread;
+    }
+
+    void run() {
+        try {
+            if (!initialize()) {
+                return;
+            }
+            runLoop();
+        } finally {
+            pool.workerExited(this);
+        }
+    }
+
+    private boolean initialize() {
+        var initializer = pool.config().initializer();
+        if (initializer == null) {
+            return true;
+        }
+        try {
+            state = initializer.get();
+            hasState = true;
+            return true;
+        } catch (Throwable t) {
+            pool.workerInitFailed(this, t);
+            return false;
+        }
+    }
+
+    private void runLoop() {
+        long idleTimeout = pool.config().idleTimeoutNanos();
+        boolean busy = false;
+        long idleSince = System.nanoTime();
+        while (true) {
+            TaskRecord record = canTakeMore() ? pool.poll() : null;
+            if (record != null) {
+                if (!busy) {
+                    busy = true;
+                    pool.enterBusy();
+                }
+                execute(record);
+                idler.reset();
+                continue;
+            }
+            if (busy) {
+                busy = false;
+                pool.exitBusy();
+                idleSince = System.nanoTime();
+            }
+            if (pool.shouldExit(this)) {
+                return;
+            }
+            boolean mayRetire = pool.mayRetire();
+            long deadline = mayRetire ? idleSince + idleTimeout : Long.MAX_VALUE;
+            if (idler.idle(this, deadline) && mayRetire && System.nanoTime() - deadline >= 0) {
+                if (pool.tryRetire(this)) {
+                    return;
+                }
+                idleSince = System.nanoTime();
+            }
+        }
+    }
+
+    @Override
+    public boolean hasWork() {
+        return (canTakeMore() && !pool.queueIsEmpty()) || pool.isClosing();
+    }
+
+    boolean canTakeMore() {
+        return asyncPending.get() < pool.config().tasksPerWorker();
+    }
+
+    boolean isParked() {
+        return idler.isParked();
+    }
+
+    boolean wake() {
+        return idler.wake();
+    }
+
+    int asyncPending() {
+        return asyncPending.get();
+    }
+
+    private void execute(TaskRecord record) {
+        if (!record.tryStart(thread)) {
+            return; // cancelled or rejected while queued; its slot was released by whoever did it
+        }
+        pool.onStarted(record);
+        current = record;
+        long start = System.nanoTime();
+        waitTimes.recordValue(Math.max(0, start - record.submitNanos));
+        Object input = record.input;
+        record.input = null;
+        if (record.async) {
+            executeAsync(record, input, start);
+            return;
+        }
+        Object output = null;
+        Throwable failure = null;
+        try {
+            @SuppressWarnings("unchecked")
+            Task<Object, Object> task = (Task<Object, Object>) record.task;
+            output = pool.prepareOutput(task.run(input));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        current = null;
+        long ran = System.nanoTime() - start;
+        runTimes.recordValue(Math.max(0, ran));
+        busyNanos += ran;
+        record.result = output;
+        record.failure = failure;
+        if (record.finishRun(TaskRecord.DONE)) {
+            pool.onDecided(record);
+        }
+    }
+
+    private void executeAsync(TaskRecord record, Object input, long start) {
+        CompletionStage<?> stage;
+        try {
+            @SuppressWarnings("unchecked")
+            AsyncTask<Object, Object> task = (AsyncTask<Object, Object>) record.task;
+            stage = task.run(input);
+            if (stage == null) {
+                throw new NullPointerException("async task returned a null CompletionStage: task="
+                        + record.task.getClass().getName());
+            }
+        } catch (Throwable t) {
+            current = null;
+            busyNanos += System.nanoTime() - start;
+            record.failure = t;
+            if (record.finishRun(TaskRecord.DONE)) {
+                pool.onDecided(record);
+            }
+            return;
+        }
+        current = null;
+        busyNanos += System.nanoTime() - start;
+        if (!record.finishRun(TaskRecord.PENDING)) {
+            return; // cancelled while its synchronous part ran
+        }
+        asyncPending.incrementAndGet();
+        stage.whenComplete((value, failure) -> onAsyncDone(record, value, failure, start));
+    }
+
+    private void onAsyncDone(TaskRecord record, Object value, Throwable failure, long start) {
+        try {
+            Object output = null;
+            Throwable fail = failure;
+            if (fail == null) {
+                try {
+                    output = pool.prepareOutput(value);
+                } catch (Throwable t) {
+                    fail = t;
+                }
+            }
+            record.result = output;
+            record.failure = fail;
+            pool.recordAsyncRunTime(System.nanoTime() - start);
+            if (record.finishPending()) {
+                pool.onDecided(record);
+            }
+        } finally {
+            asyncPending.decrementAndGet();
+            idler.wake(); // the worker may be waiting for a free async slot
+        }
+    }
+
+    long busyNanos() {
+        return busyNanos;
+    }
+
+    SingleWriterRecorder runTimes() {
+        return runTimes;
+    }
+
+    SingleWriterRecorder waitTimes() {
+        return waitTimes;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        TaskRecord r = current;
+        return r != null && r.isCancelled();
+    }
+
+    @Override
+    public void throwIfCancelled() {
+        if (isCancelled()) {
+            throw new CancellationException("task cancelled: worker=" + thread.getName());
+        }
+    }
+
+    @Override
+    public <S> S state(Class<S> type) {
+        if (!hasState) {
+            throw new IllegalStateException("worker has no state: pool="
+                    + pool.config().name() + "; set one with WorkerPool.builder().workerState(initializer)");
+        }
+        if (state != null && !type.isInstance(state)) {
+            throw new ClassCastException(
+                    "worker state is a " + state.getClass().getName() + ", not a " + type.getName());
+        }
+        return type.cast(state);
+    }
+
+    @Override
+    public int workerId() {
+        return id;
+    }
+
+    @Override
+    public String toString() {
+        return "Worker[" + thread.getName() + "]";
+    }
+}

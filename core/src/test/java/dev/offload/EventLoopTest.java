@@ -1,0 +1,174 @@
+package dev.offload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class EventLoopTest {
+    @ParameterizedTest
+    @EnumSource(IdleStrategy.class)
+    void execute_fromOtherThread_runsInOrderOnLoopThread(IdleStrategy strategy) {
+        try (EventLoop loop =
+                EventLoop.builder().name("t-order").idleStrategy(strategy).start()) {
+            List<Integer> seen = new ArrayList<>(); // loop thread only
+            List<String> threads = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            for (int i = 0; i < 10_000; i++) {
+                int n = i;
+                loop.execute(() -> {
+                    seen.add(n);
+                    if (n == 0) {
+                        threads.add(Thread.currentThread().getName());
+                    }
+                    if (n == 9_999) {
+                        done.countDown();
+                    }
+                });
+            }
+            Await.latch(done, "10,000 callbacks");
+            List<Integer> copy = Await.onLoop(loop, () -> List.copyOf(seen));
+            for (int i = 0; i < copy.size(); i++) {
+                assertEquals(i, copy.get(i), "callbacks ran out of order at " + i);
+            }
+            assertEquals(List.of("t-order"), threads);
+        }
+    }
+
+    @Test
+    void current_onLoopThread_isThatLoop_elsewhereEmpty() {
+        try (EventLoop loop = EventLoop.start("t-current")) {
+            assertSame(loop, Await.onLoop(loop, () -> EventLoop.current().orElseThrow()));
+            assertTrue(Await.onLoop(loop, loop::inEventLoop));
+            assertTrue(EventLoop.current().isEmpty());
+            assertFalse(loop.inEventLoop());
+        }
+    }
+
+    @Test
+    void schedule_runsAfterDelay_andCancelledTimerNeverRuns() {
+        try (EventLoop loop = EventLoop.start("t-timer")) {
+            AtomicInteger cancelledRuns = new AtomicInteger();
+            Cancellable never = loop.schedule(Duration.ofMillis(30), cancelledRuns::incrementAndGet);
+            assertTrue(never.cancel());
+            assertTrue(never.isCancelled());
+            assertFalse(never.cancel(), "a second cancel reports false");
+            CompletableFuture<String> fired = new CompletableFuture<>();
+            loop.schedule(
+                    Duration.ofMillis(50),
+                    () -> fired.complete(Thread.currentThread().getName()));
+            assertEquals("t-timer", Await.result(fired, "timer"));
+            CompletableFuture<Integer> later = new CompletableFuture<>();
+            loop.schedule(Duration.ofMillis(80), () -> later.complete(cancelledRuns.get()));
+            assertEquals(0, Await.result(later, "second timer"), "a cancelled timer ran");
+        }
+    }
+
+    @Test
+    void schedule_timersFireInDeadlineOrder() {
+        try (EventLoop loop = EventLoop.start("t-timer-order")) {
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(3);
+            loop.schedule(Duration.ofMillis(60), () -> {
+                order.add(3);
+                done.countDown();
+            });
+            loop.schedule(Duration.ofMillis(20), () -> {
+                order.add(1);
+                done.countDown();
+            });
+            loop.schedule(Duration.ofMillis(40), () -> {
+                order.add(2);
+                done.countDown();
+            });
+            Await.latch(done, "three timers");
+            assertEquals(List.of(1, 2, 3), order);
+        }
+    }
+
+    @Test
+    void schedule_negativeDelay_throwsWithValue() {
+        try (EventLoop loop = EventLoop.start("t-neg")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> loop.schedule(Duration.ofMillis(-1), () -> {}));
+            assertEquals("delay must be >= 0: delay=PT-0.001S", e.getMessage());
+        }
+    }
+
+    @Test
+    void uncaughtException_goesToHandler_andLoopKeepsRunning() {
+        List<Throwable> caught = new CopyOnWriteArrayList<>();
+        try (EventLoop loop = EventLoop.builder()
+                .name("t-uncaught")
+                .onUncaughtException(caught::add)
+                .start()) {
+            loop.execute(() -> {
+                throw new IllegalStateException("boom");
+            });
+            assertEquals("still alive", Await.onLoop(loop, () -> "still alive"));
+            assertEquals(1, caught.size());
+            assertEquals("boom", caught.get(0).getMessage());
+        }
+    }
+
+    @Test
+    void close_runsWhatWasQueued_thenRejectsFromOtherThreads() {
+        EventLoop loop = EventLoop.start("t-close");
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 1000; i++) {
+            loop.execute(ran::incrementAndGet);
+        }
+        loop.close();
+        assertEquals(1000, ran.get(), "graceful close dropped queued callbacks");
+        assertTrue(loop.isClosed());
+        var e = assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> {}));
+        assertEquals("event loop closed: name=t-close", e.getMessage());
+        loop.close(); // idempotent
+    }
+
+    @Test
+    void close_fromLoopThread_returnsAndLoopEnds() {
+        EventLoop loop = EventLoop.start("t-self-close");
+        loop.execute(loop::close);
+        Await.until(() -> loop.isClosed(), "close from the loop thread");
+        loop.close(); // returns once the thread has ended
+        assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> {}));
+    }
+
+    @Test
+    void utilization_isBetweenZeroAndOne_andMostlyIdleWhenIdle() {
+        try (EventLoop loop = EventLoop.start("t-elu")) {
+            EventLoopUtilization first = loop.utilization();
+            Await.onLoop(loop, () -> {
+                long end = System.nanoTime() + Duration.ofMillis(30).toNanos();
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            });
+            EventLoopUtilization second = loop.utilization();
+            EventLoopUtilization delta = second.since(first);
+            assertTrue(delta.utilization() > 0 && delta.utilization() <= 1, "utilization " + delta);
+            assertTrue(delta.active().compareTo(Duration.ZERO) > 0, "busy work not counted as active: " + delta);
+        }
+    }
+
+    @Test
+    void builder_blankName_throws() {
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> EventLoop.builder().name(" "));
+        assertEquals("name must not be blank: name=\" \"", e.getMessage());
+    }
+}
