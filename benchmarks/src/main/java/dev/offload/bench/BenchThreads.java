@@ -1,0 +1,111 @@
+package dev.offload.bench;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Bounded waits, named daemon threads and bounded shutdowns shared by the event-loop benchmarks, so that a broken
+ * variant fails its fork instead of hanging it.
+ */
+final class BenchThreads {
+    /** The longest any benchmark waits for another thread: a broken variant fails after this. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private BenchThreads() {}
+
+    /**
+     * Waits for {@code future} at most {@link #TIMEOUT}.
+     *
+     * @param future what to wait for
+     * @param <T> the result type
+     * @return its value
+     * @throws ExecutionException if it failed
+     * @throws TimeoutException if it did not complete in time
+     * @throws InterruptedException if interrupted
+     */
+    static <T> T await(Future<T> future) throws ExecutionException, TimeoutException, InterruptedException {
+        return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Returns a factory of daemon platform threads named {@code prefix-1}, {@code prefix-2}, and so on.
+     *
+     * @param prefix the name prefix
+     * @return the factory
+     */
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Shuts {@code executor} down and waits at most {@link #TIMEOUT} for it to end.
+     *
+     * @param executor the executor, may be null (nothing to do)
+     * @throws IllegalStateException if it did not end in time
+     * @throws InterruptedException if interrupted
+     */
+    static void shutdown(ExecutorService executor) throws InterruptedException {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        if (!executor.awaitTermination(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            executor.shutdownNow();
+            throw new IllegalStateException("executor did not terminate: executor=" + executor);
+        }
+    }
+
+    /**
+     * Closes {@code resource} on a helper thread and waits at most {@link #TIMEOUT} for the close to return, since
+     * a graceful close may wait for other threads.
+     *
+     * @param resource what to close, may be null (nothing to do)
+     * @throws IllegalStateException if the close did not return in time, or failed
+     * @throws InterruptedException if interrupted
+     */
+    static void close(AutoCloseable resource) throws InterruptedException {
+        if (resource == null) {
+            return;
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread closer = daemonThreads("bench-close").newThread(() -> {
+            try {
+                resource.close();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        closer.start();
+        closer.join(TIMEOUT);
+        if (closer.isAlive()) {
+            throw new IllegalStateException("close did not return in time: resource=" + resource);
+        }
+        if (failure[0] != null) { // written before the closer ended; join() makes it visible here
+            throw new IllegalStateException("close failed: resource=" + resource, failure[0]);
+        }
+    }
+
+    /**
+     * Waits at most {@link #TIMEOUT} for {@code thread} to end.
+     *
+     * @param thread the thread, may be null (nothing to do)
+     * @throws IllegalStateException if it did not end in time
+     * @throws InterruptedException if interrupted
+     */
+    static void join(Thread thread) throws InterruptedException {
+        if (thread != null && !thread.join(TIMEOUT)) {
+            throw new IllegalStateException("thread did not end: thread=" + thread.getName());
+        }
+    }
+}
