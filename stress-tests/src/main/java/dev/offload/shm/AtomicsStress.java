@@ -26,6 +26,18 @@ public final class AtomicsStress {
 
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
+    /**
+     * The stage's result is visible to {@code join()} just before the completing thread runs the counting callback, so
+     * wait for the first count. A stage completes at most once by construction; a wait record settled twice shows up
+     * as a disagreement between what {@code notify} counted and the stage's result.
+     */
+    private static int settledCompletions(AtomicInteger completions) {
+        while (completions.get() == 0) {
+            Thread.onSpinWait();
+        }
+        return completions.get();
+    }
+
     private static void awaitNonZero(IntArray cells) {
         try {
             while (Atomics.load(cells, 0) == 0) {
@@ -117,7 +129,8 @@ public final class AtomicsStress {
 
         @Arbiter
         public void arbiter(III_Result r) {
-            r.r3 = stage.join() == WaitResult.OK ? completions.get() : -completions.get();
+            WaitResult result = stage.join();
+            r.r3 = result == WaitResult.OK ? settledCompletions(completions) : -settledCompletions(completions);
         }
     }
 
@@ -152,7 +165,7 @@ public final class AtomicsStress {
         public void arbiter(III_Result r) {
             WaitResult result = stage.join();
             r.r2 = result == WaitResult.OK ? 1 : result == WaitResult.TIMED_OUT ? 2 : 3;
-            r.r3 = completions.get();
+            r.r3 = settledCompletions(completions);
         }
     }
 }
