@@ -41,7 +41,7 @@ public final class PoolCore {
     private final PaddedCounter failed = new PaddedCounter();
     private final PaddedCounter cancelled = new PaddedCounter();
     private final PaddedCounter rejected = new PaddedCounter();
-    private final PaddedCounter live = new PaddedCounter();
+    private final Staffing staffing;
     private final PaddedCounter busy = new PaddedCounter();
     private final Recorder asyncRunTimes = new Recorder(2);
     private final Histogram runTotal = new Histogram(2);
@@ -64,9 +64,11 @@ public final class PoolCore {
         this.config = config;
         this.queue = config.queueFactory().apply(config.maxQueue());
         this.gauge = new QueueGauge(config.maxQueue());
+        this.staffing = new Staffing(config.minWorkers(), config.maxWorkers());
         for (int i = 0; i < config.minWorkers(); i++) {
-            live.getAndIncrement();
-            startWorker();
+            if (staffing.tryGrow()) {
+                startWorker();
+            }
         }
     }
 
@@ -151,22 +153,11 @@ public final class PoolCore {
                 return;
             }
         }
-        if (gauge.queued() <= ws.length - busy.get()) {
+        if (gauge.queued() <= staffing.live() - busy.get()) { // live is read after the offer: pairs with tryRetire
             return; // enough idle workers are spinning or about to park, and re-check the queue before they do
         }
-        tryGrow();
-    }
-
-    private void tryGrow() {
-        while (true) {
-            long n = live.get();
-            if (n >= config.maxWorkers()) {
-                return;
-            }
-            if (live.compareAndSet(n, n + 1)) {
-                startWorker();
-                return;
-            }
+        if (staffing.tryGrow()) {
+            startWorker();
         }
     }
 
@@ -281,7 +272,7 @@ public final class PoolCore {
     }
 
     boolean mayRetire() {
-        return state == RUNNING && live.get() > config.minWorkers();
+        return state == RUNNING && staffing.aboveMin();
     }
 
     /** Worker thread: whether the worker ends now because the pool is closing and nothing is left for it. */
@@ -290,27 +281,21 @@ public final class PoolCore {
         if (s == RUNNING) {
             return false;
         }
-        if (s == FORCED) {
-            return true; // pending async tasks still complete and deliver from the threads that finish them
+        // FORCED: pending async tasks still complete and deliver from the threads that finish them.
+        boolean exit = s == FORCED || (gauge.queued() == 0 && worker.asyncPending() == 0);
+        if (exit) {
+            staffing.release();
         }
-        return gauge.queued() == 0 && worker.asyncPending() == 0;
+        return exit;
     }
 
     /** Worker thread: the idle timeout passed; leave if the pool stays at or above {@code minWorkers}. */
     boolean tryRetire(Worker worker) {
-        long n = live.get();
-        if (n <= config.minWorkers() || !live.compareAndSet(n, n - 1)) {
-            return false;
-        }
-        if (!queue.isEmpty() && state == RUNNING) { // a task came in meanwhile and its submitter may count on us
-            live.getAndIncrement();
-            return false;
-        }
-        return true;
+        return state == RUNNING && staffing.tryRetire(() -> !queue.isEmpty());
     }
 
     void workerInitFailed(Worker worker, Throwable cause) {
-        live.getAndAdd(-1);
+        staffing.release();
         LOG.log(System.Logger.Level.ERROR, "worker state initializer failed; worker not started: " + worker, cause);
     }
 
@@ -354,13 +339,11 @@ public final class PoolCore {
             }
         }
         if (force) {
-            rejectQueued();
             for (Worker w : workers) {
                 w.thread().interrupt();
             }
         }
-        wakeAll();
-        awaitWorkers();
+        awaitQuiescence(force);
     }
 
     private void rejectQueued() {
@@ -381,16 +364,35 @@ public final class PoolCore {
         }
     }
 
-    private void awaitWorkers() {
-        synchronized (lock) {
-            while (workers.length > 0) {
-                try {
-                    lock.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while closing pool: pool=" + config.name(), e);
+    /**
+     * Waits until no worker is left and no accepted task is queued. A submitter that raced with close may have
+     * queued a task after the workers left; then a worker is started for it (graceful) or it is rejected (forced).
+     */
+    private void awaitQuiescence(boolean force) {
+        while (true) {
+            if (force) {
+                rejectQueued(); // outside the lock: a rejection may run completion callbacks on this thread
+            }
+            wakeAll();
+            boolean grow = false;
+            synchronized (lock) {
+                if (workers.length == 0) {
+                    if (gauge.queued() == 0) {
+                        return;
+                    }
+                    grow = !force && staffing.tryGrow();
                 }
-                wakeAll();
+                if (!grow) {
+                    try {
+                        lock.wait(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while closing pool: pool=" + config.name(), e);
+                    }
+                }
+            }
+            if (grow) {
+                startWorker();
             }
         }
     }

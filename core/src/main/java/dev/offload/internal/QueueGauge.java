@@ -89,6 +89,24 @@ public final class QueueGauge {
     }
 
     /**
+     * Returns whether the drain signal is armed and has not fired yet.
+     *
+     * @return {@code true} if armed
+     */
+    public boolean isArmed() {
+        return armed != 0;
+    }
+
+    /**
+     * Returns the low-water mark at which an armed signal fires.
+     *
+     * @return half the bound
+     */
+    public int lowWater() {
+        return lowWater;
+    }
+
+    /**
      * Returns whether the queue is at its bound.
      *
      * @return {@code true} if a submit would be rejected now

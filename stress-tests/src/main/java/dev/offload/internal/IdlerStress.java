@@ -1,0 +1,49 @@
+package dev.offload.internal;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Expect;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Mode;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.Signal;
+import org.openjdk.jcstress.annotations.State;
+
+/** Contract 5 for the idle strategy: work published while the owner goes to park always wakes it. */
+public final class IdlerStress {
+    private IdlerStress() {}
+
+    /**
+     * The owner idles with no spin or yield budget, so it parks at once; the signal publishes work and wakes it.
+     */
+    @JCStressTest(Mode.Termination)
+    @Outcome(id = "TERMINATED", expect = Expect.ACCEPTABLE, desc = "The owner saw the work.")
+    @Outcome(id = "STALE", expect = Expect.FORBIDDEN, desc = "Lost wake-up: the owner stays parked.")
+    @State
+    public static class NoLostWakeUp implements Idler.WorkSource {
+        private volatile boolean work;
+        private volatile Idler idler;
+
+        @Override
+        public boolean hasWork() {
+            return work;
+        }
+
+        @Actor
+        public void owner() {
+            Idler mine = new Idler(Thread.currentThread(), 0, 0);
+            idler = mine;
+            while (!work) {
+                mine.idle(this, Long.MAX_VALUE);
+            }
+        }
+
+        @Signal
+        public void producer() {
+            work = true;
+            Idler owner = idler;
+            if (owner != null) {
+                owner.wake();
+            }
+        }
+    }
+}
