@@ -8,6 +8,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Bounded waits, named daemon threads and bounded shutdowns shared by the event-loop benchmarks, so that a broken
@@ -31,6 +34,24 @@ final class BenchThreads {
      */
     static <T> T await(Future<T> future) throws ExecutionException, TimeoutException, InterruptedException {
         return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Returns the share of one iteration in the mean over all measurement iterations of all forks.
+     *
+     * <p>JMH sums an {@code @AuxCounters(EVENTS)} field over every measurement iteration of every fork. A field that
+     * holds a per-iteration figure (a percentile, a percentage) multiplied by this share therefore reports the mean of
+     * that figure over the iterations; in the JSON raw data each iteration shows its figure times this share.
+     *
+     * @param benchmark the benchmark's parameters (for the fork count)
+     * @param iteration the iteration's parameters
+     * @return {@code 1 / (measurement iterations * forks)} in a measurement iteration, else 1
+     */
+    static double meanShare(BenchmarkParams benchmark, IterationParams iteration) {
+        if (iteration.getType() != IterationType.MEASUREMENT) {
+            return 1.0;
+        }
+        return 1.0 / ((double) iteration.getCount() * Math.max(1, benchmark.getForks()));
     }
 
     /**

@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * P6: head-of-line blocking. A pool of 2 workers runs short tasks (about 10 µs of {@link Blackhole#consumeCPU}) at a
@@ -32,8 +34,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code get} until its result has come back on the loop. {@code SampleTime} times that whole operation, so its
  * percentiles include two hand-offs besides the task (benchmark thread to loop, loop back to the parked benchmark
  * thread), the same with and without long tasks. The loop also times each short task from its submit to its result on
- * the loop; those times are reported per iteration as {@code loopP50Micros} and {@code loopP99Micros}: that is the
- * figure P6 names.
+ * the loop; their median and 99th percentile are taken per iteration and reported as {@code loopP50Micros} and
+ * {@code loopP99Micros}, each the mean over the measurement iterations (see {@link BenchThreads#meanShare}): that is
+ * the figure P6 names.
  *
  * <p>Run: {@code scripts/java25 -jar benchmarks/target/benchmarks.jar HeadOfLine -f 1 -wi 3 -i 5}
  */
@@ -67,13 +70,14 @@ public class HeadOfLineBenchmark {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class LoopLatency {
-        /** Median submit-to-result time of the short tasks this iteration, measured on the loop, in µs. */
+        /** Median submit-to-result time of the short tasks, measured on the loop, in µs; mean over iterations. */
         public double loopP50Micros;
-        /** 99th percentile of the same, in µs. */
+        /** 99th percentile of the same, in µs; mean over iterations. */
         public double loopP99Micros;
 
         private long[] samples = new long[1 << 14];
         private int count;
+        private double share;
 
         void record(long nanos) {
             if (count == samples.length) {
@@ -83,7 +87,8 @@ public class HeadOfLineBenchmark {
         }
 
         @Setup(Level.Iteration)
-        public void reset() {
+        public void reset(BenchmarkParams benchmark, IterationParams iteration) {
+            share = BenchThreads.meanShare(benchmark, iteration);
             count = 0;
             loopP50Micros = 0;
             loopP99Micros = 0;
@@ -96,8 +101,8 @@ public class HeadOfLineBenchmark {
             }
             long[] sorted = Arrays.copyOf(samples, count);
             Arrays.sort(sorted);
-            loopP50Micros = percentile(sorted, 0.50) / 1000.0;
-            loopP99Micros = percentile(sorted, 0.99) / 1000.0;
+            loopP50Micros = share * percentile(sorted, 0.50) / 1000.0;
+            loopP99Micros = share * percentile(sorted, 0.99) / 1000.0;
         }
 
         private static long percentile(long[] sorted, double p) {

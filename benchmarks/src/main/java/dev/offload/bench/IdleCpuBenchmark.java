@@ -24,16 +24,21 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
- * P9: CPU burned by an idle {@link EventLoop} and an idle {@link WorkerPool} of 2 workers, both {@code BALANCED}.
+ * P9: CPU burned by an idle {@link EventLoop} and an idle {@link WorkerPool} of 2 workers, both {@code BALANCED} (the
+ * {@code idle} parameter).
  *
  * <p>Each shot warms them with {@value #WARM_TASKS} no-op round trips (submitted from the loop, one at a time), lets
  * the idle strategy settle for {@value #SETTLE_MILLIS} ms, then reads the CPU time ({@link ThreadMXBean}, user +
  * system) of the loop thread and of the 2 worker threads, found by name, across an idle window of
  * {@code idleWindowMillis}, and divides it by the window's measured wall time. The results are the auxiliary counters,
  * in percent of one core: {@code loopCpuPercent}, {@code workersCpuPercent} (both workers together) and
- * {@code totalCpuPercent}. Target: {@code totalCpuPercent} &lt; 1. The primary score is just the shot's wall time.
+ * {@code totalCpuPercent}, each the mean over the measurement shots (JMH sums these counters over shots; see
+ * {@link BenchThreads#meanShare}). Target: {@code totalCpuPercent} &lt; 1. The primary score is just the shot's wall
+ * time.
  *
  * <p>The default window is 1000 ms so that CI stays quick; P9 figures are quoted from a 5 s window:
  * {@code -p idleWindowMillis=5000}.
@@ -53,6 +58,10 @@ public class IdleCpuBenchmark {
     static final String LOOP_NAME = "idle-loop";
     static final String POOL_NAME = "idle-pool";
 
+    /** The idle strategy of the loop and the workers; {@code -p idle=LATENCY} checks that spinning shows up (~200 %). */
+    @Param("BALANCED")
+    public IdleStrategy idle;
+
     /** The idle window in milliseconds. */
     @Param("1000")
     public long idleWindowMillis;
@@ -68,7 +77,7 @@ public class IdleCpuBenchmark {
         return input;
     }
 
-    /** What one shot found, in percent of one core. */
+    /** What the shots found, in percent of one core, mean over the measurement shots. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class CpuPercent {
@@ -79,8 +88,11 @@ public class IdleCpuBenchmark {
         /** The sum of the two, in percent of one core. */
         public double totalCpuPercent;
 
+        private double share;
+
         @Setup(Level.Iteration)
-        public void reset() {
+        public void reset(BenchmarkParams benchmark, IterationParams iteration) {
+            share = BenchThreads.meanShare(benchmark, iteration);
             loopCpuPercent = 0;
             workersCpuPercent = 0;
             totalCpuPercent = 0;
@@ -95,14 +107,14 @@ public class IdleCpuBenchmark {
         threads.setThreadCpuTimeEnabled(true);
         loop = EventLoop.builder()
                 .name(LOOP_NAME)
-                .idleStrategy(IdleStrategy.BALANCED)
+                .idleStrategy(idle)
                 .daemon(true)
                 .start();
         pool = WorkerPool.builder()
                 .name(POOL_NAME)
                 .minWorkers(WORKERS)
                 .maxWorkers(WORKERS)
-                .idleStrategy(IdleStrategy.BALANCED)
+                .idleStrategy(idle)
                 .daemon(true)
                 .build();
         warm(); // the workers start lazily or not: after a few tasks they exist
@@ -179,9 +191,11 @@ public class IdleCpuBenchmark {
         long loop1 = cpuNanos(loopThreadId);
         long workers1 = workersCpuNanos();
         long wall = System.nanoTime() - wall0;
-        result.loopCpuPercent = 100.0 * (loop1 - loop0) / wall;
-        result.workersCpuPercent = 100.0 * (workers1 - workers0) / wall;
-        result.totalCpuPercent = result.loopCpuPercent + result.workersCpuPercent;
-        return result.totalCpuPercent;
+        double loopPercent = 100.0 * (loop1 - loop0) / wall;
+        double workersPercent = 100.0 * (workers1 - workers0) / wall;
+        result.loopCpuPercent = result.share * loopPercent;
+        result.workersCpuPercent = result.share * workersPercent;
+        result.totalCpuPercent = result.share * (loopPercent + workersPercent);
+        return loopPercent + workersPercent;
     }
 }
