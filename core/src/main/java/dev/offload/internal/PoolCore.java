@@ -176,6 +176,11 @@ public final class PoolCore {
         return (TaskRecord) queue.poll();
     }
 
+    /** Worker thread: the next task to run, or null; none once a forced close began (it rejects what is queued). */
+    TaskRecord pollForWorker() {
+        return state == FORCED ? null : poll();
+    }
+
     boolean queueIsEmpty() {
         return queue.isEmpty();
     }
@@ -339,6 +344,7 @@ public final class PoolCore {
             }
         }
         if (force) {
+            rejectQueued();
             for (Worker w : workers) {
                 w.thread().interrupt();
             }

@@ -7,11 +7,13 @@ import java.lang.invoke.VarHandle;
  * The bound on a pool's queued tasks, and the drain signal: once the queue has been full, the signal fires exactly
  * once when the queue falls to its low-water mark (half the bound), like Piscina's {@code 'drain'} event.
  *
- * <p>Overview: {@link #tryAcquire()} reserves a slot with a CAS below the bound. Reaching the bound (or finding it
- * reached) arms the signal: a volatile write of {@code armed}, then a volatile re-read of the count.
+ * <p>Overview: {@link #tryAcquire()} reserves a slot with a CAS below the bound. Reaching the bound arms the signal
+ * (a refused submit does not: the submit that filled the queue armed it, so one full episode fires once): a volatile write of {@code armed}, then a volatile re-read of the count.
  * {@link #release()} decrements the count (a volatile read-modify-write), then reads {@code armed}. Whichever side
  * comes second in the synchronization order sees the other, so a drain is never missed; a CAS on {@code armed}
- * picks the single side that fires.
+ * picks the single side that fires. A releaser whose decrement is older than a refill-and-re-arm could take the new
+ * episode's signal; so after winning the CAS it re-reads the count and, if the queue is no longer drained, re-arms
+ * instead of firing.
  *
  * <p>Any thread.
  */
@@ -49,14 +51,14 @@ public final class QueueGauge {
     /**
      * Reserves a queue slot.
      *
-     * @return {@link #ACQUIRED} if a slot was reserved, or'ed with {@link #FIRE} if the caller must fire the drain
-     *     signal (the queue was full, or just became full, and has drained meanwhile)
+     * @return {@link #ACQUIRED} if a slot was reserved (else 0: full), or'ed with {@link #FIRE} if the caller must
+     *     fire the drain signal (its slot filled the queue, which drained again before it could arm)
      */
     public int tryAcquire() {
         while (true) {
             long q = queued.get();
             if (q >= max) {
-                return arm() ? FIRE : 0;
+                return 0; // whoever filled the queue armed the signal; this refusal belongs to that episode
             }
             if (queued.compareAndSet(q, q + 1)) {
                 return q + 1 >= max && arm() ? ACQUIRED | FIRE : ACQUIRED;
@@ -71,7 +73,12 @@ public final class QueueGauge {
      */
     public boolean release() {
         long q = queued.getAndAdd(-1) - 1; // volatile RMW, then the volatile read of armed: pairs with arm()
-        return q <= lowWater && armed != 0 && ARMED.compareAndSet(this, 1, 0);
+        if (q <= lowWater && armed != 0 && ARMED.compareAndSet(this, 1, 0)) {
+            // Our count may be stale: the queue may have refilled and re-armed since our decrement. Fire only if it
+            // is still drained; otherwise put the signal back for the episode now under way.
+            return queued.get() <= lowWater || arm();
+        }
+        return false;
     }
 
     private boolean arm() {

@@ -79,7 +79,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
         boolean busy = false;
         long idleSince = System.nanoTime();
         while (true) {
-            TaskRecord record = canTakeMore() ? pool.poll() : null;
+            TaskRecord record = canTakeMore() ? pool.pollForWorker() : null;
             if (record != null) {
                 if (!busy) {
                     busy = true;
