@@ -251,6 +251,18 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void runLoop() {
+        idler.start();
+        try {
+            loop();
+        } finally {
+            idler.stop();
+            timers.clear();
+            state = TERMINATED;
+            terminated.countDown();
+        }
+    }
+
+    private void loop() {
         Idler.WorkSource hasWork = () -> !inbox.isEmpty();
         long idleStart = 0;
         boolean idle = false;
@@ -277,9 +289,6 @@ public final class EventLoop implements Executor, AutoCloseable {
             Timer next = state == RUNNING ? timers.peek() : null;
             idler.idle(hasWork, next == null ? Long.MAX_VALUE : next.deadline);
         }
-        timers.clear();
-        state = TERMINATED;
-        terminated.countDown();
     }
 
     private boolean canTerminate() {

@@ -1,33 +1,34 @@
 package dev.offload.internal;
 
 /**
- * Process-wide count of worker threads that are running tasks, so that a waiting thread can tell whether spinning
- * would take a core away from a task.
+ * Process-wide count of offload threads that are on a CPU: event loops and workers that run or spin, but not those
+ * that park. A waiting thread spins only while this count fits the machine's cores; past that, spinning would take a
+ * core from a thread with work (a running task, a loop delivering results), so it parks instead.
  *
- * <p>Any thread. A worker adds itself when it leaves idle and removes itself when it goes idle again, not per task.
+ * <p>Any thread. A thread changes the count only when it starts, parks, wakes with work, or ends; not per task.
  */
 public final class CpuBudget {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    private static final PaddedCounter BUSY = new PaddedCounter();
+    private static final PaddedCounter ON_CPU = new PaddedCounter();
 
     private CpuBudget() {}
 
-    /** A worker started running tasks. Any thread. */
-    public static void enterBusy() {
-        BUSY.getAndAdd(1);
+    /** The calling thread is on a CPU again (started, or woke with work). */
+    public static void enter() {
+        ON_CPU.getAndAdd(1);
     }
 
-    /** A worker stopped running tasks. Any thread. */
-    public static void exitBusy() {
-        BUSY.getAndAdd(-1);
+    /** The calling thread leaves the CPU (parks or ends). */
+    public static void exit() {
+        ON_CPU.getAndAdd(-1);
     }
 
     /**
-     * Returns whether one more spinning thread still fits on the machine's cores beside the busy workers.
+     * Returns whether more offload threads are on a CPU than there are cores, counting the caller.
      *
-     * @return {@code true} if busy workers + 1 ≤ available processors
+     * @return {@code true} if a waiting caller should park rather than spin
      */
-    public static boolean spinFits() {
-        return BUSY.get() + 1 <= CORES;
+    public static boolean oversubscribed() {
+        return ON_CPU.get() > CORES;
     }
 }

@@ -11,6 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * work, then reads {@code parked}. Both sides use volatile accesses, so at least one of them sees the other (Dekker):
  * either the owner finds the work, or the producer sees the flag and unparks it. No wake-up is lost.
  *
+ * <p>CPU budget: the owner counts in {@link CpuBudget} while it runs, spins or yields, and not while it parks. When
+ * more offload threads are on a CPU than there are cores, a waiting owner parks at once instead of spinning (with
+ * {@code LATENCY}, which never parks, it yields), so that it does not slow a thread that has work.
+ *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
 public final class Idler {
@@ -38,6 +42,7 @@ public final class Idler {
     private long idleSince;
     private int steps;
     private int phase;
+    private boolean onCpu;
 
     /**
      * Creates the idler of {@code owner}.
@@ -52,9 +57,27 @@ public final class Idler {
         this.yieldNanos = yieldNanos;
     }
 
+    /** Owner thread, when it starts: it counts as on a CPU. */
+    public void start() {
+        onCpu = true;
+        CpuBudget.enter();
+    }
+
+    /** Owner thread, when it ends: it no longer counts as on a CPU. */
+    public void stop() {
+        if (onCpu) {
+            onCpu = false;
+            CpuBudget.exit();
+        }
+    }
+
     /** Owner found work: the next idle period starts with spinning again. */
     public void reset() {
         steps = 0;
+        if (!onCpu) {
+            onCpu = true;
+            CpuBudget.enter();
+        }
     }
 
     /**
@@ -73,12 +96,11 @@ public final class Idler {
             long idleFor = System.nanoTime() - idleSince;
             phase = idleFor < spinNanos ? SPIN : idleFor - spinNanos < yieldNanos ? YIELD : PARK;
         }
+        if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0 && CpuBudget.oversubscribed()) {
+            phase = yieldNanos == Long.MAX_VALUE ? YIELD : PARK; // a thread with work needs this core
+        }
         if (phase == SPIN) {
-            if (CpuBudget.spinFits()) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            Thread.onSpinWait();
             return false;
         }
         if (phase == YIELD) {
@@ -90,6 +112,10 @@ public final class Idler {
     }
 
     private void park(WorkSource source, long parkDeadline) {
+        if (onCpu) {
+            onCpu = false;
+            CpuBudget.exit();
+        }
         parked = 1; // volatile store, then a volatile read of the work source: pairs with wake()
         if (source.hasWork()) {
             parked = 0;

@@ -268,12 +268,10 @@ public final class PoolCore {
 
     void enterBusy() {
         busy.getAndIncrement();
-        CpuBudget.enterBusy();
     }
 
     void exitBusy() {
         busy.getAndAdd(-1);
-        CpuBudget.exitBusy();
     }
 
     boolean mayRetire() {

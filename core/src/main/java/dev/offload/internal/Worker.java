@@ -49,12 +49,14 @@ public final class Worker implements TaskContext, Idler.WorkSource {
     }
 
     void run() {
+        idler.start();
         try {
             if (!initialize()) {
                 return;
             }
             runLoop();
         } finally {
+            idler.stop();
             pool.workerExited(this);
         }
     }
