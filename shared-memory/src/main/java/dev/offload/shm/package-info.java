@@ -19,7 +19,7 @@
  * <h2>Safety</h2>
  *
  * Every access goes through {@link java.lang.foreign.MemorySegment} var handles and is bounds checked; nothing in this
- * package uses {@code sun.misc.Unsafe} or needs a JVM flag. Out-of-bounds or misaligned access, use of a closed
+ * package uses {@code Unsafe} or needs a JVM flag. Out-of-bounds or misaligned access, use of a closed
  * buffer and use of a transferred buffer throw an exception whose message names the rule and the values; none of
  * them can crash the JVM or corrupt other memory.
  *
