@@ -152,8 +152,8 @@ public final class EventLoop implements Executor, AutoCloseable {
             inbox.offer(task);
         } finally {
             PRODUCERS.getAndAdd(this, -1);
+            idler.wake(); // after the decrement: a closing loop parked on producers != 0 re-checks
         }
-        idler.wake();
     }
 
     /**
@@ -263,7 +263,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void loop() {
-        Idler.WorkSource hasWork = () -> !inbox.isEmpty();
+        // Work is an item in the inbox, or, once closing, the chance to end: close() and the last producer wake the
+        // loop after their volatile writes, and the loop re-checks both before it parks.
+        Idler.WorkSource hasWork = () -> !inbox.isEmpty() || (state != RUNNING && canTerminate());
         long idleStart = 0;
         boolean idle = false;
         while (true) {

@@ -14,9 +14,10 @@ public interface QueuedTask {
     int priority();
 
     /**
-     * Returns the pool-wide submission number: lower was submitted earlier.
+     * Returns the submission order: the {@link System#nanoTime()} reading taken at submit, so lower was submitted
+     * earlier (tasks submitted at the same moment from different threads may tie).
      *
-     * @return the sequence number
+     * @return the submission time stamp
      */
     long sequence();
 }

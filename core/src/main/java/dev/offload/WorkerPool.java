@@ -91,7 +91,7 @@ public final class WorkerPool implements AutoCloseable {
      */
     public <I, O> CompletableFuture<O> submit(Task<I, O> task, I input, TaskOptions options) {
         Objects.requireNonNull(task, "task");
-        return enqueue(task, false, input, options);
+        return enqueue(task, input, options);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class WorkerPool implements AutoCloseable {
         if (!trusted) {
             Sendables.checkTask(task);
         }
-        return enqueue(new CallableTask<>(task), false, null, TaskOptions.DEFAULT);
+        return enqueue(new CallableTask<>(task), null, TaskOptions.DEFAULT);
     }
 
     /**
@@ -125,11 +125,11 @@ public final class WorkerPool implements AutoCloseable {
      */
     public <I, O> CompletableFuture<O> submitAsync(AsyncTask<I, O> task, I input) {
         Objects.requireNonNull(task, "task");
-        return enqueue(task, true, input, TaskOptions.DEFAULT);
+        return enqueue(task, input, TaskOptions.DEFAULT);
     }
 
     @SuppressWarnings("unchecked")
-    private <O> CompletableFuture<O> enqueue(Object task, boolean async, Object input, TaskOptions options) {
+    private <O> CompletableFuture<O> enqueue(Object task, Object input, TaskOptions options) {
         Objects.requireNonNull(options, "options");
         if (!trusted && !(task instanceof CallableTask<?>)) {
             Sendables.checkTask(task);
@@ -140,7 +140,7 @@ public final class WorkerPool implements AutoCloseable {
                 : options.executor() != null
                         ? CompletionOwner.of(options.executor())
                         : core.config().defaultOwner();
-        TaskRecord record = core.newRecord(task, async, input, owner, options.priority());
+        TaskRecord record = core.newRecord(task, input, owner, options.priority());
         try {
             core.submit(record);
         } catch (RuntimeException e) {
@@ -149,7 +149,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             throw e;
         }
-        return (CompletableFuture<O>) record.future();
+        return (CompletableFuture<O>) (CompletableFuture<?>) record;
     }
 
     /**

@@ -6,7 +6,4 @@ package dev.offload.internal;
  *
  * <p>Runs on the owner loop's thread only.
  */
-public abstract class LoopCompletion implements Runnable {
-    /** For subclasses. */
-    protected LoopCompletion() {}
-}
+public interface LoopCompletion extends Runnable {}

@@ -82,22 +82,17 @@ public final class PoolCore {
     }
 
     /**
-     * Makes the record of a task about to be submitted.
+     * Makes the record, and future, of a task about to be submitted.
      *
-     * @param task the task object
-     * @param async whether it is an {@code AsyncTask}
-     * @param input the prepared input
+     * @param task the task object, a {@code Task} or an {@code AsyncTask}
+     * @param input the input, prepared by {@link #submit}
      * @param owner where the future completes
      * @param priority the priority
-     * @return the record, whose {@code future} is the one to return
+     * @return the record, which is also the future {@code submit} returns
      */
-    public TaskRecord newRecord(Object task, boolean async, Object input, CompletionOwner owner, int priority) {
+    public TaskRecord newRecord(Object task, Object input, CompletionOwner owner, int priority) {
         Throwable site = config.captureSubmitSite() ? new SubmitSite(config.name()) : null;
-        return new TaskRecord(this, task, async, input, new TaskFuture<>(), owner, priority, nextSequence(), site);
-    }
-
-    private long nextSequence() {
-        return submitted.get(); // ordering hint only: equal values among racing submitters are fine
+        return new TaskRecord(this, task, input, owner, priority, site);
     }
 
     /**
@@ -123,7 +118,7 @@ public final class PoolCore {
         }
         if (!config.trusted()) {
             try {
-                record.input = Sendables.prepare(record.input, "input");
+                record.payload = Sendables.prepare(record.payload, "input");
             } catch (RuntimeException e) {
                 releaseSlot();
                 throw e;
@@ -224,7 +219,7 @@ public final class PoolCore {
             releaseSlot();
         }
         cancelled.getAndIncrement();
-        record.future.cancelInternal();
+        record.cancelInternal();
         deliver(record);
     }
 

@@ -1,13 +1,17 @@
 package dev.offload.internal;
 
+import dev.offload.AsyncTask;
 import dev.offload.QueuedTask;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * One submitted task: what to run, its input, its future, and the state machine that decides its single outcome.
- * The same object is queued, run by a worker, and handed to the owner as the completion, so a task costs one object
- * besides its future.
+ * One submitted task: what to run, its input, the state machine that decides its single outcome, and its future: the
+ * same object is returned by {@code submit}, queued, run by a worker and handed to the owner as the completion, so a
+ * task costs one object. {@link #cancel(boolean)} cancels the task itself; {@code *Async} methods without an executor
+ * run on the owner (the submitting event loop).
  *
  * <p>Overview: {@code QUEUED -> RUNNING -> DONE} on the normal path. {@code QUEUED -> CANCELLED} or
  * {@code QUEUED -> REJECTED} when cancelled or dropped by a forced close before a worker took it.
@@ -22,7 +26,7 @@ import java.lang.invoke.VarHandle;
  * ({@code result}, {@code failure}) precede its CAS to DONE and are published to the owner by the delivery (an MPSC
  * offer or an executor hand-off).
  */
-public final class TaskRecord extends LoopCompletion implements QueuedTask {
+public final class TaskRecord extends CompletableFuture<Object> implements LoopCompletion, QueuedTask {
     static final int QUEUED = 0;
     static final int RUNNING = 1;
     static final int INTERRUPTING = 2;
@@ -43,42 +47,25 @@ public final class TaskRecord extends LoopCompletion implements QueuedTask {
 
     final PoolCore pool;
     final Object task;
-    final boolean async;
-    final TaskFuture<Object> future;
     final long submitNanos;
     final Throwable submitSite;
     private final CompletionOwner owner;
     private final int priority;
-    private final long sequence;
 
-    Object input;
+    Object payload; // the input until a worker takes it, then the output
     Thread runner; // written before the CAS to RUNNING, read by a canceller that saw RUNNING
-    Object result;
     Throwable failure;
 
     private volatile int state;
 
-    TaskRecord(
-            PoolCore pool,
-            Object task,
-            boolean async,
-            Object input,
-            TaskFuture<Object> future,
-            CompletionOwner owner,
-            int priority,
-            long sequence,
-            Throwable submitSite) {
+    TaskRecord(PoolCore pool, Object task, Object input, CompletionOwner owner, int priority, Throwable submitSite) {
         this.pool = pool;
         this.task = task;
-        this.async = async;
-        this.input = input;
-        this.future = future;
+        this.payload = input;
         this.owner = owner;
         this.priority = priority;
-        this.sequence = sequence;
         this.submitSite = submitSite;
         this.submitNanos = System.nanoTime();
-        future.bind(this);
     }
 
     @Override
@@ -88,27 +75,37 @@ public final class TaskRecord extends LoopCompletion implements QueuedTask {
 
     @Override
     public long sequence() {
-        return sequence;
+        return submitNanos;
     }
 
-    /**
-     * Returns the task's future, the one {@code submit} returns.
-     *
-     * @return the future
-     */
-    public TaskFuture<Object> future() {
-        return future;
+    boolean isAsync() {
+        return task instanceof AsyncTask<?, ?>;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancelTask(mayInterruptIfRunning) || isCancelled();
+    }
+
+    @Override
+    public Executor defaultExecutor() {
+        return owner.asyncExecutor();
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+    }
+
+    void cancelInternal() {
+        super.cancel(false);
     }
 
     CompletionOwner owner() {
         return owner;
     }
 
-    int state() {
-        return state;
-    }
-
-    boolean isCancelled() {
+    boolean isCancelRequested() {
         int s = state;
         return s == CANCELLED || s == INTERRUPTING;
     }
@@ -151,7 +148,7 @@ public final class TaskRecord extends LoopCompletion implements QueuedTask {
         return false;
     }
 
-    boolean cancel(boolean mayInterruptIfRunning) {
+    private boolean cancelTask(boolean mayInterruptIfRunning) {
         while (true) {
             int s = state;
             if (s == QUEUED) {
@@ -185,25 +182,26 @@ public final class TaskRecord extends LoopCompletion implements QueuedTask {
         }
     }
 
-    /** On the owner: completes the future with the decided outcome. */
+    /** On the owner, once the outcome is decided: completes this future with it. */
     @Override
     public void run() {
         switch (state) {
             case DONE -> {
                 if (failure != null) {
-                    future.completeExceptionally(failure);
+                    completeExceptionally(failure);
                 } else {
-                    future.complete(result);
+                    complete(payload);
                 }
             }
-            case REJECTED -> future.completeExceptionally(failure);
-            default -> future.cancelInternal(); // CANCELLED: usually done already by the canceller
+            case REJECTED -> completeExceptionally(failure);
+            case CANCELLED -> cancelInternal(); // usually done already by the canceller
+            default -> throw new IllegalStateException("task outcome not decided yet: " + this);
         }
     }
 
     @Override
     public String toString() {
-        return "Task[seq=" + sequence + ", state=" + state + ", task="
-                + task.getClass().getName() + "]";
+        return "Task[state=" + state + ", task="
+                + (task == null ? null : task.getClass().getName()) + ", " + super.toString() + "]";
     }
 }

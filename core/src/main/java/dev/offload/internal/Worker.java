@@ -139,9 +139,9 @@ public final class Worker implements TaskContext, Idler.WorkSource {
         current = record;
         long start = System.nanoTime();
         waitTimes.recordValue(Math.max(0, start - record.submitNanos));
-        Object input = record.input;
-        record.input = null;
-        if (record.async) {
+        Object input = record.payload;
+        record.payload = null;
+        if (record.isAsync()) {
             executeAsync(record, input, start);
             return;
         }
@@ -158,7 +158,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
         long ran = System.nanoTime() - start;
         runTimes.recordValue(Math.max(0, ran));
         busyNanos += ran;
-        record.result = output;
+        record.payload = output;
         record.failure = failure;
         if (record.finishRun(TaskRecord.DONE)) {
             pool.onDecided(record);
@@ -204,7 +204,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
                     fail = t;
                 }
             }
-            record.result = output;
+            record.payload = output;
             record.failure = fail;
             pool.recordAsyncRunTime(System.nanoTime() - start);
             if (record.finishPending()) {
@@ -231,7 +231,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
     @Override
     public boolean isCancelled() {
         TaskRecord r = current;
-        return r != null && r.isCancelled();
+        return r != null && r.isCancelRequested();
     }
 
     @Override

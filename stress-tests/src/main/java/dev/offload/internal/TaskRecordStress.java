@@ -49,12 +49,12 @@ public final class TaskRecordStress {
     @State
     public static class CancelVsFinish {
         private final PoolCore core = newCore();
-        private final TaskRecord record = core.newRecord((Object) null, false, null, CompletionOwner.DIRECT, 0);
+        private final TaskRecord record = core.newRecord(null, null, CompletionOwner.DIRECT, 0);
 
         @Actor
         public void worker(IIII_Result r) {
             if (record.tryStart(Thread.currentThread())) {
-                record.result = 1;
+                record.payload = 1;
                 if (record.finishRun(TaskRecord.DONE)) {
                     core.onDecided(record);
                 }
@@ -72,7 +72,7 @@ public final class TaskRecordStress {
             PoolStats s = core.stats();
             r.r3 = (int) (s.completed() * 10 + s.cancelled());
             try {
-                r.r4 = record.future().join().equals(1) ? 1 : 3;
+                r.r4 = record.join().equals(1) ? 1 : 3;
             } catch (CancellationException e) {
                 r.r4 = 2;
             }
