@@ -185,8 +185,6 @@ class WorkerPoolTest {
 
     @Test
     void submit_queueFull_rejectedAtOnce_withBound_andNeedsDrain() {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
         try (WorkerPool pool = WorkerPool.builder()
                 .name("t-full")
                 .minWorkers(1)
@@ -194,29 +192,19 @@ class WorkerPoolTest {
                 .maxQueue(2)
                 .isolation(Isolation.TRUSTED)
                 .build()) {
-            CompletableFuture<Integer> blocker = pool.submit(
-                    x -> {
-                        started.countDown();
-                        release.await();
-                        return x;
-                    },
-                    0);
-            Await.latch(started, "blocking task start");
+            Blocker blocker = Blocker.occupy(pool);
             pool.submit(WorkerPoolTest::square, 1);
             assertFalse(pool.needsDrain());
             pool.submit(WorkerPoolTest::square, 2);
             assertTrue(pool.needsDrain());
             var e = assertThrows(RejectedExecutionException.class, () -> pool.submit(WorkerPoolTest::square, 3));
             assertTrue(e.getMessage().startsWith("queue full: maxQueue=2, pool=t-full"), e.getMessage());
-            release.countDown();
-            Await.result(blocker, "blocking task");
+            blocker.releaseAndAwait();
         }
     }
 
     @Test
     void onDrain_firesOnceAfterFullQueueDrains() {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
         AtomicInteger drains = new AtomicInteger();
         try (WorkerPool pool = WorkerPool.builder()
                 .minWorkers(1)
@@ -225,21 +213,14 @@ class WorkerPoolTest {
                 .isolation(Isolation.TRUSTED)
                 .build()) {
             pool.onDrain(drains::incrementAndGet);
-            pool.submit(
-                    x -> {
-                        started.countDown();
-                        release.await();
-                        return x;
-                    },
-                    0);
-            Await.latch(started, "blocking task start");
+            Blocker blocker = Blocker.occupy(pool);
             List<CompletableFuture<Integer>> queued = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 queued.add(pool.submit(WorkerPoolTest::square, i));
             }
             assertTrue(pool.needsDrain());
             assertEquals(0, drains.get());
-            release.countDown();
+            blocker.release();
             queued.forEach(f -> Await.result(f, "queued task"));
             Await.until(() -> drains.get() == 1, "onDrain after the queue drained");
             assertFalse(pool.needsDrain());
@@ -249,28 +230,18 @@ class WorkerPoolTest {
 
     @Test
     void cancel_queuedTask_neverRuns_countedCancelled() {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
         try (WorkerPool pool = WorkerPool.builder()
                 .minWorkers(1)
                 .maxWorkers(1)
                 .isolation(Isolation.TRUSTED)
                 .build()) {
-            CompletableFuture<Integer> blocker = pool.submit(
-                    x -> {
-                        started.countDown();
-                        release.await();
-                        return x;
-                    },
-                    0);
-            Await.latch(started, "blocking task start");
+            Blocker blocker = Blocker.occupy(pool);
             CompletableFuture<Integer> queued = pool.submit(x -> ran.incrementAndGet(), 0);
             assertTrue(queued.cancel(false));
             assertTrue(queued.isCancelled());
             assertEquals(0, pool.stats().queued(), "a cancelled task still holds its queue slot");
-            release.countDown();
-            Await.result(blocker, "blocking task");
+            blocker.releaseAndAwait();
             assertEquals(7, (int) Await.result(pool.submit((Integer x) -> 7, 0), "task after the cancelled one"));
             PoolStats s = pool.stats();
             assertEquals(0, ran.get(), "a cancelled queued task ran");
@@ -371,8 +342,6 @@ class WorkerPoolTest {
 
     @Test
     void priorityQueue_runsHigherPriorityFirst() {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
         List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (WorkerPool pool = WorkerPool.builder()
                 .minWorkers(1)
@@ -380,21 +349,14 @@ class WorkerPoolTest {
                 .taskQueue(TaskQueue::priority)
                 .isolation(Isolation.TRUSTED)
                 .build()) {
-            pool.submit(
-                    x -> {
-                        started.countDown();
-                        release.await();
-                        return x;
-                    },
-                    0);
-            Await.latch(started, "blocking task start");
+            Blocker blocker = Blocker.occupy(pool);
             List<CompletableFuture<Boolean>> all = new ArrayList<>();
             int[] priorities = {1, 5, 3, 5, 0};
             for (int i = 0; i < priorities.length; i++) {
                 int id = i;
                 all.add(pool.submit(x -> order.add(id), 0, TaskOptions.DEFAULT.withPriority(priorities[i])));
             }
-            release.countDown();
+            blocker.release();
             all.forEach(f -> Await.result(f, "prioritized task"));
             assertEquals(List.of(1, 3, 2, 0, 4), order, "priority order (ties by submission)");
         }
@@ -402,27 +364,17 @@ class WorkerPoolTest {
 
     @Test
     void noHeadOfLineBlocking_shortTaskRunsWhileLongTaskHoldsOtherWorker() {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
         try (WorkerPool pool = WorkerPool.builder()
                 .minWorkers(2)
                 .maxWorkers(2)
                 .isolation(Isolation.TRUSTED)
                 .build()) {
-            CompletableFuture<Integer> longTask = pool.submit(
-                    x -> {
-                        started.countDown();
-                        release.await();
-                        return x;
-                    },
-                    0);
-            Await.latch(started, "long task start");
+            Blocker longTask = Blocker.occupy(pool);
             for (int i = 0; i < 100; i++) {
                 assertEquals(i * i, Await.result(pool.submit(WorkerPoolTest::square, i), "short task " + i));
             }
-            assertFalse(longTask.isDone());
-            release.countDown();
-            Await.result(longTask, "long task");
+            assertFalse(longTask.future().isDone());
+            longTask.releaseAndAwait();
         }
     }
 
