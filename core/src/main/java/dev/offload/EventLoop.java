@@ -269,15 +269,21 @@ public final class EventLoop implements Executor, AutoCloseable {
         long idleStart = 0;
         boolean idle = false;
         while (true) {
-            int work = drainInbox();
-            if (!timers.isEmpty()) {
-                work += runDueTimers();
+            if (idle && !inbox.isEmpty()) { // the idle period ends when work arrives, before the work runs
+                IDLE_NANOS.setOpaque(this, idleNanos + (System.nanoTime() - idleStart));
+                idle = false;
             }
-            if (work > 0) {
-                if (idle) {
+            int work = drainInbox();
+            Timer first = timers.peek();
+            if (first != null && first.deadline - System.nanoTime() <= 0) {
+                if (idle) { // a due timer ends the idle period too
                     IDLE_NANOS.setOpaque(this, idleNanos + (System.nanoTime() - idleStart));
                     idle = false;
                 }
+                work += runDueTimers();
+            }
+            if (work > 0) {
+                idle = false;
                 idler.reset();
                 continue;
             }
