@@ -125,6 +125,26 @@ class IsolationTest {
     }
 
     @Test
+    void mutableValueInMapOrArray_rejected_withPath() {
+        HashMap<String, Object> map = new HashMap<>(Map.of("k", new StringBuilder()));
+        assertEquals(
+                "input[k]",
+                assertThrows(NotSendableException.class, () -> pool.submit(IsolationTest::identity, map))
+                        .path());
+        Object[] array = {1, "two", new Object()};
+        assertEquals(
+                "input[2]",
+                assertThrows(NotSendableException.class, () -> pool.submit(IsolationTest::identity, array))
+                        .path());
+        Samples ok = new Samples("fine", new double[0]);
+        Holder nested = new Holder(List.of(ok, new Holder(new java.util.concurrent.atomic.AtomicLong())));
+        assertEquals(
+                "input.value[1].value",
+                assertThrows(NotSendableException.class, () -> pool.submit(IsolationTest::identity, nested))
+                        .path());
+    }
+
+    @Test
     void capturingLambda_ofMutableValue_rejected() {
         AtomicInteger counter = new AtomicInteger();
         Task<Integer, Integer> capturing = x -> counter.addAndGet(x);

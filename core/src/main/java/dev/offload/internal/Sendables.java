@@ -103,7 +103,7 @@ public final class Sendables {
         if (plan.kind == Kind.IMMUTABLE) {
             return value;
         }
-        return prepareSlow(value, plan, new PathNode(null, root));
+        return prepareSlow(value, plan, new PathNode(null, root, null, -1));
     }
 
     /**
@@ -135,12 +135,13 @@ public final class Sendables {
         };
     }
 
-    private static Object child(Object value, PathNode path, String segment) {
+    /** Prepares a part of a container; its path segment is kept in parts and only formatted for an error. */
+    private static Object child(Object value, PathNode path, String field, Object key, int index) {
         if (value == null) {
             return null;
         }
         Plan plan = PLANS.get(value.getClass());
-        return plan.kind == Kind.IMMUTABLE ? value : prepareSlow(value, plan, new PathNode(path, segment));
+        return plan.kind == Kind.IMMUTABLE ? value : prepareSlow(value, plan, new PathNode(path, field, key, index));
     }
 
     private static Object copyPrimitiveArray(Object array) {
@@ -153,7 +154,7 @@ public final class Sendables {
     private static Object[] copyObjectArray(Object[] array, PathNode path) {
         Object[] copy = (Object[]) Array.newInstance(array.getClass().getComponentType(), array.length);
         for (int i = 0; i < array.length; i++) {
-            copy[i] = child(array[i], path, "[" + i + "]");
+            copy[i] = child(array[i], path, null, null, i);
         }
         return copy;
     }
@@ -164,7 +165,7 @@ public final class Sendables {
         try {
             for (int i = 0; i < parts.length; i++) {
                 Object part = plan.accessors[i].invoke(value);
-                parts[i] = child(part, path, "." + plan.names[i]);
+                parts[i] = child(part, path, plan.names[i], null, -1);
                 changed |= parts[i] != part;
             }
             return changed ? plan.constructor.invokeWithArguments(parts) : value;
@@ -180,7 +181,7 @@ public final class Sendables {
         boolean changed = false;
         for (int i = 0; i < parts.length; i++) {
             Object part = list.get(i);
-            parts[i] = child(part, path, "[" + i + "]");
+            parts[i] = child(part, path, null, null, i);
             changed |= parts[i] != part;
         }
         return changed ? List.of(parts) : list;
@@ -190,7 +191,7 @@ public final class Sendables {
         List<Object> parts = new ArrayList<>(set.size());
         boolean changed = false;
         for (Object part : set) {
-            Object prepared = child(part, path, "{" + part.getClass().getSimpleName() + "}");
+            Object prepared = child(part, path, null, part.getClass(), -1);
             parts.add(prepared);
             changed |= prepared != part;
         }
@@ -201,8 +202,8 @@ public final class Sendables {
         Map<Object, Object> parts = new LinkedHashMap<>();
         boolean changed = false;
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            Object key = child(e.getKey(), path, ".key(" + e.getKey() + ")");
-            Object val = child(e.getValue(), path, "[" + e.getKey() + "]");
+            Object key = child(e.getKey(), path, "key", e.getKey(), -1);
+            Object val = child(e.getValue(), path, null, e.getKey(), -1);
             changed |= key != e.getKey() || val != e.getValue();
             parts.put(key, val);
         }
@@ -214,7 +215,7 @@ public final class Sendables {
         Collection<Object> copy = (Collection<Object>) plan.factory.get();
         int i = 0;
         for (Object part : source) {
-            copy.add(child(part, path, "[" + i++ + "]"));
+            copy.add(child(part, path, null, null, i++));
         }
         return copy;
     }
@@ -223,9 +224,7 @@ public final class Sendables {
     private static Object copyMap(Map<?, ?> source, Plan plan, PathNode path) {
         Map<Object, Object> copy = (Map<Object, Object>) plan.factory.get();
         for (Map.Entry<?, ?> e : source.entrySet()) {
-            copy.put(
-                    child(e.getKey(), path, ".key(" + e.getKey() + ")"),
-                    child(e.getValue(), path, "[" + e.getKey() + "]"));
+            copy.put(child(e.getKey(), path, "key", e.getKey(), -1), child(e.getValue(), path, null, e.getKey(), -1));
         }
         return copy;
     }
@@ -348,9 +347,19 @@ public final class Sendables {
     }
 
     /** A path inside a value, built only on the way down into containers. */
-    private record PathNode(PathNode parent, String segment) {
+    private record PathNode(PathNode parent, String field, Object key, int index) {
         @Override
         public String toString() {
+            String segment;
+            if (field != null && key != null) {
+                segment = "." + field + "(" + key + ")"; // a map key itself
+            } else if (field != null) {
+                segment = parent == null ? field : "." + field;
+            } else if (key instanceof Class<?> elementType) {
+                segment = "{" + elementType.getSimpleName() + "}"; // a set element
+            } else {
+                segment = "[" + (key != null ? key : index) + "]";
+            }
             return parent == null ? segment : parent + segment;
         }
     }
