@@ -270,15 +270,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         boolean idle = false;
         while (true) {
             if (idle && !inbox.isEmpty()) { // the idle period ends when work arrives, before the work runs
-                IDLE_NANOS.setOpaque(this, idleNanos + (System.nanoTime() - idleStart));
-                idle = false;
+                idle = endIdle(idleStart);
             }
             int work = drainInbox();
             Timer first = timers.peek();
             if (first != null && first.deadline - System.nanoTime() <= 0) {
                 if (idle) { // a due timer ends the idle period too
-                    IDLE_NANOS.setOpaque(this, idleNanos + (System.nanoTime() - idleStart));
-                    idle = false;
+                    idle = endIdle(idleStart);
                 }
                 work += runDueTimers();
             }
@@ -297,6 +295,12 @@ public final class EventLoop implements Executor, AutoCloseable {
             Timer next = state == RUNNING ? timers.peek() : null;
             idler.idle(hasWork, next == null ? Long.MAX_VALUE : next.deadline);
         }
+    }
+
+    /** Loop thread only: adds the idle period that began at {@code idleStart}; returns the new idle flag. */
+    private boolean endIdle(long idleStart) {
+        IDLE_NANOS.setOpaque(this, idleNanos + (System.nanoTime() - idleStart));
+        return false;
     }
 
     private boolean canTerminate() {
