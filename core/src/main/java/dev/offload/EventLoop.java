@@ -310,7 +310,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     private int drainInbox() {
         int n = 0;
         Runnable task;
-        while (n < DRAIN_BATCH && (task = inbox.poll()) != null) {
+        // Relaxed: a producer descheduled in the middle of its offer is not waited for here (it may need this core);
+        // the idle step re-checks the inbox, which counts that offer as pending work.
+        while (n < DRAIN_BATCH && (task = inbox.relaxedPoll()) != null) {
             n++;
             if (task instanceof LoopCompletion) {
                 pendingCompletions--;

@@ -26,7 +26,11 @@ public interface TaskQueue {
     /**
      * Takes the next task to run.
      *
-     * @return the task, or {@code null} if empty
+     * <p>A lock-free queue may return {@code null} while an offer is under way but not yet complete, rather than wait
+     * for a producer thread that may have been descheduled in the middle of it; the pool polls again, and checks
+     * {@link #isEmpty()} before a worker parks.
+     *
+     * @return the task, or {@code null} if empty (or, see above, if the next offer is not complete)
      */
     QueuedTask poll();
 

@@ -5,7 +5,7 @@ import dev.offload.TaskQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 
 /**
- * FIFO task queue over JCTools' VarHandle MPMC array queue. Room for twice the pool's bound, so that cancelled tasks
+ * FIFO task queue over JCTools' VarHandle MPMC array queue; {@link #poll()} is relaxed (see {@link TaskQueue#poll()}). Room for twice the pool's bound, so that cancelled tasks
  * still in the array (dropped when polled) do not take the room of live ones.
  *
  * <p>Any thread.
@@ -32,7 +32,9 @@ public final class FifoTaskQueue implements TaskQueue {
 
     @Override
     public QueuedTask poll() {
-        return queue.poll();
+        // Relaxed: never spins on a slot whose producer was descheduled between claiming and filling it. On a busy
+        // machine that producer may be waiting for this very core, and the spin would last a whole time slice.
+        return queue.relaxedPoll();
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A counter alone on its cache lines (128 bytes of padding either side), for counters that different threads write.
+ * A counter alone on its cache lines (128 bytes of padding either side), for counters and flags that one thread
+ * writes while another reads or writes them.
  *
  * <p>Any thread. {@link #get()} is a volatile read; updates are atomic read-modify-writes.
  */
@@ -37,6 +38,24 @@ public final class PaddedCounter {
      */
     public long get() {
         return value;
+    }
+
+    /**
+     * Sets the value (volatile write).
+     *
+     * @param value the new value
+     */
+    public void set(long value) {
+        this.value = value;
+    }
+
+    /**
+     * Sets the value with release semantics (no store-load fence). For a single writer.
+     *
+     * @param value the new value
+     */
+    public void setRelease(long value) {
+        VALUE.setRelease(this, value);
     }
 
     /**

@@ -54,6 +54,8 @@ public final class PoolCore {
     private volatile Runnable drainListener;
     private int nextWorkerId; // guarded by lock
     private long exitedBusyNanos; // guarded by lock
+    private long exitedCompleted; // guarded by lock
+    private long exitedFailed; // guarded by lock
 
     /**
      * Creates the pool machinery and starts {@code minWorkers} workers.
@@ -148,7 +150,11 @@ public final class PoolCore {
                 return;
             }
         }
-        if (gauge.queued() <= staffing.live() - busy.get()) { // live is read after the offer: pairs with tryRetire
+        int live = staffing.live(); // read after the offer: pairs with tryRetire
+        if (live >= config.maxWorkers()) {
+            return; // no room to grow: the workers take the task when they poll next (checked first: it is cheap)
+        }
+        if (gauge.queued() <= live - busy.get()) {
             return; // enough idle workers are spinning or about to park, and re-check the queue before they do
         }
         if (staffing.tryGrow()) {
@@ -199,15 +205,21 @@ public final class PoolCore {
         return config.trusted() ? output : Sendables.prepare(output, "output");
     }
 
-    /** The record reached DONE: count it, then hand it to its owner. */
-    void onDecided(TaskRecord record) {
-        if (record.failure == null) {
-            completed.getAndIncrement();
+    /**
+     * The record reached DONE: count it, then hand it to its owner.
+     *
+     * @param decider the worker whose thread decided it (counted in that worker's own counters), or null for any
+     *     other thread (counted in the pool's shared ones)
+     */
+    void onDecided(TaskRecord record, Worker decider) {
+        boolean success = record.failure == null;
+        if (!success && record.submitSite != null) {
+            record.failure.addSuppressed(record.submitSite);
+        }
+        if (decider != null) {
+            decider.countOutcome(success);
         } else {
-            if (record.submitSite != null) {
-                record.failure.addSuppressed(record.submitSite);
-            }
-            failed.getAndIncrement();
+            (success ? completed : failed).getAndIncrement();
         }
         deliver(record);
     }
@@ -301,6 +313,8 @@ public final class PoolCore {
         synchronized (lock) {
             drain(worker);
             exitedBusyNanos += worker.busyNanos();
+            exitedCompleted += worker.completedCount();
+            exitedFailed += worker.failedCount();
             Worker[] ws = workers;
             int i = Arrays.asList(ws).indexOf(worker);
             if (i >= 0) {
@@ -413,18 +427,22 @@ public final class PoolCore {
     public PoolStats stats() {
         synchronized (lock) {
             long busyTotal = exitedBusyNanos;
+            long completedTotal = exitedCompleted + completed.get();
+            long failedTotal = exitedFailed + failed.get();
             Worker[] ws = workers;
             for (Worker w : ws) {
                 drain(w);
                 busyTotal += w.busyNanos();
+                completedTotal += w.completedCount();
+                failedTotal += w.failedCount();
             }
             runTotal.add(asyncRunTimes.getIntervalHistogram());
             long age = Math.max(1, System.nanoTime() - createdNanos);
             double utilization = Math.min(1.0, (double) busyTotal / ((double) age * config.maxWorkers()));
             return new PoolStats(
                     submitted.get(),
-                    completed.get(),
-                    failed.get(),
+                    completedTotal,
+                    failedTotal,
                     cancelled.get(),
                     rejected.get(),
                     gauge.queued(),
@@ -437,8 +455,7 @@ public final class PoolCore {
     }
 
     private void drain(Worker w) { // under lock
-        runTotal.add(w.runTimes().getIntervalHistogram());
-        waitTotal.add(w.waitTimes().getIntervalHistogram());
+        w.latencies().drainInto(runTotal, waitTotal);
     }
 
     private static LatencySummary summary(Histogram h) {

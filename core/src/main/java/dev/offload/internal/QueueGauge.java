@@ -7,13 +7,23 @@ import java.lang.invoke.VarHandle;
  * The bound on a pool's queued tasks, and the drain signal: once the queue has been full, the signal fires exactly
  * once when the queue falls to its low-water mark (half the bound), like Piscina's {@code 'drain'} event.
  *
- * <p>Overview: {@link #tryAcquire()} reserves a slot with a CAS below the bound. Reaching the bound arms the signal
- * (a refused submit does not: the submit that filled the queue armed it, so one full episode fires once): a volatile write of {@code armed}, then a volatile re-read of the count.
- * {@link #release()} decrements the count (a volatile read-modify-write), then reads {@code armed}. Whichever side
- * comes second in the synchronization order sees the other, so a drain is never missed; a CAS on {@code armed}
- * picks the single side that fires. A releaser whose decrement is older than a refill-and-re-arm could take the new
- * episode's signal; so after winning the CAS it re-reads the count and, if the queue is no longer drained, re-arms
- * instead of firing.
+ * <p>Overview: the count is two monotonic counters on separate cache lines, {@code acquired} (written by submitters)
+ * and {@code released} (written by workers, cancellers and rejecters), so that a submitter and a worker do not pass
+ * one line back and forth on every task. {@link #tryAcquire()} reserves a slot with a CAS on {@code acquired} below
+ * {@code released + max}; it reads {@code released} only when a cached copy (the producer-limit technique of JCTools'
+ * array queues) says the queue may be full. A stale copy is never too high, as {@code released} only grows, so the
+ * bound is never exceeded.
+ *
+ * <p>Drain signal: a slot that may have filled the queue (by the count the submitter read just before its CAS) arms
+ * the signal: a volatile write of {@code armed}, then a volatile re-read of both counters. {@link #release()}
+ * increments {@code released} (a volatile read-modify-write), then reads {@code armed}. Whichever side comes second
+ * in the synchronization order sees the other, so a drain is never missed; a CAS on {@code armed} picks the single
+ * side that fires. A releaser whose increment is older than a refill-and-re-arm could take the new episode's signal;
+ * so after winning the CAS it re-reads the count and, if the queue is no longer drained, re-arms instead of firing.
+ * Counts are read {@code released} first, then {@code acquired}, so a count read concurrently with releases is never
+ * too low: the last releaser reads an exact one. A release that races with the slot that filled the queue may make
+ * that slot arm although the queue held one task less at the CAS; the signal then fires when the queue falls to low
+ * water, as for a full queue.
  *
  * <p>Any thread.
  */
@@ -24,19 +34,24 @@ public final class QueueGauge {
     public static final int FIRE = 2;
 
     private static final VarHandle ARMED;
+    private static final VarHandle RELEASED_CACHE;
 
     static {
         try {
-            ARMED = MethodHandles.lookup().findVarHandle(QueueGauge.class, "armed", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ARMED = lookup.findVarHandle(QueueGauge.class, "armed", int.class);
+            RELEASED_CACHE = lookup.findVarHandle(QueueGauge.class, "releasedCache", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final PaddedCounter queued = new PaddedCounter();
+    private final PaddedCounter acquired = new PaddedCounter();
+    private final PaddedCounter released = new PaddedCounter();
     private final int max;
     private final int lowWater;
     private volatile int armed;
+    private long releasedCache; // opaque; read and written by submitters only; a lower bound of released
 
     /**
      * Creates a gauge.
@@ -56,12 +71,17 @@ public final class QueueGauge {
      */
     public int tryAcquire() {
         while (true) {
-            long q = queued.get();
-            if (q >= max) {
-                return 0; // whoever filled the queue armed the signal; this refusal belongs to that episode
+            long a = acquired.get();
+            long r = (long) RELEASED_CACHE.getOpaque(this);
+            if (a + 1 - r >= max) { // may be full, or become full with this slot: read the exact count
+                r = released.get();
+                RELEASED_CACHE.setOpaque(this, r);
+                if (a - r >= max) {
+                    return 0; // whoever filled the queue armed the signal; this refusal belongs to that episode
+                }
             }
-            if (queued.compareAndSet(q, q + 1)) {
-                return q + 1 >= max && arm() ? ACQUIRED | FIRE : ACQUIRED;
+            if (acquired.compareAndSet(a, a + 1)) {
+                return a + 1 - r >= max && arm() ? ACQUIRED | FIRE : ACQUIRED;
             }
         }
     }
@@ -72,27 +92,28 @@ public final class QueueGauge {
      * @return {@code true} if the caller must fire the drain signal
      */
     public boolean release() {
-        long q = queued.getAndAdd(-1) - 1; // volatile RMW, then the volatile read of armed: pairs with arm()
-        if (q <= lowWater && armed != 0 && ARMED.compareAndSet(this, 1, 0)) {
-            // Our count may be stale: the queue may have refilled and re-armed since our decrement. Fire only if it
+        long r = released.getAndAdd(1) + 1; // volatile RMW, then the volatile read of armed: pairs with arm()
+        if (armed != 0 && acquired.get() - r <= lowWater && ARMED.compareAndSet(this, 1, 0)) {
+            // Our count may be stale: the queue may have refilled and re-armed since our increment. Fire only if it
             // is still drained; otherwise put the signal back for the episode now under way.
-            return queued.get() <= lowWater || arm();
+            return queued() <= lowWater || arm();
         }
         return false;
     }
 
     private boolean arm() {
         armed = 1; // volatile write, then the volatile re-read of the count: pairs with release()
-        return queued.get() <= lowWater && ARMED.compareAndSet(this, 1, 0);
+        return queued() <= lowWater && ARMED.compareAndSet(this, 1, 0);
     }
 
     /**
-     * Returns the number of reserved slots.
+     * Returns the number of reserved slots: never lower than the count at the start of the call.
      *
      * @return queued tasks
      */
     public int queued() {
-        return (int) queued.get();
+        long r = released.get();
+        return (int) (acquired.get() - r);
     }
 
     /**
@@ -119,6 +140,6 @@ public final class QueueGauge {
      * @return {@code true} if a submit would be rejected now
      */
     public boolean isFull() {
-        return queued.get() >= max;
+        return queued() >= max;
     }
 }

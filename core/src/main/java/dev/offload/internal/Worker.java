@@ -3,10 +3,11 @@ package dev.offload.internal;
 import dev.offload.AsyncTask;
 import dev.offload.Task;
 import dev.offload.TaskContext;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * One worker of a pool: its thread's run loop, its own state, and its task context.
@@ -19,18 +20,36 @@ import org.HdrHistogram.SingleWriterRecorder;
  * <p>Worker thread only, except {@link #wake()}, {@link #canTakeMore()} and the stats readers (any thread).
  */
 public final class Worker implements TaskContext, Idler.WorkSource {
+    private static final VarHandle BUSY_NANOS;
+    private static final VarHandle COMPLETED;
+    private static final VarHandle FAILED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            BUSY_NANOS = lookup.findVarHandle(Worker.class, "busyNanos", long.class);
+            COMPLETED = lookup.findVarHandle(Worker.class, "completed", long.class);
+            FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final PoolCore pool;
     private final int id;
     private final WorkerThread thread;
     private final Idler idler;
     private final AtomicInteger asyncPending = new AtomicInteger();
-    private final SingleWriterRecorder runTimes = new SingleWriterRecorder(2);
-    private final SingleWriterRecorder waitTimes = new SingleWriterRecorder(2);
+    private final LatencyRecorder latencies = new LatencyRecorder();
 
     private Object state;
     private boolean hasState;
     private TaskRecord current;
+    private long lastEnd; // nanoTime at the end of the last task, if the worker has not idled since; else 0
+    // Written by this worker only, with release stores; read by stats with volatile loads.
     private volatile long busyNanos;
+    private volatile long completed; // outcomes this worker decided, before delivering them
+    private volatile long failed;
 
     Worker(PoolCore pool, int id) {
         this.pool = pool;
@@ -91,6 +110,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
                 idler.reset();
                 continue;
             }
+            lastEnd = 0;
             if (busy) {
                 busy = false;
                 pool.exitBusy();
@@ -137,8 +157,8 @@ public final class Worker implements TaskContext, Idler.WorkSource {
         }
         pool.onStarted(record);
         current = record;
-        long start = System.nanoTime();
-        waitTimes.recordValue(Math.max(0, start - record.submitNanos));
+        // Back to back, the previous task's end is this one's start: one clock read per task instead of two.
+        long start = lastEnd != 0 ? lastEnd : System.nanoTime();
         Object input = record.payload;
         record.payload = null;
         if (record.isAsync()) {
@@ -155,17 +175,40 @@ public final class Worker implements TaskContext, Idler.WorkSource {
             failure = t;
         }
         current = null;
-        long ran = System.nanoTime() - start;
-        runTimes.recordValue(Math.max(0, ran));
-        busyNanos += ran;
+        long end = System.nanoTime();
+        lastEnd = end;
+        latencies.record(start - record.submitNanos, end - start);
+        addBusy(end - start);
         record.payload = output;
         record.failure = failure;
         if (record.finishRun(TaskRecord.DONE)) {
-            pool.onDecided(record);
+            pool.onDecided(record, this);
         }
     }
 
+    private void addBusy(long nanos) {
+        BUSY_NANOS.setRelease(this, busyNanos + nanos);
+    }
+
+    /** Worker thread: counts an outcome this worker decided, before it is delivered. */
+    void countOutcome(boolean success) {
+        if (success) {
+            COMPLETED.setRelease(this, completed + 1);
+        } else {
+            FAILED.setRelease(this, failed + 1);
+        }
+    }
+
+    long completedCount() {
+        return completed;
+    }
+
+    long failedCount() {
+        return failed;
+    }
+
     private void executeAsync(TaskRecord record, Object input, long start) {
+        latencies.recordWait(start - record.submitNanos);
         CompletionStage<?> stage;
         try {
             @SuppressWarnings("unchecked")
@@ -177,15 +220,17 @@ public final class Worker implements TaskContext, Idler.WorkSource {
             }
         } catch (Throwable t) {
             current = null;
-            busyNanos += System.nanoTime() - start;
+            lastEnd = 0;
+            addBusy(System.nanoTime() - start);
             record.failure = t;
             if (record.finishRun(TaskRecord.DONE)) {
-                pool.onDecided(record);
+                pool.onDecided(record, this);
             }
             return;
         }
         current = null;
-        busyNanos += System.nanoTime() - start;
+        lastEnd = 0;
+        addBusy(System.nanoTime() - start);
         if (!record.finishRun(TaskRecord.PENDING)) {
             return; // cancelled while its synchronous part ran
         }
@@ -208,7 +253,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
             record.failure = fail;
             pool.recordAsyncRunTime(System.nanoTime() - start);
             if (record.finishPending()) {
-                pool.onDecided(record);
+                pool.onDecided(record, null); // any thread: counted by the pool
             }
         } finally {
             asyncPending.decrementAndGet();
@@ -220,12 +265,8 @@ public final class Worker implements TaskContext, Idler.WorkSource {
         return busyNanos;
     }
 
-    SingleWriterRecorder runTimes() {
-        return runTimes;
-    }
-
-    SingleWriterRecorder waitTimes() {
-        return waitTimes;
+    LatencyRecorder latencies() {
+        return latencies;
     }
 
     @Override

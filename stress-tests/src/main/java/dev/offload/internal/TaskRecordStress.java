@@ -56,7 +56,7 @@ public final class TaskRecordStress {
             if (record.tryStart(Thread.currentThread())) {
                 record.payload = 1;
                 if (record.finishRun(TaskRecord.DONE)) {
-                    core.onDecided(record);
+                    core.onDecided(record, null);
                 }
             }
             r.r1 = Thread.interrupted() ? 1 : 0;
