@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * rejected by {@link #closeNow()}. Nothing is lost: {@link PoolStats} counts each outcome.
  *
  * <p>Threading: all methods may be called from any thread; {@code submit} never blocks (a full queue is refused at
- * once).
+ * once). Tasks submitted from an event loop's callbacks reach the workers in small batches: see {@link EventLoop}.
  *
  * <p>Memory consistency effects: actions in a thread prior to {@code submit} <i>happen-before</i> the task runs; the
  * task's actions <i>happen-before</i> its future completes and so before the callbacks that the completion runs, on
@@ -141,14 +141,17 @@ public final class WorkerPool implements AutoCloseable {
                         ? CompletionOwner.of(options.executor())
                         : core.config().defaultOwner();
         TaskRecord record = core.newRecord(task, input, owner, options.priority());
-        try {
+        if (loop == null) {
             core.submit(record);
+            return (CompletableFuture<O>) (CompletableFuture<?>) record;
+        }
+        try {
+            core.admit(record);
         } catch (RuntimeException e) {
-            if (loop != null) {
-                loop.cancelExpectedCompletion();
-            }
+            loop.cancelExpectedCompletion();
             throw e;
         }
+        loop.publishAfterCallback(core, record);
         return (CompletableFuture<O>) (CompletableFuture<?>) record;
     }
 
@@ -209,6 +212,7 @@ public final class WorkerPool implements AutoCloseable {
      */
     @Override
     public void close() {
+        EventLoop.publishPending();
         core.close(false);
     }
 
@@ -219,6 +223,7 @@ public final class WorkerPool implements AutoCloseable {
      * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
      */
     public void closeNow() {
+        EventLoop.publishPending();
         core.close(true);
     }
 

@@ -461,6 +461,52 @@ class WorkerPoolTest {
     }
 
     @Test
+    void close_fromLoopCallback_firstHandsOverWhatThatCallbackSubmitted() {
+        // Tasks a callback submits reach the workers after the callback; a close() inside it must not wait for them
+        // forever. The loop is a daemon so that a regression fails the bounded wait instead of hanging the run.
+        EventLoop loop = EventLoop.builder().name("t-close-loop").daemon(true).start();
+        WorkerPool pool = WorkerPool.create(1);
+        CompletableFuture<CompletableFuture<Integer>> submitted = new CompletableFuture<>();
+        loop.execute(() -> {
+            CompletableFuture<Integer> f = pool.submit(WorkerPoolTest::square, 7);
+            pool.close();
+            submitted.complete(f);
+        });
+        CompletableFuture<Integer> f = Await.result(submitted, "submit then close() in one loop callback");
+        assertEquals(49, Await.result(f, "the task submitted just before close()"));
+        assertEquals(1, pool.stats().completed());
+        loop.close();
+    }
+
+    @Test
+    void cancel_inSubmittingCallback_beforeHandOver_neverRuns_countedCancelled() {
+        AtomicInteger ran = new AtomicInteger();
+        try (EventLoop loop = EventLoop.start("t-cancel-loop")) {
+            WorkerPool pool = WorkerPool.builder()
+                    .minWorkers(1)
+                    .maxWorkers(1)
+                    .isolation(Isolation.TRUSTED)
+                    .build();
+            CompletableFuture<CompletableFuture<Integer>> submitted = new CompletableFuture<>();
+            loop.execute(() -> {
+                CompletableFuture<Integer> f = pool.submit(x -> ran.incrementAndGet(), 1);
+                f.cancel(false); // still in the callback: the task has not been handed to the workers yet
+                submitted.complete(f);
+            });
+            CompletableFuture<Integer> f = Await.result(submitted, "submit and cancel in one loop callback");
+            assertInstanceOf(CancellationException.class, Await.failure(f, "cancelled task"));
+            assertEquals(9, Await.result(pool.submit(WorkerPoolTest::square, 3), "the next task"));
+            pool.close();
+            PoolStats s = pool.stats();
+            assertEquals(0, ran.get(), "the cancelled task ran");
+            assertEquals(2, s.submitted());
+            assertEquals(1, s.cancelled());
+            assertEquals(1, s.completed());
+            assertEquals(0, s.queued());
+        }
+    }
+
+    @Test
     void closeNow_rejectsQueued_interruptsRunning_accountingExact() {
         CountDownLatch started = new CountDownLatch(1);
         WorkerPool pool = WorkerPool.builder()

@@ -105,6 +105,27 @@ public final class PoolCore {
      * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
      */
     public void submit(TaskRecord record) {
+        admit(record);
+        if (!queue.offer(record)) {
+            releaseSlot();
+            rejected.getAndIncrement();
+            throw queueRefused();
+        }
+        signalWork();
+    }
+
+    /**
+     * The first half of {@link #submit}: checks the input, reserves a queue slot and counts the task, but does not
+     * queue it yet; {@link #publish} does. An event loop admits the tasks its callbacks submit at once (so a full
+     * queue still fails the submit) and publishes them when the callback returns, so that a worker never takes a
+     * task while the callback that submitted it still attaches to its future. The reserved slot keeps a closing
+     * pool waiting for the task. Submitting thread.
+     *
+     * @param record the record from {@link #newRecord}
+     * @throws RejectedExecutionException if the pool is closed or the queue is full; counted as rejected
+     * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
+     */
+    public void admit(TaskRecord record) {
         int slot = gauge.tryAcquire();
         if ((slot & QueueGauge.FIRE) != 0) {
             fireDrain();
@@ -127,14 +148,34 @@ public final class PoolCore {
             }
         }
         submitted.getAndIncrement(); // before the offer: a worker may decide the task at once
+    }
+
+    /**
+     * The second half of {@link #submit}: queues an admitted record and wakes or starts a worker. If the queue
+     * refuses it (only a queue holding cancelled tasks that it has not dropped yet can), the task is rejected and its
+     * future fails with {@link RejectedExecutionException}, counted as rejected. Submitting thread.
+     *
+     * @param record a record passed to {@link #admit}
+     */
+    public void publish(TaskRecord record) {
+        if (!record.isQueued()) {
+            return; // cancelled before it was published; its slot was released by the canceller
+        }
         if (!queue.offer(record)) {
-            releaseSlot();
-            rejected.getAndIncrement();
-            throw new RejectedExecutionException("task queue refused the task: pool=" + config.name() + ", size="
-                    + queue.size() + ", maxQueue=" + config.maxQueue()
-                    + " (cancelled tasks not yet polled still hold room)");
+            if (record.tryReject(queueRefused())) {
+                releaseSlot();
+                rejected.getAndIncrement();
+                deliver(record);
+            }
+            return;
         }
         signalWork();
+    }
+
+    private RejectedExecutionException queueRefused() {
+        return new RejectedExecutionException("task queue refused the task: pool=" + config.name() + ", size="
+                + queue.size() + ", maxQueue=" + config.maxQueue()
+                + " (cancelled tasks not yet polled still hold room)");
     }
 
     private RejectedExecutionException rejectAtSubmit(String message) {

@@ -105,6 +105,10 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
         return owner;
     }
 
+    boolean isQueued() {
+        return state == QUEUED;
+    }
+
     boolean isCancelRequested() {
         int s = state;
         return s == CANCELLED || s == INTERRUPTING;
