@@ -76,7 +76,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final LoopThread thread;
     private final Idler idler;
     private final long startNanos;
-    private final LoopOwner owner = new LoopOwner(this);
+    private final LoopOwner owner;
 
     private volatile int state;
     private volatile int producers;
@@ -94,6 +94,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.thread = new LoopThread(this, builder.name, builder.daemon);
         IdleStrategy idle = builder.idleStrategy;
         this.idler = new Idler(thread, idle.spinNanos(), idle.yieldNanos());
+        this.owner = new LoopOwner(this, inbox, idler.waker());
         this.startNanos = System.nanoTime();
         thread.start();
     }
@@ -293,16 +294,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         heldFor = 0;
     }
 
-    /**
-     * Hands a completion to the loop. Any thread.
-     *
-     * @param completion to run on the loop thread; counted by {@link #expectCompletion()}
-     */
-    void deliver(LoopCompletion completion) {
-        inbox.offer(completion); // cannot be stranded: the loop does not end while a completion is expected
-        idler.wake();
-    }
-
     private void runLoop() {
         idler.start();
         try {
@@ -322,7 +313,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         long idleStart = 0;
         boolean idle = false;
         while (true) {
-            if (idle && !inbox.isEmpty()) { // the idle period ends when work arrives, before the work runs
+            // The idle period ends when work arrives, before the work runs. Peeking reads only the next slot, not the
+            // producers' index, which the workers write on every completion.
+            if (idle && inbox.relaxedPeek() != null) {
                 idle = endIdle(idleStart);
             }
             int work = drainInbox();

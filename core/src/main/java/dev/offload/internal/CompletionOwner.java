@@ -7,9 +7,10 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Where a task's future is completed: the event loop that submitted it, an executor, or the worker itself.
  *
- * <p>{@link #deliver} from any thread, exactly once per task.
+ * <p>{@link #deliver} from any thread, exactly once per task. Padded in front, so that an owner that workers read on
+ * every completion does not share a cache line with whatever was allocated before it.
  */
-public abstract class CompletionOwner {
+public abstract class CompletionOwner extends OwnerPadHead {
     /** Completes on the worker thread (or whichever thread decided the outcome). */
     public static final CompletionOwner DIRECT = new CompletionOwner() {
         @Override
@@ -64,4 +65,13 @@ public abstract class CompletionOwner {
             }
         };
     }
+}
+
+/** Padding before the fields of a {@link CompletionOwner} subclass: the int fills the gap after a compressed header. */
+abstract class OwnerPadHead {
+    @SuppressWarnings("unused")
+    private int h00;
+
+    @SuppressWarnings("unused")
+    private long h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16;
 }

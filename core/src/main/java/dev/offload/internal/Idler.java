@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * work, then reads {@code parked}. Both sides use volatile accesses, so at least one of them sees the other (Dekker):
  * either the owner finds the work, or the producer sees the flag and unparks it. No wake-up is lost.
  *
- * <p>Spinning yields once every 20 µs: the thread the owner waits for may have been placed on the same core by the
+ * <p>The clock is first read after 64 spins, and the spin budget counts from there: most idle periods between two
+ * hand-offs end sooner and read no clock. Spinning yields once every 20 µs: the thread the owner waits for may have been placed on the same core by the
  * OS, and would otherwise wait for the end of the time slice. Alone on its core, a yield returns at once.
  *
  * <p>CPU budget: the owner counts in {@link CpuBudget} while it runs, spins or yields, and not while it parks. When
@@ -37,16 +38,16 @@ public final class Idler {
         boolean hasWork();
     }
 
-    private final Thread owner;
     private final long spinNanos;
     private final long yieldNanos;
 
-    // Alone on its cache lines: the owner writes its spin state below on every idle step, while producers read this
-    // flag on every hand-off.
-    private final PaddedCounter parked = new PaddedCounter();
+    // Alone on its cache lines: the owner writes its spin state below on every idle step, while producers read the
+    // park flag on every hand-off.
+    private final Waker waker;
 
     private long idleSince;
     private long lastYield;
+    private boolean clockStarted;
     private int steps;
     private int phase;
     private boolean onCpu;
@@ -59,7 +60,19 @@ public final class Idler {
      * @param yieldNanos the yield budget after spinning, {@code Long.MAX_VALUE} for no limit
      */
     public Idler(Thread owner, long spinNanos, long yieldNanos) {
-        this.owner = owner;
+        this(owner, null, spinNanos, yieldNanos);
+    }
+
+    /**
+     * Creates the idler of a worker's thread.
+     *
+     * @param owner the thread that waits
+     * @param worker the worker it runs, reachable from the {@link #waker()}; {@code null} for an event loop
+     * @param spinNanos the spin budget, {@code Long.MAX_VALUE} for no limit
+     * @param yieldNanos the yield budget after spinning, {@code Long.MAX_VALUE} for no limit
+     */
+    Idler(Thread owner, Worker worker, long spinNanos, long yieldNanos) {
+        this.waker = new Waker(owner, worker);
         this.spinNanos = spinNanos;
         this.yieldNanos = yieldNanos;
     }
@@ -98,18 +111,22 @@ public final class Idler {
         int step = steps++;
         long now = 0;
         if (step == 0) {
-            idleSince = now = System.nanoTime();
-            lastYield = now;
             phase = SPIN;
-        } else if (phase == YIELD || (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0)) {
+            clockStarted = false; // the clock starts at the first check: most idle periods end before it
+        }
+        if (phase == YIELD || (phase == SPIN && (spinNanos == 0 || (step != 0 && (step & CLOCK_CHECK_MASK) == 0)))) {
             now = System.nanoTime();
+            if (!clockStarted) {
+                clockStarted = true;
+                idleSince = lastYield = now;
+            }
             long idleFor = now - idleSince;
             phase = idleFor < spinNanos ? SPIN : idleFor - spinNanos < yieldNanos ? YIELD : PARK;
         }
         if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0) {
             if (CpuBudget.oversubscribed()) {
                 phase = yieldNanos == Long.MAX_VALUE ? YIELD : PARK; // a thread with work needs this core
-            } else if (now - lastYield >= SPIN_YIELD_NANOS) {
+            } else if (step != 0 && now - lastYield >= SPIN_YIELD_NANOS) {
                 // The thread this one waits for may share its core (the OS placed both there): let it run now
                 // rather than at the end of the time slice. Alone on the core, a yield returns at once.
                 lastYield = now;
@@ -134,9 +151,9 @@ public final class Idler {
             onCpu = false;
             CpuBudget.exit();
         }
-        parked.set(1); // volatile store, then a volatile read of the work source: pairs with wake()
+        waker.announcePark(); // volatile store, then a volatile read of the work source: pairs with wake()
         if (source.hasWork()) {
-            parked.set(0);
+            waker.clearPark();
             return;
         }
         if (parkDeadline == Long.MAX_VALUE) {
@@ -147,7 +164,7 @@ public final class Idler {
                 LockSupport.parkNanos(this, wait);
             }
         }
-        parked.set(0);
+        waker.clearPark();
     }
 
     /**
@@ -156,20 +173,15 @@ public final class Idler {
      * @return {@code true} if the owner was parked and has been unparked
      */
     public boolean wake() {
-        if (parked.get() != 0) { // volatile read after the producer's volatile publication of the work
-            parked.set(0);
-            LockSupport.unpark(owner);
-            return true;
-        }
-        return false;
+        return waker.wake();
     }
 
     /**
-     * Returns whether the owner is parked or about to park.
+     * Returns what producers use to wake the owner; hold it rather than this idler, whose line the owner writes.
      *
-     * @return {@code true} if parked
+     * @return the waker
      */
-    public boolean isParked() {
-        return parked.get() != 0;
+    public Waker waker() {
+        return waker;
     }
 }

@@ -16,9 +16,11 @@ import org.HdrHistogram.Recorder;
  * wake a parked worker, or start one if every live worker is busy and {@code maxWorkers} allows. Workers poll the one
  * shared queue, so no task waits behind a long one while another worker is idle (no head-of-line blocking).
  *
- * <p>Accounting: {@code submitted} counts at submit; the thread that decides a task's end state (worker, canceller,
- * rejecter) counts it once and delivers the record to the owner once, before the future completes, so a reader that
- * saw the future complete also sees the count.
+ * <p>Accounting: {@code submitted} counts at submit: it is the number of queue slots ever reserved plus the submits
+ * refused because the queue was full, so counting costs the submitter no extra write. The thread that decides a
+ * task's end state (worker, canceller, rejecter) counts it once and delivers the record to the owner once, before the
+ * future completes, so a reader that saw the future complete also sees the count. A worker counts what it decides
+ * in its own counters, which {@link #stats()} adds up.
  *
  * <p>Close: {@code RUNNING -> CLOSING} stops intake; workers end when no slot is reserved and no async task is
  * pending. A submitter reserves its slot (volatile RMW) before it reads the state, and a worker reads the state before
@@ -36,13 +38,12 @@ public final class PoolCore {
     private final PoolConfig config;
     private final TaskQueue queue;
     private final QueueGauge gauge;
-    private final PaddedCounter submitted = new PaddedCounter();
+    private final PaddedCounter refusedFull = new PaddedCounter(); // submitted = slots ever reserved + these
     private final PaddedCounter completed = new PaddedCounter();
     private final PaddedCounter failed = new PaddedCounter();
     private final PaddedCounter cancelled = new PaddedCounter();
     private final PaddedCounter rejected = new PaddedCounter();
     private final Staffing staffing;
-    private final PaddedCounter busy = new PaddedCounter();
     private final Recorder asyncRunTimes = new Recorder(2);
     private final Histogram runTotal = new Histogram(2);
     private final Histogram waitTotal = new Histogram(2);
@@ -50,6 +51,7 @@ public final class PoolCore {
     private final long createdNanos = System.nanoTime();
 
     private volatile Worker[] workers = new Worker[0];
+    private volatile Waker[] wakers = new Waker[0]; // the workers' wakers: signalWork reads no worker's own lines
     private volatile int state = RUNNING;
     private volatile Runnable drainListener;
     private int nextWorkerId; // guarded by lock
@@ -126,28 +128,25 @@ public final class PoolCore {
      * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
      */
     public void admit(TaskRecord record) {
-        int slot = gauge.tryAcquire();
+        if (!config.trusted()) { // before the slot: a task refused as not sendable is not submitted at all
+            record.payload = Sendables.prepare(record.payload, "input");
+        }
+        int slot = gauge.tryAcquire(); // the slot counts the task as submitted
         if ((slot & QueueGauge.FIRE) != 0) {
             fireDrain();
         }
         if ((slot & QueueGauge.ACQUIRED) == 0) {
-            throw rejectAtSubmit("queue full: maxQueue=" + config.maxQueue() + ", pool=" + config.name()
+            refusedFull.getAndIncrement();
+            rejected.getAndIncrement();
+            throw new RejectedExecutionException("queue full: maxQueue=" + config.maxQueue() + ", pool=" + config.name()
                     + "; wait for onDrain, check needsDrain() before submitting, or raise maxQueue");
         }
         if (state != RUNNING) { // read after the slot's volatile RMW: pairs with the workers' exit check
             releaseSlot();
             wakeAll();
-            throw rejectAtSubmit("pool closed: pool=" + config.name());
+            rejected.getAndIncrement();
+            throw new RejectedExecutionException("pool closed: pool=" + config.name());
         }
-        if (!config.trusted()) {
-            try {
-                record.payload = Sendables.prepare(record.payload, "input");
-            } catch (RuntimeException e) {
-                releaseSlot();
-                throw e;
-            }
-        }
-        submitted.getAndIncrement(); // before the offer: a worker may decide the task at once
     }
 
     /**
@@ -178,16 +177,9 @@ public final class PoolCore {
                 + " (cancelled tasks not yet polled still hold room)");
     }
 
-    private RejectedExecutionException rejectAtSubmit(String message) {
-        submitted.getAndIncrement();
-        rejected.getAndIncrement();
-        return new RejectedExecutionException(message);
-    }
-
     private void signalWork() {
-        Worker[] ws = workers;
-        for (Worker w : ws) {
-            if (w.isParked() && w.canTakeMore() && w.wake()) {
+        for (Waker k : wakers) {
+            if (k.isParked() && k.worker().canTakeMore() && k.wake()) {
                 return;
             }
         }
@@ -195,7 +187,7 @@ public final class PoolCore {
         if (live >= config.maxWorkers()) {
             return; // no room to grow: the workers take the task when they poll next (checked first: it is cheap)
         }
-        if (gauge.queued() <= live - busy.get()) {
+        if (gauge.queued() <= live - busyWorkers(workers)) {
             return; // enough idle workers are spinning or about to park, and re-check the queue before they do
         }
         if (staffing.tryGrow()) {
@@ -210,6 +202,7 @@ public final class PoolCore {
             Worker[] next = Arrays.copyOf(workers, workers.length + 1);
             next[next.length - 1] = w;
             workers = next;
+            wakers = wakersOf(next);
         }
         w.start();
     }
@@ -314,12 +307,23 @@ public final class PoolCore {
         return gauge.isFull();
     }
 
-    void enterBusy() {
-        busy.getAndIncrement();
+    private static Waker[] wakersOf(Worker[] ws) {
+        Waker[] ks = new Waker[ws.length];
+        for (int i = 0; i < ws.length; i++) {
+            ks[i] = ws[i].waker();
+        }
+        return ks;
     }
 
-    void exitBusy() {
-        busy.getAndAdd(-1);
+    /** Counts the workers running a task; each publishes its own flag, so taking a task writes no shared line. */
+    private static int busyWorkers(Worker[] ws) {
+        int n = 0;
+        for (Worker w : ws) {
+            if (w.isBusy()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     boolean mayRetire() {
@@ -363,6 +367,7 @@ public final class PoolCore {
                 System.arraycopy(ws, 0, next, 0, i);
                 System.arraycopy(ws, i + 1, next, i, ws.length - i - 1);
                 workers = next;
+                wakers = wakersOf(next);
             }
             lock.notifyAll();
         }
@@ -413,8 +418,8 @@ public final class PoolCore {
     }
 
     private void wakeAll() {
-        for (Worker w : workers) {
-            w.wake();
+        for (Waker k : wakers) {
+            k.wake();
         }
     }
 
@@ -481,13 +486,13 @@ public final class PoolCore {
             long age = Math.max(1, System.nanoTime() - createdNanos);
             double utilization = Math.min(1.0, (double) busyTotal / ((double) age * config.maxWorkers()));
             return new PoolStats(
-                    submitted.get(),
+                    gauge.acquiredTotal() + refusedFull.get(),
                     completedTotal,
                     failedTotal,
                     cancelled.get(),
                     rejected.get(),
                     gauge.queued(),
-                    (int) busy.get(),
+                    busyWorkers(ws),
                     ws.length,
                     summary(runTotal),
                     summary(waitTotal),

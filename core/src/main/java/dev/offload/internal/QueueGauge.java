@@ -117,6 +117,15 @@ public final class QueueGauge {
     }
 
     /**
+     * Returns the number of slots ever reserved.
+     *
+     * @return reserved slots, including those released since
+     */
+    public long acquiredTotal() {
+        return acquired.get();
+    }
+
+    /**
      * Returns whether the drain signal is armed and has not fired yet.
      *
      * @return {@code true} if armed

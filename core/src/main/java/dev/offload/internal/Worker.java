@@ -23,6 +23,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle COMPLETED;
     private static final VarHandle FAILED;
+    private static final VarHandle BUSY;
 
     static {
         try {
@@ -30,6 +31,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
             BUSY_NANOS = lookup.findVarHandle(Worker.class, "busyNanos", long.class);
             COMPLETED = lookup.findVarHandle(Worker.class, "completed", long.class);
             FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
+            BUSY = lookup.findVarHandle(Worker.class, "busyFlag", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,13 +52,14 @@ public final class Worker implements TaskContext, Idler.WorkSource {
     private volatile long busyNanos;
     private volatile long completed; // outcomes this worker decided, before delivering them
     private volatile long failed;
+    private volatile boolean busyFlag; // running a task (or a run of tasks back to back)
 
     Worker(PoolCore pool, int id) {
         this.pool = pool;
         this.id = id;
         PoolConfig config = pool.config();
         this.thread = new WorkerThread(this, config.name() + "-worker-" + id, config.daemon());
-        this.idler = new Idler(thread, config.spinNanos(), config.yieldNanos());
+        this.idler = new Idler(thread, this, config.spinNanos(), config.yieldNanos());
     }
 
     void start() {
@@ -104,7 +107,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
             if (record != null) {
                 if (!busy) {
                     busy = true;
-                    pool.enterBusy();
+                    BUSY.setRelease(this, true);
                 }
                 execute(record);
                 idler.reset();
@@ -113,7 +116,7 @@ public final class Worker implements TaskContext, Idler.WorkSource {
             lastEnd = 0;
             if (busy) {
                 busy = false;
-                pool.exitBusy();
+                BUSY.setRelease(this, false);
                 idleSince = System.nanoTime();
             }
             if (pool.shouldExit(this)) {
@@ -139,12 +142,12 @@ public final class Worker implements TaskContext, Idler.WorkSource {
         return asyncPending.get() < pool.config().tasksPerWorker();
     }
 
-    boolean isParked() {
-        return idler.isParked();
+    boolean isBusy() {
+        return busyFlag;
     }
 
-    boolean wake() {
-        return idler.wake();
+    Waker waker() {
+        return idler.waker();
     }
 
     int asyncPending() {

@@ -1,0 +1,93 @@
+package dev.offload.internal;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The part of a waiting thread that other threads touch: its park flag, the thread, and for a worker the worker.
+ * Alone on its cache lines (padding before and after, by class hierarchy as HotSpot lays out superclass fields first),
+ * so that a producer checking the flag on every hand-off reads a line that only changes when the owner parks, not one
+ * that the owner writes while it spins or runs tasks.
+ *
+ * <p>Protocol (with {@link Idler}): the owner announces that it is about to park ({@link #announcePark()}, a volatile
+ * store), re-checks its work, and only then parks; a producer publishes work, then calls {@link #wake()} (a volatile
+ * load of the flag). At least one of them sees the other, so no wake-up is lost.
+ *
+ * <p>Any thread, but {@link #announcePark()} and {@link #clearPark()} from the owner only.
+ */
+public final class Waker extends WakerFields {
+    @SuppressWarnings("unused")
+    private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
+
+    /**
+     * Creates the waker of {@code thread}.
+     *
+     * @param thread the thread that parks
+     * @param worker the worker that thread runs, or {@code null} for an event loop
+     */
+    public Waker(Thread thread, Worker worker) {
+        super(thread, worker);
+    }
+
+    /** Owner: it is about to park (volatile store; the owner re-checks its work after it). */
+    void announcePark() {
+        parked = 1;
+    }
+
+    /** Owner: it parks no more. */
+    void clearPark() {
+        parked = 0;
+    }
+
+    /**
+     * Wakes the owner if it is parked or about to park. Any thread, after publishing work.
+     *
+     * @return {@code true} if the owner was parked and has been unparked
+     */
+    public boolean wake() {
+        if (parked != 0) { // volatile load after the producer's volatile publication of the work
+            parked = 0;
+            LockSupport.unpark(thread);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Returns whether the owner is parked or about to park.
+     *
+     * @return {@code true} if parked
+     */
+    public boolean isParked() {
+        return parked != 0;
+    }
+
+    /**
+     * Returns the worker whose thread this wakes.
+     *
+     * @return the worker, or {@code null} for an event loop
+     */
+    Worker worker() {
+        return worker;
+    }
+}
+
+/** Padding before {@link WakerFields}: the int fills the gap after a compressed object header. */
+abstract class WakerPadHead {
+    @SuppressWarnings("unused")
+    private int h00;
+
+    @SuppressWarnings("unused")
+    private long h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16;
+}
+
+/** The fields of {@link Waker}, between its two paddings. */
+abstract class WakerFields extends WakerPadHead {
+    final Thread thread;
+    final Worker worker;
+    volatile int parked;
+
+    WakerFields(Thread thread, Worker worker) {
+        this.thread = thread;
+        this.worker = worker;
+    }
+}
