@@ -1,5 +1,6 @@
 package dev.offload;
 
+import dev.offload.internal.BatchCursor;
 import dev.offload.internal.Idler;
 import dev.offload.internal.LoopCompletion;
 import dev.offload.internal.PoolCore;
@@ -86,6 +87,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private PoolCore[] unpublishedPools = new PoolCore[16]; // loop thread only: tasks admitted by the running callback
     private TaskRecord[] unpublished = new TaskRecord[16];
     private int unpublishedCount;
+    private final BatchCursor cursor = new BatchCursor();
     private int heldFor; // callbacks run since the oldest unpublished task was admitted
 
     private EventLoop(Builder builder) {
@@ -282,13 +284,18 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void publishSubmitted() {
-        // The count is re-read each time: publishing may run an onDrain listener on this thread, which may submit more.
-        for (int i = 0; i < unpublishedCount; i++) {
+        // Each run of tasks for the same pool is published as one batch. The count is re-read after each batch:
+        // publishing may run an onDrain listener on this thread, which may submit more.
+        int i = 0;
+        while (i < unpublishedCount) {
             PoolCore pool = unpublishedPools[i];
-            TaskRecord record = unpublished[i];
-            unpublishedPools[i] = null;
-            unpublished[i] = null;
-            pool.publish(record);
+            int end = i + 1;
+            while (end < unpublishedCount && unpublishedPools[end] == pool) {
+                end++;
+            }
+            Arrays.fill(unpublishedPools, i, end, null);
+            pool.publish(unpublished, i, end, cursor);
+            i = end;
         }
         unpublishedCount = 0;
         heldFor = 0;

@@ -30,6 +30,17 @@ public final class FifoTaskQueue implements TaskQueue {
         return queue.offer(task);
     }
 
+    /**
+     * Offers {@code count} tasks from {@code cursor} with one claim on the producers' index where room allows.
+     *
+     * @param cursor supplies the tasks, in order
+     * @param count how many
+     * @return how many were queued, the first ones supplied; fewer than {@code count} only if the queue is full
+     */
+    int offerAll(BatchCursor cursor, int count) {
+        return queue.fill(cursor, count);
+    }
+
     @Override
     public QueuedTask poll() {
         // Relaxed: never spins on a slot whose producer was descheduled between claiming and filling it. On a busy

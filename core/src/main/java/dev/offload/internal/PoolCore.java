@@ -150,25 +150,53 @@ public final class PoolCore {
     }
 
     /**
-     * The second half of {@link #submit}: queues an admitted record and wakes or starts a worker. If the queue
-     * refuses it (only a queue holding cancelled tasks that it has not dropped yet can), the task is rejected and its
-     * future fails with {@link RejectedExecutionException}, counted as rejected. Submitting thread.
+     * The second half of {@link #submit}, for a batch: queues admitted records (one claim on a FIFO queue's index for
+     * the whole batch) and wakes or starts workers for them. A record cancelled since it was admitted is skipped (its
+     * canceller released its slot). If the queue refuses a record (only a queue holding cancelled tasks that it has
+     * not dropped yet can), the task is rejected and its future fails with {@link RejectedExecutionException}, counted
+     * as rejected. Clears the batch's entries. Submitting thread.
      *
-     * @param record a record passed to {@link #admit}
+     * @param records holds the batch, all passed to {@link #admit} of this pool
+     * @param from the first index of the batch
+     * @param to one past the last index
+     * @param cursor a cursor owned by the calling thread
      */
-    public void publish(TaskRecord record) {
-        if (!record.isQueued()) {
-            return; // cancelled before it was published; its slot was released by the canceller
-        }
-        if (!queue.offer(record)) {
-            if (record.tryReject(queueRefused())) {
-                releaseSlot();
-                rejected.getAndIncrement();
-                deliver(record);
+    public void publish(TaskRecord[] records, int from, int to, BatchCursor cursor) {
+        int end = from;
+        for (int i = from; i < to; i++) {
+            TaskRecord r = records[i];
+            records[i] = null;
+            if (r.isQueued()) {
+                records[end++] = r;
             }
+        }
+        int count = end - from;
+        if (count == 0) {
             return;
         }
-        signalWork();
+        int queued;
+        if (queue instanceof FifoTaskQueue fifo) {
+            cursor.reset(records, from);
+            queued = fifo.offerAll(cursor, count);
+            cursor.clear();
+        } else {
+            queued = 0;
+            while (queued < count && queue.offer(records[from + queued])) {
+                queued++;
+            }
+        }
+        for (int i = from + queued; i < end; i++) {
+            TaskRecord r = records[i];
+            if (r.tryReject(queueRefused())) {
+                releaseSlot();
+                rejected.getAndIncrement();
+                deliver(r);
+            }
+        }
+        Arrays.fill(records, from, end, null);
+        if (queued > 0) {
+            signalWork(queued);
+        }
     }
 
     private RejectedExecutionException queueRefused() {
@@ -178,19 +206,28 @@ public final class PoolCore {
     }
 
     private void signalWork() {
+        signalWork(1);
+    }
+
+    /** After {@code tasks} tasks were queued: wakes up to that many parked workers, else grows the pool if needed. */
+    private void signalWork(int tasks) {
+        int needed = tasks;
         for (Waker k : wakers) {
-            if (k.isParked() && k.worker().canTakeMore() && k.wake()) {
+            if (k.isParked() && k.worker().canTakeMore() && k.wake() && --needed == 0) {
                 return;
             }
         }
-        int live = staffing.live(); // read after the offer: pairs with tryRetire
-        if (live >= config.maxWorkers()) {
-            return; // no room to grow: the workers take the task when they poll next (checked first: it is cheap)
-        }
-        if (gauge.queued() <= live - busyWorkers(workers)) {
-            return; // enough idle workers are spinning or about to park, and re-check the queue before they do
-        }
-        if (staffing.tryGrow()) {
+        while (needed-- > 0) {
+            int live = staffing.live(); // read after the offer: pairs with tryRetire
+            if (live >= config.maxWorkers()) {
+                return; // no room to grow: the workers take the tasks when they poll next (checked first: it is cheap)
+            }
+            if (gauge.queued() <= live - busyWorkers(workers)) {
+                return; // enough idle workers are spinning or about to park, and re-check the queue before they do
+            }
+            if (!staffing.tryGrow()) {
+                return;
+            }
             startWorker();
         }
     }
