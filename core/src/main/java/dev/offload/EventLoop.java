@@ -1,14 +1,13 @@
 package dev.offload;
 
-import dev.offload.internal.BatchCursor;
 import dev.offload.internal.Idler;
 import dev.offload.internal.LoopCompletion;
+import dev.offload.internal.LoopState;
 import dev.offload.internal.PoolCore;
 import dev.offload.internal.TaskRecord;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -50,20 +49,16 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final int CLOSING = 1;
     private static final int TERMINATED = 2;
     private static final int DRAIN_BATCH = 4096;
-    /** Tasks submitted by callbacks are published after at most this many callbacks, or when the inbox is empty. */
-    private static final int PUBLISH_BATCH = 16;
 
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
     private static final VarHandle STATE;
     private static final VarHandle PRODUCERS;
-    private static final VarHandle IDLE_NANOS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(EventLoop.class, "state", int.class);
             PRODUCERS = lookup.findVarHandle(EventLoop.class, "producers", int.class);
-            IDLE_NANOS = lookup.findVarHandle(EventLoop.class, "idleNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,14 +76,8 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private volatile int state;
     private volatile int producers;
-    private volatile long idleNanos;
     private long timerSeq; // loop thread only
-    private int pendingCompletions; // loop thread only
-    private PoolCore[] unpublishedPools = new PoolCore[16]; // loop thread only: tasks admitted by the running callback
-    private TaskRecord[] unpublished = new TaskRecord[16];
-    private int unpublishedCount;
-    private final BatchCursor cursor = new BatchCursor();
-    private int heldFor; // callbacks run since the oldest unpublished task was admitted
+    private final LoopState local = new LoopState(); // what the loop writes per callback, on its own cache lines
 
     private EventLoop(Builder builder) {
         this.name = builder.name;
@@ -209,7 +198,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     public EventLoopUtilization utilization() {
         long total = System.nanoTime() - startNanos;
-        long idle = Math.min(total, (long) IDLE_NANOS.getOpaque(this));
+        long idle = Math.min(total, local.idleNanos());
         return EventLoopUtilization.of(idle, total - idle);
     }
 
@@ -252,53 +241,30 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @return the owner that delivers completions to this loop
      */
     LoopOwner expectCompletion() {
-        pendingCompletions++;
+        local.expectCompletion();
         return owner;
     }
 
     /** A completion announced by {@link #expectCompletion()} will not come after all (the submit failed). */
     void cancelExpectedCompletion() {
-        pendingCompletions--;
+        local.completionDone();
     }
 
     /**
      * Loop thread: a task the running callback submitted was admitted; it is published after at most
-     * {@value #PUBLISH_BATCH} callbacks or when the inbox is empty (see the class javadoc). It counts in
+     * {@value LoopState#PUBLISH_BATCH} callbacks or when the inbox is empty (see the class javadoc). It counts in
      * {@code pendingCompletions}, so the loop does not end before publishing it.
      */
     void publishAfterCallback(PoolCore pool, TaskRecord record) {
-        if (unpublishedCount == unpublished.length) {
-            unpublished = Arrays.copyOf(unpublished, unpublishedCount * 2);
-            unpublishedPools = Arrays.copyOf(unpublishedPools, unpublishedCount * 2);
-        }
-        unpublishedPools[unpublishedCount] = pool;
-        unpublished[unpublishedCount++] = record;
+        local.keep(pool, record);
     }
 
     /** Any thread: if it is an event loop's, hands the tasks its running callback submitted to the workers now. */
     static void publishPending() {
         EventLoop loop = currentOrNull();
         if (loop != null) {
-            loop.publishSubmitted();
+            loop.local.publish();
         }
-    }
-
-    private void publishSubmitted() {
-        // Each run of tasks for the same pool is published as one batch. The count is re-read after each batch:
-        // publishing may run an onDrain listener on this thread, which may submit more.
-        int i = 0;
-        while (i < unpublishedCount) {
-            PoolCore pool = unpublishedPools[i];
-            int end = i + 1;
-            while (end < unpublishedCount && unpublishedPools[end] == pool) {
-                end++;
-            }
-            Arrays.fill(unpublishedPools, i, end, null);
-            pool.publish(unpublished, i, end, cursor);
-            i = end;
-        }
-        unpublishedCount = 0;
-        heldFor = 0;
     }
 
     private void runLoop() {
@@ -352,12 +318,12 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Loop thread only: adds the idle period that began at {@code idleStart}; returns the new idle flag. */
     private boolean endIdle(long idleStart) {
-        IDLE_NANOS.setOpaque(this, idleNanos + (System.nanoTime() - idleStart));
+        local.addIdle(System.nanoTime() - idleStart);
         return false;
     }
 
     private boolean canTerminate() {
-        return pendingCompletions == 0 && producers == 0 && inbox.isEmpty();
+        return local.pendingCompletions() == 0 && producers == 0 && inbox.isEmpty();
     }
 
     private int drainInbox() {
@@ -368,14 +334,12 @@ public final class EventLoop implements Executor, AutoCloseable {
         while (n < DRAIN_BATCH && (task = inbox.relaxedPoll()) != null) {
             n++;
             if (task instanceof LoopCompletion) {
-                pendingCompletions--;
+                local.completionDone();
             }
             runSafely(task);
-            if (unpublishedCount != 0 && ++heldFor >= PUBLISH_BATCH) {
-                publishSubmitted();
-            }
+            local.afterCallback();
         }
-        publishSubmitted();
+        local.publish();
         return n;
     }
 
@@ -392,7 +356,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             if (timer.fire()) {
                 n++;
                 runSafely(timer.task);
-                publishSubmitted();
+                local.publish();
             }
         }
         return n;

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
-public final class Idler {
+public final class Idler extends PadHead {
     private static final int CLOCK_CHECK_MASK = 63;
     private static final long SPIN_YIELD_NANOS = 20_000;
     private static final int SPIN = 0;
@@ -48,9 +48,20 @@ public final class Idler {
     private long idleSince;
     private long lastYield;
     private boolean clockStarted;
+    private boolean onCpu;
+
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
     private int steps;
     private int phase;
-    private boolean onCpu;
 
     /**
      * Creates the idler of {@code owner}.

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * calls it under its lock). Memory consistency: everything the writer recorded before the reader's swap is visible
  * to the reader when {@code drainInto} returns.
  */
-final class LatencyRecorder {
+final class LatencyRecorder extends PadHead {
     private static final VarHandle SEQ;
 
     static {
@@ -34,6 +34,16 @@ final class LatencyRecorder {
     private volatile long seq; // odd while the writer is inside a critical section
     private Pair spare = new Pair(); // reader only
 
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
     /**
      * Writer: records one task's wait and run time, in nanoseconds (negative values count as 0).
      *

@@ -29,7 +29,7 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Any thread unless a method says otherwise.
  */
-public final class PoolCore {
+public final class PoolCore extends PadHead {
     private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
     private static final int RUNNING = 0;
     private static final int CLOSING = 1;
@@ -59,6 +59,16 @@ public final class PoolCore {
     private long exitedCompleted; // guarded by lock
     private long exitedFailed; // guarded by lock
 
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
     /**
      * Creates the pool machinery and starts {@code minWorkers} workers.
      *

@@ -27,7 +27,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Any thread.
  */
-public final class QueueGauge {
+public final class QueueGauge extends PadHead {
     /** Bit of {@link #tryAcquire()}'s result: a slot was reserved (else the queue is full). */
     public static final int ACQUIRED = 1;
     /** Bit of {@link #tryAcquire()}'s result: the caller must fire the drain signal (the queue drained meanwhile). */
@@ -53,6 +53,16 @@ public final class QueueGauge {
     private volatile int armed;
     private long releasedCache; // opaque; read and written by submitters only; a lower bound of released
 
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
     /**
      * Creates a gauge.
      *

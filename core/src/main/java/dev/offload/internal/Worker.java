@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Worker thread only, except {@link #wake()}, {@link #canTakeMore()} and the stats readers (any thread).
  */
-public final class Worker implements TaskContext, Idler.WorkSource {
+public final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle COMPLETED;
     private static final VarHandle FAILED;
@@ -53,6 +53,17 @@ public final class Worker implements TaskContext, Idler.WorkSource {
     private volatile long completed; // outcomes this worker decided, before delivering them
     private volatile long failed;
     private volatile boolean busyFlag; // running a task (or a run of tasks back to back)
+
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
 
     Worker(PoolCore pool, int id) {
         this.pool = pool;
