@@ -27,6 +27,7 @@ class SoakTest {
         int completed;
         int cancelled;
         int wrongValues;
+        int otherFailures;
         int offLoop;
         EventLoop loop;
 
@@ -59,7 +60,11 @@ class SoakTest {
             }
             if (failure instanceof CancellationException) {
                 cancelled++;
-            } else if (failure == null) {
+            } else if (failure instanceof RejectedExecutionException) {
+                rejected++; // accepted, then refused by a queue full of cancelled tasks when handed to the workers
+            } else if (failure != null) {
+                otherFailures++;
+            } else {
                 completed++;
                 if (value != n + 1) {
                     wrongValues++;
@@ -69,7 +74,7 @@ class SoakTest {
         }
 
         void checkDone() {
-            if (attempts == TASKS && completed + cancelled + rejected == TASKS) {
+            if (attempts == TASKS && completed + cancelled + rejected + otherFailures == TASKS) {
                 done.complete(null);
             }
         }
@@ -101,10 +106,14 @@ class SoakTest {
                         e);
             }
             PoolStats s = Await.onLoop(loop, pool::stats);
-            int[] seen =
-                    Await.onLoop(loop, () -> new int[] {
-                        driver.completed, driver.cancelled, driver.rejected, driver.wrongValues, driver.offLoop
-                    });
+            int[] seen = Await.onLoop(loop, () -> new int[] {
+                driver.completed,
+                driver.cancelled,
+                driver.rejected,
+                driver.wrongValues,
+                driver.offLoop,
+                driver.otherFailures
+            });
             assertEquals(TASKS, s.submitted(), "every submit past argument checks counts");
             assertEquals(seen[0], s.completed(), "completed");
             assertEquals(seen[1], s.cancelled(), "cancelled");
@@ -113,6 +122,7 @@ class SoakTest {
             assertEquals(0, s.inFlight(), "submitted = completed + failed + cancelled + rejected");
             assertEquals(0, seen[3], "tasks returned wrong values");
             assertEquals(0, seen[4], "callbacks ran off the loop thread");
+            assertEquals(0, seen[5], "futures failed with something other than cancellation or rejection");
             assertTrue(seen[2] > 0, "the soak never hit a full queue, so it did not test rejections");
             assertTrue(seen[1] > 0, "the soak cancelled nothing");
         }

@@ -25,9 +25,22 @@ public final class FifoTaskQueue implements TaskQueue {
         this.queue = new MpmcVarHandleArrayQueue<>((int) Math.min(1 << 30, Math.max(4L, 2L * maxQueue)));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fails only when the array is full of tasks. An array queue can also refuse when a consumer that claimed the
+     * slot one lap back was descheduled before freeing it; then this waits for that consumer, yielding the core it may
+     * need, rather than refuse a task there is room for.
+     */
     @Override
     public boolean offer(QueuedTask task) {
-        return queue.offer(task);
+        while (!queue.relaxedOffer(task)) {
+            if (queue.size() >= queue.capacity()) {
+                return false;
+            }
+            Thread.yield();
+        }
+        return true;
     }
 
     /**
@@ -35,10 +48,15 @@ public final class FifoTaskQueue implements TaskQueue {
      *
      * @param cursor supplies the tasks, in order
      * @param count how many
-     * @return how many were queued, the first ones supplied; fewer than {@code count} only if the queue is full
+     * @return how many were queued, the first ones supplied; fewer than {@code count} only if the queue is full (see
+     *     {@link #offer})
      */
     int offerAll(BatchCursor cursor, int count) {
-        return queue.fill(cursor, count);
+        int queued = queue.fill(cursor, count); // takes exactly as many tasks from the cursor as it queues
+        while (queued < count && offer(cursor.get())) { // fill refused: full, or a consumer caught mid-poll
+            queued++;
+        }
+        return queued;
     }
 
     @Override
