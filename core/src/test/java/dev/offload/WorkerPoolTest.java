@@ -363,6 +363,40 @@ class WorkerPoolTest {
     }
 
     @Test
+    void priorityQueue_tasksFromOneLoopCallback_tiesRunInSubmissionOrder() {
+        // A loop hands a callback's tasks over as one batch with one clock reading; their stamps must still order them.
+        List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EventLoop loop = EventLoop.start("t-prio-loop");
+                WorkerPool pool = WorkerPool.builder()
+                        .minWorkers(1)
+                        .maxWorkers(1)
+                        .taskQueue(TaskQueue::priority)
+                        .isolation(Isolation.TRUSTED)
+                        .build()) {
+            Blocker blocker = Blocker.occupy(pool);
+            CompletableFuture<List<CompletableFuture<Boolean>>> submitted = new CompletableFuture<>();
+            loop.execute(() -> {
+                List<CompletableFuture<Boolean>> all = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    int id = i;
+                    all.add(pool.submit(x -> order.add(id), 0, TaskOptions.DEFAULT.withPriority(i % 2)));
+                }
+                submitted.complete(all);
+            });
+            List<CompletableFuture<Boolean>> all = Await.result(submitted, "40 submits in one loop callback");
+            blocker.release();
+            all.forEach(f -> Await.result(f, "prioritized task"));
+            List<Integer> expected = new ArrayList<>();
+            for (int parity : new int[] {1, 0}) {
+                for (int i = parity; i < 40; i += 2) {
+                    expected.add(i);
+                }
+            }
+            assertEquals(expected, order, "odd (priority 1) first, each priority in submission order");
+        }
+    }
+
+    @Test
     void noHeadOfLineBlocking_shortTaskRunsWhileLongTaskHoldsOtherWorker() {
         try (WorkerPool pool = WorkerPool.builder()
                 .minWorkers(2)

@@ -88,6 +88,8 @@ public class PipelineBenchmark {
         private CompletableFuture<Integer> done;
         private int submitted;
         private int completed;
+        private boolean nested; // inside submitOne, called from onResult
+        private int deferred; // submits owed by callbacks that ran nested
 
         /** Submits one task whose result goes to {@link #onResult}, completed on the loop thread. */
         abstract void submitOne();
@@ -96,13 +98,21 @@ public class PipelineBenchmark {
             this.done = done;
             submitted = 0;
             completed = 0;
+            deferred = 0;
+            nested = true;
             try {
                 while (submitted < WINDOW) {
                     submitted++;
                     submitOne();
                 }
+                while (deferred > 0) {
+                    deferred--;
+                    submitOne();
+                }
             } catch (Throwable t) {
                 done.completeExceptionally(t);
+            } finally {
+                nested = false;
             }
         }
 
@@ -113,10 +123,21 @@ public class PipelineBenchmark {
                 done.complete(completed);
             } else if (submitted < TASKS) {
                 submitted++;
+                if (nested) { // a peer ran this callback inside submitOne (its future was already complete)
+                    deferred++; // submit it once the outer call returns, instead of recursing
+                    return;
+                }
+                nested = true;
                 try {
                     submitOne();
+                    while (deferred > 0) {
+                        deferred--;
+                        submitOne();
+                    }
                 } catch (Throwable t) {
                     done.completeExceptionally(t);
+                } finally {
+                    nested = false;
                 }
             }
         }

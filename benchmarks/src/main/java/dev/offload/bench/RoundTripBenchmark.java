@@ -89,6 +89,8 @@ public class RoundTripBenchmark {
         final BiConsumer<Integer, Throwable> onResult = this::onResult;
         private CompletableFuture<Integer> done;
         private int remaining;
+        private boolean nested; // inside submitNext, called from onResult
+        private boolean deferred; // a callback that ran nested owes the next submit
 
         /** Submits one task whose result goes to {@link #onResult}, completed on the loop thread. */
         abstract void submitNext();
@@ -96,10 +98,16 @@ public class RoundTripBenchmark {
         final void start(CompletableFuture<Integer> done, int roundTrips) {
             this.done = done;
             this.remaining = roundTrips;
+            nested = true;
             try {
-                submitNext();
+                do {
+                    deferred = false;
+                    submitNext();
+                } while (deferred);
             } catch (Throwable t) {
                 done.completeExceptionally(t);
+            } finally {
+                nested = false;
             }
         }
 
@@ -108,11 +116,19 @@ public class RoundTripBenchmark {
                 done.completeExceptionally(failure);
             } else if (--remaining == 0) {
                 done.complete(value);
+            } else if (nested) { // a peer ran this callback inside submitNext (its future was already complete)
+                deferred = true; // submit once the outer call returns, instead of recursing
             } else {
+                nested = true;
                 try {
-                    submitNext();
+                    do {
+                        deferred = false;
+                        submitNext();
+                    } while (deferred);
                 } catch (Throwable t) {
                     done.completeExceptionally(t);
+                } finally {
+                    nested = false;
                 }
             }
         }

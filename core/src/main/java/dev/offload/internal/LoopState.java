@@ -34,6 +34,7 @@ public final class LoopState extends PadHead {
     private int count;
     private int heldFor; // callbacks run since the oldest unpublished task was admitted
     private volatile long idleNanos; // written by the loop only (opaque), read by anyone
+    private long lastStamp = Long.MIN_VALUE / 2;
     private PoolCore[] pools = new PoolCore[PAD + 16 + PAD];
     private TaskRecord[] records = new TaskRecord[PAD + 16 + PAD];
     private final BatchCursor cursor = new BatchCursor();
@@ -101,6 +102,16 @@ public final class LoopState extends PadHead {
      * each batch: publishing may run an {@code onDrain} listener on this thread, which may submit more.
      */
     public void publish() {
+        if (count == 0) {
+            return;
+        }
+        // One clock read per batch: the tasks' stamps (wait-time start and submission order) are that reading plus
+        // their index, kept strictly increasing across batches.
+        long stamp = Math.max(System.nanoTime(), lastStamp + 1);
+        for (int k = 0; k < count; k++) {
+            records[PAD + k].submitNanos = stamp + k;
+        }
+        lastStamp = stamp + count - 1;
         int i = 0;
         while (i < count) {
             PoolCore pool = pools[PAD + i];

@@ -118,6 +118,7 @@ public final class PoolCore extends PadHead {
      */
     public void submit(TaskRecord record) {
         admit(record);
+        record.submitNanos = System.nanoTime();
         if (!queue.offer(record)) {
             releaseSlot();
             rejected.getAndIncrement();

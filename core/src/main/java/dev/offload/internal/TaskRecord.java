@@ -47,7 +47,7 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
 
     final PoolCore pool;
     final Object task;
-    final long submitNanos;
+    long submitNanos; // when handed to the workers; set before the queue's offer publishes the record
     final Throwable submitSite;
     private final CompletionOwner owner;
     private final int priority;
@@ -65,7 +65,6 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
         this.owner = owner;
         this.priority = priority;
         this.submitSite = submitSite;
-        this.submitNanos = System.nanoTime();
     }
 
     @Override
