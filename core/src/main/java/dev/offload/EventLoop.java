@@ -26,7 +26,8 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
  * <p>Batching: a task submitted from a callback on this loop is accepted or refused at once, but handed to the
  * workers once the loop has run up to 16 callbacks or has none left to run, whichever comes first, and before the
  * loop waits. A worker then never takes a task while the callback that submitted it is still attaching to its
- * future, and workers take tasks in batches. Closing a pool from the loop thread hands them over first.
+ * future, and workers take tasks in batches. Closing a pool from the loop thread hands them over first. A callback
+ * must therefore not block waiting for a task it submitted to start (no callback should block the loop anyway).
  *
  * <p>Threading: {@link #execute}, {@link #schedule}, {@link #close} and the queries may be called from any thread.
  *

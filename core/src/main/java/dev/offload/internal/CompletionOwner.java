@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>{@link #deliver} from any thread, exactly once per task. Padded in front, so that an owner that workers read on
  * every completion does not share a cache line with whatever was allocated before it.
  */
-public abstract class CompletionOwner extends OwnerPadHead {
+public abstract class CompletionOwner extends PadHead {
     /** Completes on the worker thread (or whichever thread decided the outcome). */
     public static final CompletionOwner DIRECT = new CompletionOwner() {
         @Override
@@ -65,13 +65,4 @@ public abstract class CompletionOwner extends OwnerPadHead {
             }
         };
     }
-}
-
-/** Padding before the fields of a {@link CompletionOwner} subclass: the int fills the gap after a compressed header. */
-abstract class OwnerPadHead {
-    @SuppressWarnings("unused")
-    private int h00;
-
-    @SuppressWarnings("unused")
-    private long h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16;
 }

@@ -4,9 +4,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The part of a waiting thread that other threads touch: its park flag, the thread, and for a worker the worker.
- * Alone on its cache lines (padding before and after, by class hierarchy as HotSpot lays out superclass fields first),
- * so that a producer checking the flag on every hand-off reads a line that only changes when the owner parks, not one
- * that the owner writes while it spins or runs tasks.
+ * Alone on its cache lines ({@link PadHead} before its fields, 128 bytes of trailing {@code long}s after them in this
+ * subclass: HotSpot lays out superclass fields first), so that a producer checking the flag on every hand-off reads a
+ * line that only changes when the owner parks, not one that the owner writes while it spins or runs tasks.
  *
  * <p>Protocol (with {@link Idler}): the owner announces that it is about to park ({@link #announcePark()}, a volatile
  * store), re-checks its work, and only then parks; a producer publishes work, then calls {@link #wake()} (a volatile
@@ -71,17 +71,8 @@ public final class Waker extends WakerFields {
     }
 }
 
-/** Padding before {@link WakerFields}: the int fills the gap after a compressed object header. */
-abstract class WakerPadHead {
-    @SuppressWarnings("unused")
-    private int h00;
-
-    @SuppressWarnings("unused")
-    private long h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16;
-}
-
 /** The fields of {@link Waker}, between its two paddings. */
-abstract class WakerFields extends WakerPadHead {
+abstract class WakerFields extends PadHead {
     final Thread thread;
     final Worker worker;
     volatile int parked;
