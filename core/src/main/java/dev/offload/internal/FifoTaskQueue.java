@@ -5,8 +5,9 @@ import dev.offload.TaskQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 
 /**
- * FIFO task queue over JCTools' VarHandle MPMC array queue; {@link #poll()} is relaxed (see {@link TaskQueue#poll()}). Room for twice the pool's bound, so that cancelled tasks
- * still in the array (dropped when polled) do not take the room of live ones.
+ * FIFO task queue over JCTools' VarHandle MPMC array queue; {@link #poll()} is relaxed (see
+ * {@link TaskQueue#poll()}). Room for twice the pool's bound, so that cancelled tasks still in the array (dropped when
+ * polled) do not take the room of live ones.
  *
  * <p>Any thread.
  */

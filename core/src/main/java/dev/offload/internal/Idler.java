@@ -12,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * either the owner finds the work, or the producer sees the flag and unparks it. No wake-up is lost.
  *
  * <p>The clock is first read after 64 spins, and the spin budget counts from there: most idle periods between two
- * hand-offs end sooner and read no clock. Spinning yields once every 20 µs: the thread the owner waits for may have been placed on the same core by the
- * OS, and would otherwise wait for the end of the time slice. Alone on its core, a yield returns at once.
+ * hand-offs end sooner and read no clock. Spinning yields once every 20 µs: the thread the owner waits for may have
+ * been placed on the same core by the OS, and would otherwise wait for the end of the time slice. Alone on its core, a
+ * yield returns at once.
  *
  * <p>CPU budget: the owner counts in {@link CpuBudget} while it runs, spins or yields, and not while it parks. When
  * more offload threads are on a CPU than there are cores, a waiting owner parks at once instead of spinning (with

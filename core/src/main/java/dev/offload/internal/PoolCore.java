@@ -99,7 +99,7 @@ public final class PoolCore extends PadHead {
      * Makes the record, and future, of a task about to be submitted.
      *
      * @param task the task object, a {@code Task} or an {@code AsyncTask}
-     * @param input the input, prepared by {@link #submit}
+     * @param input the input, prepared by {@link #admit}
      * @param owner where the future completes
      * @param priority the priority
      * @return the record, which is also the future {@code submit} returns
@@ -173,29 +173,13 @@ public final class PoolCore extends PadHead {
      * @param cursor a cursor owned by the calling thread
      */
     public void publish(TaskRecord[] records, int from, int to, BatchCursor cursor) {
-        int end = from;
+        int end = from; // live records are moved to [from, end); cancelled ones are dropped
         for (int i = from; i < to; i++) {
-            TaskRecord r = records[i];
-            records[i] = null;
-            if (r.isQueued()) {
-                records[end++] = r;
+            if (records[i].isQueued()) {
+                records[end++] = records[i];
             }
         }
-        int count = end - from;
-        if (count == 0) {
-            return;
-        }
-        int queued;
-        if (queue instanceof FifoTaskQueue fifo) {
-            cursor.reset(records, from);
-            queued = fifo.offerAll(cursor, count);
-            cursor.clear();
-        } else {
-            queued = 0;
-            while (queued < count && queue.offer(records[from + queued])) {
-                queued++;
-            }
-        }
+        int queued = end == from ? 0 : offerAll(records, from, end - from, cursor);
         for (int i = from + queued; i < end; i++) {
             TaskRecord r = records[i];
             if (r.tryReject(queueRefused())) {
@@ -204,10 +188,25 @@ public final class PoolCore extends PadHead {
                 deliver(r);
             }
         }
-        Arrays.fill(records, from, end, null);
+        Arrays.fill(records, from, to, null);
         if (queued > 0) {
             signalWork(queued);
         }
+    }
+
+    /** Offers {@code count} records from {@code from} in order; returns how many the queue took (the first ones). */
+    private int offerAll(TaskRecord[] records, int from, int count, BatchCursor cursor) {
+        if (queue instanceof FifoTaskQueue fifo) {
+            cursor.reset(records, from);
+            int queued = fifo.offerAll(cursor, count);
+            cursor.clear();
+            return queued;
+        }
+        int queued = 0;
+        while (queued < count && queue.offer(records[from + queued])) {
+            queued++;
+        }
+        return queued;
     }
 
     private RejectedExecutionException queueRefused() {
