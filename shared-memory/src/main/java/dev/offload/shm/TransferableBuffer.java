@@ -1,5 +1,6 @@
 package dev.offload.shm;
 
+import dev.offload.shm.internal.TransferAccess;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -29,6 +30,23 @@ public final class TransferableBuffer {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        TransferAccess.register(new TransferAccess.Steps() {
+            @Override
+            public TransferableBuffer handOver(TransferableBuffer source) {
+                source.checkAttached();
+                return new TransferableBuffer(source.segment);
+            }
+
+            @Override
+            public boolean detach(TransferableBuffer source) {
+                return DETACHED.compareAndSet(source, false, true);
+            }
+
+            @Override
+            public void reattach(TransferableBuffer source) {
+                source.detached = false;
+            }
+        });
     }
 
     private final MemorySegment segment;
