@@ -4,8 +4,9 @@ import dev.offload.internal.WorkerThread;
 import java.util.concurrent.CancellationException;
 
 /**
- * What a running task may know about itself and its worker: whether it was cancelled, and the worker's own state
- * made by the pool's {@link WorkerPool.Builder#workerState initializer} (like the top level of a Piscina worker file).
+ * What a running task may know about itself and its worker: whether it was stopped (cancelled, timed out, or its
+ * pool closed forcibly), the worker's own state made by the pool's {@link WorkerPool.Builder#workerState initializer}
+ * (like the top level of a Piscina worker file), and hooks to tear down what it holds when it is stopped.
  *
  * <p>Threading: worker thread only; each worker has its own context and its own state object, never shared with
  * another worker, so the state needs no synchronization.
@@ -22,18 +23,31 @@ public interface TaskContext {
     }
 
     /**
-     * Returns whether the running task was cancelled; a long task should check it now and then and return early.
+     * Returns whether the running task was stopped: cancelled by its future, timed out, or stopped by a forced close.
+     * A long task should check it now and then and return early.
      *
-     * @return {@code true} once {@code cancel} was called on the task's future
+     * @return {@code true} once the task's end was decided by another thread
      */
     boolean isCancelled();
 
     /**
-     * Throws if the running task was cancelled.
+     * Throws if the running task was stopped (see {@link #isCancelled()}).
      *
-     * @throws CancellationException if cancelled
+     * @throws CancellationException if stopped
      */
     void throwIfCancelled();
+
+    /**
+     * Registers what to run if the running task is stopped (cancelled, timed out, or stopped by a forced close), such
+     * as closing a socket or file the task is blocked on, like the abort listeners of Node worker pools. Hooks run
+     * once, on a thread of their own, while the worker gets the pool's {@link WorkerPool.Builder#cancelGracePeriod
+     * grace period} to leave the task before it is abandoned. A hook registered after the task was stopped runs at
+     * once; hooks of a task that ends normally never run. What a hook throws is logged.
+     *
+     * @param hook the hook
+     * @throws IllegalStateException if called outside a running task
+     */
+    void onCancel(Runnable hook);
 
     /**
      * Returns this worker's own state object, made once per worker by the pool's initializer.

@@ -1,18 +1,68 @@
 package dev.offload;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Per-submit options: priority and where the completion is delivered.
+ * Per-submit options: priority, where the completion is delivered, and time limits. Immutable; start from
+ * {@link #DEFAULT} and change what you need: {@code TaskOptions.DEFAULT.withTimeout(Duration.ofSeconds(2))}.
  *
- * @param priority the priority for a {@link TaskQueue#priority priority queue}; higher runs first; ignored by FIFO
- * @param executor where the future completes when submitting from outside an event loop; {@code null} for the pool's
- *     default (its {@link WorkerPool.Builder#completionExecutor executor}, else the worker thread)
+ * <p>Threading: immutable, any thread.
  */
-public record TaskOptions(int priority, Executor executor) {
-    /** No priority, default delivery. */
-    public static final TaskOptions DEFAULT = new TaskOptions(0, null);
+public final class TaskOptions {
+    /** No priority, default delivery, the pool's time limits. */
+    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null);
+
+    private final int priority;
+    private final Executor executor;
+    private final Duration timeout;
+    private final Duration queueTimeout;
+
+    private TaskOptions(int priority, Executor executor, Duration timeout, Duration queueTimeout) {
+        this.priority = priority;
+        this.executor = executor;
+        this.timeout = timeout;
+        this.queueTimeout = queueTimeout;
+    }
+
+    /**
+     * Returns the priority for a {@link TaskQueue#priority priority queue}; higher runs first; ignored by FIFO.
+     *
+     * @return the priority, 0 by default
+     */
+    public int priority() {
+        return priority;
+    }
+
+    /**
+     * Returns where the future completes when submitting from outside an event loop.
+     *
+     * @return the executor, or {@code null} for the pool's default (its
+     *     {@link WorkerPool.Builder#completionExecutor executor}, else the worker thread)
+     */
+    public Executor executor() {
+        return executor;
+    }
+
+    /**
+     * Returns the longest a task may run, from the moment a worker starts it, before it fails with
+     * {@link TaskTimeoutException} and is cancelled.
+     *
+     * @return the limit, or {@code null} for the pool's {@link WorkerPool.Builder#taskTimeout default}
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * Returns the longest a task may wait in the queue before it fails with {@link TaskTimeoutException} unrun.
+     *
+     * @return the limit, or {@code null} for the pool's {@link WorkerPool.Builder#queueTimeout default}
+     */
+    public Duration queueTimeout() {
+        return queueTimeout;
+    }
 
     /**
      * Returns these options with another priority.
@@ -21,7 +71,7 @@ public record TaskOptions(int priority, Executor executor) {
      * @return new options
      */
     public TaskOptions withPriority(int priority) {
-        return new TaskOptions(priority, executor);
+        return new TaskOptions(priority, executor, timeout, queueTimeout);
     }
 
     /**
@@ -31,6 +81,42 @@ public record TaskOptions(int priority, Executor executor) {
      * @return new options
      */
     public TaskOptions withExecutor(Executor executor) {
-        return new TaskOptions(priority, Objects.requireNonNull(executor, "executor"));
+        return new TaskOptions(priority, Objects.requireNonNull(executor, "executor"), timeout, queueTimeout);
+    }
+
+    /**
+     * Returns these options with a run-time limit, which replaces the pool's default for this task.
+     *
+     * @param timeout more than zero
+     * @return new options
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public TaskOptions withTimeout(Duration timeout) {
+        return new TaskOptions(priority, executor, positive("timeout", timeout), queueTimeout);
+    }
+
+    /**
+     * Returns these options with a queue-wait limit, which replaces the pool's default for this task.
+     *
+     * @param queueTimeout more than zero
+     * @return new options
+     * @throws IllegalArgumentException if {@code queueTimeout} is zero or negative
+     */
+    public TaskOptions withQueueTimeout(Duration queueTimeout) {
+        return new TaskOptions(priority, executor, timeout, positive("queueTimeout", queueTimeout));
+    }
+
+    static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0: " + name + "=" + value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "TaskOptions[priority=" + priority + ", executor=" + executor + ", timeout=" + timeout
+                + ", queueTimeout=" + queueTimeout + "]";
     }
 }

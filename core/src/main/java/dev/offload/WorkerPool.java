@@ -4,27 +4,39 @@ import dev.offload.internal.CompletionOwner;
 import dev.offload.internal.PoolConfig;
 import dev.offload.internal.PoolCore;
 import dev.offload.internal.Sendables;
-import dev.offload.internal.TaskRecord;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
  * A pool of worker threads that runs CPU-heavy {@link Task}s handed to it by event loops and other threads, like
- * Piscina for Node.js.
+ * Piscina for Node.js, supervised like PM2.
  *
- * <p>A task submitted from an {@link EventLoop}'s thread completes on that loop's thread; from any other thread, on
- * the executor given in {@link TaskOptions} or to {@link Builder#completionExecutor}, else on the worker thread. Every
- * worker takes tasks from one shared queue, so a long task never holds short ones queued while another worker is
- * idle. Inputs and outputs cross as {@link Isolation} says.
+ * <p>A task submitted from an {@link EventLoop}'s thread completes on that loop's thread, and its future's dependents
+ * run there whatever completes it (see {@link EventLoop}); from any other thread, it completes on the executor given
+ * in {@link TaskOptions} or to {@link Builder#completionExecutor}, else on the worker thread. Every worker takes tasks
+ * from one shared queue, so a long task never holds short ones queued while another worker is idle. Inputs and
+ * outputs cross as {@link Isolation} says.
  *
- * <p>Every task that {@code submit} accepts completes exactly once: with its value, its exception, cancelled, or
- * rejected by {@link #closeNow()}. Nothing is lost: {@link PoolStats} counts each outcome.
+ * <p>Every task that {@code submit} accepts completes exactly once: with its value, its exception (also
+ * {@link TaskTimeoutException}, {@link WorkerCrashedException}, {@link PoolFailedException}), cancelled, or rejected
+ * when an event loop could not hand it over. Nothing is lost: {@link PoolStats} counts each outcome. Whatever a task
+ * leaves behind stays behind: its interrupt status is cleared before the next task, and an {@link Error} fails only
+ * that task, except a {@link VirtualMachineError}, which ends the worker (its thread is in doubt) and has it replaced.
+ *
+ * <p>Supervision: one supervisor thread per pool starts workers (a submitting thread never does), replaces crashed
+ * ones with the {@link RestartPolicy}'s backoff (past its limit the pool is {@link PoolState#FAILED} until
+ * {@link #reset()}), enforces time limits, reports blocked tasks, abandons workers whose tasks ignore a stop past the
+ * grace period, recycles workers, and carries out close. Every close is bounded except the graceful {@link #close()},
+ * which waits for what it accepted.
  *
  * <p>Threading: all methods may be called from any thread; {@code submit} never blocks (a full queue is refused at
  * once). Tasks submitted from an event loop's callbacks reach the workers in small batches: see {@link EventLoop}.
@@ -50,6 +62,10 @@ public final class WorkerPool implements AutoCloseable {
      * @throws IllegalArgumentException if {@code workers} is less than 1
      */
     public static WorkerPool create(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1: workers=" + workers
+                    + "; for a pool that starts empty and grows, use builder().minWorkers(0).maxWorkers(n)");
+        }
         return builder().minWorkers(workers).maxWorkers(workers).build();
     }
 
@@ -71,7 +87,8 @@ public final class WorkerPool implements AutoCloseable {
      * @param <O> the output type
      * @return the future of the output; {@code cancel(true)} cancels the task
      * @throws NotSendableException if the task captures, or the input holds, a value that may not cross threads
-     * @throws RejectedExecutionException if the queue is full or the pool is closed
+     * @throws RejectedExecutionException if the queue is full or the pool is closed or failed
+     *     ({@link PoolFailedException})
      */
     public <I, O> CompletableFuture<O> submit(Task<I, O> task, I input) {
         return submit(task, input, TaskOptions.DEFAULT);
@@ -80,14 +97,18 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Submits a task.
      *
+     * <p>A submit that throws changes none of its inputs: a {@link dev.offload.shm.TransferableBuffer} in a refused or
+     * failed submit stays attached to the caller.
+     *
      * @param task the task; it may capture only immutable values
      * @param input the input, may be null
-     * @param options priority and completion executor
+     * @param options priority, completion executor and time limits
      * @param <I> the input type
      * @param <O> the output type
      * @return the future of the output; {@code cancel(true)} cancels the task
      * @throws NotSendableException if the task captures, or the input holds, a value that may not cross threads
-     * @throws RejectedExecutionException if the queue is full or the pool is closed
+     * @throws RejectedExecutionException if the queue is full or the pool is closed or failed
+     *     ({@link PoolFailedException})
      */
     public <I, O> CompletableFuture<O> submit(Task<I, O> task, I input, TaskOptions options) {
         Objects.requireNonNull(task, "task");
@@ -101,14 +122,14 @@ public final class WorkerPool implements AutoCloseable {
      * @param <O> the output type
      * @return the future of the output
      * @throws NotSendableException if the task captures a value that may not cross threads
-     * @throws RejectedExecutionException if the queue is full or the pool is closed
+     * @throws RejectedExecutionException if the queue is full or the pool is closed or failed
      */
     public <O> CompletableFuture<O> submit(Callable<O> task) {
         Objects.requireNonNull(task, "task");
         if (!trusted) {
             Sendables.checkTask(task);
         }
-        return enqueue(new CallableTask<>(task), null, TaskOptions.DEFAULT);
+        return enqueueChecked(new CallableTask<>(task), null, TaskOptions.DEFAULT);
     }
 
     /**
@@ -121,38 +142,24 @@ public final class WorkerPool implements AutoCloseable {
      * @param <O> the output type
      * @return the future of the output
      * @throws NotSendableException if the task captures, or the input holds, a value that may not cross threads
-     * @throws RejectedExecutionException if the queue is full or the pool is closed
+     * @throws RejectedExecutionException if the queue is full or the pool is closed or failed
      */
     public <I, O> CompletableFuture<O> submitAsync(AsyncTask<I, O> task, I input) {
         Objects.requireNonNull(task, "task");
         return enqueue(task, input, TaskOptions.DEFAULT);
     }
 
-    @SuppressWarnings("unchecked")
     private <O> CompletableFuture<O> enqueue(Object task, Object input, TaskOptions options) {
-        Objects.requireNonNull(options, "options");
-        if (!trusted && !(task instanceof CallableTask<?>)) {
+        if (!trusted) {
             Sendables.checkTask(task);
         }
-        EventLoop loop = options.executor() == null ? EventLoop.currentOrNull() : null;
-        CompletionOwner owner = loop != null
-                ? loop.expectCompletion()
-                : options.executor() != null
-                        ? CompletionOwner.of(options.executor())
-                        : core.config().defaultOwner();
-        TaskRecord record = core.newRecord(task, input, owner, options.priority());
-        if (loop == null) {
-            core.submit(record);
-            return (CompletableFuture<O>) (CompletableFuture<?>) record;
-        }
-        try {
-            core.admit(record);
-        } catch (RuntimeException e) {
-            loop.cancelExpectedCompletion();
-            throw e;
-        }
-        loop.publishAfterCallback(core, record);
-        return (CompletableFuture<O>) (CompletableFuture<?>) record;
+        return enqueueChecked(task, input, options);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <O> CompletableFuture<O> enqueueChecked(Object task, Object input, TaskOptions options) {
+        Objects.requireNonNull(options, "options");
+        return (CompletableFuture<O>) (CompletableFuture<?>) core.submit(task, input, options);
     }
 
     /**
@@ -173,17 +180,27 @@ public final class WorkerPool implements AutoCloseable {
      */
     public void onDrain(Runnable listener) {
         Objects.requireNonNull(listener, "listener");
-        EventLoop loop = EventLoop.currentOrNull();
-        core.onDrain(loop == null ? listener : () -> loop.execute(listener));
+        Optional<EventLoop> loop = EventLoop.current();
+        core.onDrain(loop.isEmpty() ? listener : () -> loop.get().execute(listener));
     }
 
     /**
-     * Reads the pool's counters, queue, workers and latency histograms.
+     * Reads the pool's counters, queue, workers, state and latency histograms. Never blocks the caller for long: it
+     * takes a lock that only statistics and worker start and end take.
      *
      * @return a snapshot
      */
     public PoolStats stats() {
         return core.stats();
+    }
+
+    /**
+     * Returns the pool's state.
+     *
+     * @return the state
+     */
+    public PoolState state() {
+        return core.publicState();
     }
 
     /**
@@ -196,40 +213,84 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Returns whether {@link #close()} or {@link #closeNow()} has been called.
+     * Returns whether a close has begun.
      *
-     * @return {@code true} once closing
+     * @return {@code true} once draining or closed
      */
     public boolean isClosed() {
         return core.isShutdown();
     }
 
     /**
+     * Puts a {@link PoolState#FAILED FAILED} pool back to {@code RUNNING}: the restart backoff starts over and the pool
+     * starts its {@code minWorkers} again. Does nothing in any other state. Any thread; returns at once.
+     */
+    public void reset() {
+        core.resetFailed();
+    }
+
+    /**
+     * Replaces every worker, one at a time, like PM2's reload: each gets a replacement that starts first, then retires
+     * after its current task. No task fails and capacity never drops below what it was. Any thread; returns at once.
+     */
+    public void recycleWorkers() {
+        core.recycleWorkers();
+    }
+
+    /**
      * Closes gracefully: refuses new tasks, runs every task already accepted, and returns once every worker thread
-     * has ended. Any thread but the pool's own workers.
+     * has ended. A task that never ends holds it forever (the watchdog reports it); use {@link #close(Duration)} for a
+     * bound. Any thread but the pool's own workers.
      *
      * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
      */
     @Override
     public void close() {
-        EventLoop.publishPending();
-        core.close(false);
+        core.close(false, -1);
     }
 
     /**
-     * Closes at once: refuses new tasks, rejects queued ones (their futures fail with
-     * {@link RejectedExecutionException}), interrupts running ones, and returns once every worker thread has ended.
+     * Closes gracefully, but returns by {@code timeout}: for the last part of it (the
+     * {@link Builder#cancelGracePeriod grace period}, at most half of {@code timeout}) the close is forced as
+     * {@link #closeNow()} does, and workers still running a task at the deadline are abandoned and reported.
+     *
+     * @param timeout zero or more
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be >= 0: timeout=" + timeout);
+        }
+        core.close(false, EventLoop.saturatedNanos(timeout));
+    }
+
+    /**
+     * Closes at once: refuses new tasks; queued tasks are cancelled (their futures fail with
+     * {@link java.util.concurrent.CancellationException}); running and pending tasks are cancelled with interrupt
+     * and their stop hooks run; a worker that does not leave its task within the {@link Builder#cancelGracePeriod
+     * grace period} is abandoned. Returns once every worker thread has ended or was abandoned.
      *
      * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
      */
     public void closeNow() {
-        EventLoop.publishPending();
-        core.close(true);
+        core.close(true, -1);
+    }
+
+    /**
+     * Begins a graceful close and returns at once: for callers that must not block, such as an event loop.
+     *
+     * @return a stage completed once the pool is closed; its dependents run on the calling event loop if there is
+     *     one, else on the pool's supervisor thread
+     */
+    public CompletionStage<Void> closeAsync() {
+        return core.closeAsync();
     }
 
     @Override
     public String toString() {
-        return "WorkerPool[" + name() + "]";
+        return "WorkerPool[" + name() + ", " + state() + "]";
     }
 
     private record CallableTask<O>(Callable<O> callable) implements Task<Object, O> {
@@ -241,6 +302,9 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Options of a {@link WorkerPool}; each set at most once and validated at once. Not thread-safe. */
     public static final class Builder {
+        /** The largest {@code maxQueue}: the FIFO queue preallocates room for twice the bound. */
+        public static final int MAX_QUEUE_LIMIT = 1 << 22;
+
         private static final int UNSET = -1;
         private static final int DEFAULT_MAX_QUEUE = 16_384;
 
@@ -253,10 +317,20 @@ public final class WorkerPool implements AutoCloseable {
         private IdleStrategy idleStrategy;
         private Boolean daemon;
         private Supplier<?> initializer;
+        private Consumer<Object> teardown;
         private Isolation isolation;
         private Boolean captureSubmitSite;
         private Executor completionExecutor;
         private IntFunction<TaskQueue> taskQueue;
+        private Duration taskTimeout;
+        private Duration queueTimeout;
+        private Duration cancelGracePeriod;
+        private Duration blockedTaskThreshold;
+        private RestartPolicy restartPolicy;
+        private PoolListener listener;
+        private long maxTasksPerWorker = UNSET;
+        private Duration maxWorkerAge;
+        private Duration shutdownHook;
 
         private Builder() {}
 
@@ -309,13 +383,15 @@ public final class WorkerPool implements AutoCloseable {
         /**
          * Sets how many tasks may wait for a worker; beyond it, {@code submit} is refused at once (default 16384).
          *
-         * @param maxQueue at least 1
+         * @param maxQueue from 1 to {@value #MAX_QUEUE_LIMIT}
          * @return this builder
          */
         public Builder maxQueue(int maxQueue) {
             requireUnset(this.maxQueue == UNSET, "maxQueue", this.maxQueue);
-            if (maxQueue < 1) {
-                throw new IllegalArgumentException("maxQueue must be >= 1: maxQueue=" + maxQueue);
+            if (maxQueue < 1 || maxQueue > MAX_QUEUE_LIMIT) {
+                throw new IllegalArgumentException("maxQueue must be between 1 and " + MAX_QUEUE_LIMIT + ": maxQueue="
+                        + maxQueue + "; the queue preallocates room for twice its bound, and a deeper queue only"
+                        + " hides overload: keep the bound and pace submits with needsDrain()/onDrain");
             }
             this.maxQueue = maxQueue;
             return this;
@@ -344,11 +420,7 @@ public final class WorkerPool implements AutoCloseable {
          */
         public Builder idleTimeout(Duration idleTimeout) {
             requireUnset(this.idleTimeout == null, "idleTimeout", this.idleTimeout);
-            Objects.requireNonNull(idleTimeout, "idleTimeout");
-            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("idleTimeout must be > 0: idleTimeout=" + idleTimeout);
-            }
-            this.idleTimeout = idleTimeout;
+            this.idleTimeout = TaskOptions.positive("idleTimeout", idleTimeout);
             return this;
         }
 
@@ -365,9 +437,11 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /**
-         * Sets whether worker threads are daemon threads (default {@code false}: close the pool).
+         * Sets whether an open pool lets the JVM exit (default {@code false}: the pool keeps the JVM alive until it is
+         * closed, through its supervisor thread). Worker threads are always daemon threads, so that a worker abandoned
+         * to a task that never returns cannot keep the JVM alive.
          *
-         * @param daemon {@code true} for daemon threads
+         * @param daemon {@code true} to let the JVM exit while the pool is open
          * @return this builder
          */
         public Builder daemon(boolean daemon) {
@@ -378,7 +452,8 @@ public final class WorkerPool implements AutoCloseable {
 
         /**
          * Sets what makes each worker's own state, once per worker on its thread; tasks read it with
-         * {@link TaskContext#state(Class)}. A worker whose initializer throws does not start; the error is logged.
+         * {@link TaskContext#state(Class)}. An initializer that throws counts as a worker crash: the pool retries with
+         * the {@link #restartPolicy restart policy}'s backoff and fails past its limit.
          *
          * @param initializer makes the state
          * @return this builder
@@ -386,6 +461,23 @@ public final class WorkerPool implements AutoCloseable {
         public Builder workerState(Supplier<?> initializer) {
             requireUnset(this.initializer == null, "workerState", this.initializer);
             this.initializer = Objects.requireNonNull(initializer, "initializer");
+            return this;
+        }
+
+        /**
+         * Sets what makes each worker's own state and what releases it when the worker ends: on the worker's thread
+         * when it retires, is recycled, closes or crashes; on another thread when the worker is abandoned to a task
+         * that will not stop (so that closing a connection the task is blocked on can free it).
+         *
+         * @param initializer makes the state
+         * @param teardown releases it; what it throws is logged
+         * @param <S> the state's type
+         * @return this builder
+         */
+        @SuppressWarnings("unchecked")
+        public <S> Builder workerState(Supplier<? extends S> initializer, Consumer<? super S> teardown) {
+            workerState(initializer);
+            this.teardown = (Consumer<Object>) Objects.requireNonNull(teardown, "teardown");
             return this;
         }
 
@@ -440,7 +532,142 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /**
-         * Validates the options together and starts the pool's {@code minWorkers} workers.
+         * Sets the longest a task may run, from when a worker starts it (default: no limit; a task's own
+         * {@link TaskOptions#withTimeout} wins). Past it, the future fails with {@link TaskTimeoutException}, the task
+         * is cancelled with interrupt, and its worker is abandoned if it does not stop within the
+         * {@link #cancelGracePeriod grace period}.
+         *
+         * @param taskTimeout more than zero
+         * @return this builder
+         */
+        public Builder taskTimeout(Duration taskTimeout) {
+            requireUnset(this.taskTimeout == null, "taskTimeout", this.taskTimeout);
+            this.taskTimeout = TaskOptions.positive("taskTimeout", taskTimeout);
+            return this;
+        }
+
+        /**
+         * Sets the longest a task may wait in the queue (default: no limit; a task's own
+         * {@link TaskOptions#withQueueTimeout} wins). Past it, the task never runs and its future fails with
+         * {@link TaskTimeoutException}.
+         *
+         * @param queueTimeout more than zero
+         * @return this builder
+         */
+        public Builder queueTimeout(Duration queueTimeout) {
+            requireUnset(this.queueTimeout == null, "queueTimeout", this.queueTimeout);
+            this.queueTimeout = TaskOptions.positive("queueTimeout", queueTimeout);
+            return this;
+        }
+
+        /**
+         * Sets how long a task cancelled with interrupt (by its future, a timeout, or a forced close) may keep running
+         * before its worker is abandoned and replaced (default 1 s). Stop hooks ({@link TaskContext#onCancel}) run
+         * during it.
+         *
+         * @param grace zero or more
+         * @return this builder
+         */
+        public Builder cancelGracePeriod(Duration grace) {
+            requireUnset(this.cancelGracePeriod == null, "cancelGracePeriod", this.cancelGracePeriod);
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("cancelGracePeriod must be >= 0: cancelGracePeriod=" + grace);
+            }
+            this.cancelGracePeriod = grace;
+            return this;
+        }
+
+        /**
+         * Sets after how long a running task is reported as blocked, once, with its stack trace, through the log and a
+         * {@link PoolEvent.TaskBlocked} event, like Vert.x's blocked-thread checker (default 10 s; {@code
+         * Duration.ZERO} turns it off). The report changes nothing; a time limit is {@link #taskTimeout}.
+         *
+         * @param threshold zero (off) or more
+         * @return this builder
+         */
+        public Builder blockedTaskThreshold(Duration threshold) {
+            requireUnset(this.blockedTaskThreshold == null, "blockedTaskThreshold", this.blockedTaskThreshold);
+            Objects.requireNonNull(threshold, "threshold");
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException(
+                        "blockedTaskThreshold must be >= 0: blockedTaskThreshold=" + threshold);
+            }
+            this.blockedTaskThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Sets how crashed workers are replaced (default {@link RestartPolicy#DEFAULT}).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder restartPolicy(RestartPolicy policy) {
+            requireUnset(this.restartPolicy == null, "restartPolicy", this.restartPolicy);
+            this.restartPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets what receives the pool's events (see {@link PoolListener} for its threading rules).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(PoolListener listener) {
+            requireUnset(this.listener == null, "listener", this.listener);
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets after how many tasks a worker is recycled: replaced by a new one, then retired after its current task
+         * (default: never). Bounds what a long-lived worker accumulates, like Piscina's or PM2's restarts.
+         *
+         * @param tasks at least 1
+         * @return this builder
+         */
+        public Builder maxTasksPerWorker(long tasks) {
+            requireUnset(this.maxTasksPerWorker == UNSET, "maxTasksPerWorker", this.maxTasksPerWorker);
+            if (tasks < 1) {
+                throw new IllegalArgumentException("maxTasksPerWorker must be >= 1: maxTasksPerWorker=" + tasks);
+            }
+            this.maxTasksPerWorker = tasks;
+            return this;
+        }
+
+        /**
+         * Sets the age after which a worker is recycled (default: never).
+         *
+         * @param age more than zero
+         * @return this builder
+         */
+        public Builder maxWorkerAge(Duration age) {
+            requireUnset(this.maxWorkerAge == null, "maxWorkerAge", this.maxWorkerAge);
+            this.maxWorkerAge = TaskOptions.positive("maxWorkerAge", age);
+            return this;
+        }
+
+        /**
+         * Registers a JVM shutdown hook that closes the pool gracefully within {@code timeout} (default: none). The
+         * hook is removed when the pool closes.
+         *
+         * @param timeout zero or more
+         * @return this builder
+         */
+        public Builder shutdownHook(Duration timeout) {
+            requireUnset(this.shutdownHook == null, "shutdownHook", this.shutdownHook);
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownHook timeout must be >= 0: timeout=" + timeout);
+            }
+            this.shutdownHook = timeout;
+            return this;
+        }
+
+        /**
+         * Validates the options together and starts the pool's {@code minWorkers} workers and its supervisor.
          *
          * @return the running pool
          * @throws IllegalArgumentException if {@code minWorkers > maxWorkers}
@@ -465,10 +692,21 @@ public final class WorkerPool implements AutoCloseable {
                     idle.yieldNanos(),
                     daemon != null && daemon,
                     initializer,
+                    teardown,
                     isolation == Isolation.TRUSTED,
                     captureSubmitSite != null && captureSubmitSite,
                     completionExecutor == null ? CompletionOwner.DIRECT : CompletionOwner.of(completionExecutor),
-                    taskQueue == null ? TaskQueue::fifo : taskQueue);
+                    taskQueue == null ? TaskQueue::fifo : taskQueue,
+                    taskTimeout == null ? 0 : EventLoop.saturatedNanos(taskTimeout),
+                    queueTimeout == null ? 0 : EventLoop.saturatedNanos(queueTimeout),
+                    EventLoop.saturatedNanos(cancelGracePeriod == null ? Duration.ofSeconds(1) : cancelGracePeriod),
+                    EventLoop.saturatedNanos(
+                            blockedTaskThreshold == null ? Duration.ofSeconds(10) : blockedTaskThreshold),
+                    restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy,
+                    listener,
+                    maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
+                    maxWorkerAge == null ? 0 : EventLoop.saturatedNanos(maxWorkerAge),
+                    shutdownHook == null ? -1 : EventLoop.saturatedNanos(shutdownHook));
             return new WorkerPool(config);
         }
 

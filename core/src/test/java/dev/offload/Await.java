@@ -44,6 +44,19 @@ final class Await {
         }
     }
 
+    /**
+     * Returns the message of the exception that cancelled {@code future}. {@code CompletableFuture.get()} throws a new
+     * {@code CancellationException("get")} whose cause is the one the future was cancelled with.
+     */
+    static String cancellationReason(CompletableFuture<?> future, String what) {
+        Throwable t = failure(future, what);
+        if (!(t instanceof java.util.concurrent.CancellationException)) {
+            return fail(what + " was expected to be cancelled but failed with " + t, t);
+        }
+        Throwable reason = t.getCause() instanceof java.util.concurrent.CancellationException c ? c : t;
+        return String.valueOf(reason.getMessage());
+    }
+
     static void latch(CountDownLatch latch, String what) {
         try {
             if (!latch.await(SECONDS, TimeUnit.SECONDS)) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -67,10 +68,16 @@ class EventLoopTest {
             assertTrue(never.isCancelled());
             assertFalse(never.cancel(), "a second cancel reports false");
             CompletableFuture<String> fired = new CompletableFuture<>();
-            loop.schedule(
-                    Duration.ofMillis(50),
-                    () -> fired.complete(Thread.currentThread().getName()));
+            long scheduledAt = System.nanoTime();
+            AtomicLong firedAfter = new AtomicLong();
+            loop.schedule(Duration.ofMillis(50), () -> {
+                firedAfter.set(System.nanoTime() - scheduledAt);
+                fired.complete(Thread.currentThread().getName());
+            });
             assertEquals("t-timer", Await.result(fired, "timer"));
+            assertTrue(
+                    firedAfter.get() >= Duration.ofMillis(50).toNanos(),
+                    "timer fired early: after " + firedAfter.get() + " ns");
             CompletableFuture<Integer> later = new CompletableFuture<>();
             loop.schedule(Duration.ofMillis(80), () -> later.complete(cancelledRuns.get()));
             assertEquals(0, Await.result(later, "second timer"), "a cancelled timer ran");
@@ -134,7 +141,7 @@ class EventLoopTest {
         assertEquals(1000, ran.get(), "graceful close dropped queued callbacks");
         assertTrue(loop.isClosed());
         var e = assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> {}));
-        assertEquals("event loop closed: name=t-close", e.getMessage());
+        assertEquals("event loop closed: loop=t-close", e.getMessage());
         loop.close(); // idempotent
     }
 
@@ -148,8 +155,12 @@ class EventLoopTest {
     }
 
     @Test
-    void utilization_isBetweenZeroAndOne_andMostlyIdleWhenIdle() {
+    void utilization_countsIdlePeriodUnderWay_andBusyWorkAsActive() throws InterruptedException {
         try (EventLoop loop = EventLoop.start("t-elu")) {
+            Thread.sleep(50); // the loop has been idle since it started: that period is still under way
+            EventLoopUtilization idle = loop.utilization();
+            assertTrue(idle.utilization() < 0.5, "a loop idle since it started reported busy: " + idle);
+            assertTrue(idle.idle().compareTo(Duration.ofMillis(40)) >= 0, "idle time not counted: " + idle);
             EventLoopUtilization first = loop.utilization();
             Await.onLoop(loop, () -> {
                 long end = System.nanoTime() + Duration.ofMillis(30).toNanos();
@@ -158,10 +169,9 @@ class EventLoopTest {
                 }
                 return null;
             });
-            EventLoopUtilization second = loop.utilization();
-            EventLoopUtilization delta = second.since(first);
-            assertTrue(delta.utilization() > 0 && delta.utilization() <= 1, "utilization " + delta);
-            assertTrue(delta.active().compareTo(Duration.ZERO) > 0, "busy work not counted as active: " + delta);
+            EventLoopUtilization delta = loop.utilization().since(first);
+            assertTrue(
+                    delta.active().compareTo(Duration.ofMillis(30)) >= 0, "30 ms of busy work not counted: " + delta);
         }
     }
 

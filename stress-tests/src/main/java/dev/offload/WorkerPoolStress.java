@@ -1,10 +1,8 @@
 package dev.offload;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jcstress.annotations.Actor;
-import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -81,48 +79,6 @@ public final class WorkerPoolStress {
             int[] result = await(seen);
             r.r1 = result[0];
             r.r2 = result[1];
-        }
-    }
-
-    /**
-     * Submit races with a graceful close. Results: r1 = submit accepted, r2 = an accepted task is done once close
-     * returned (close finishes what it accepted).
-     */
-    @JCStressTest
-    @Outcome(id = "1, 1", expect = Expect.ACCEPTABLE, desc = "Accepted before close; finished by close.")
-    @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "Rejected: the pool was closing.")
-    @Outcome(id = "1, 0", expect = Expect.FORBIDDEN, desc = "Accepted but not finished when close returned.")
-    @Outcome(expect = Expect.FORBIDDEN, desc = "Any other result.")
-    @State
-    public static class SubmitVsClose {
-        private final WorkerPool pool = WorkerPool.builder()
-                .name("stress-close")
-                .minWorkers(0)
-                .maxWorkers(1)
-                .daemon(true)
-                .idleStrategy(IdleStrategy.EFFICIENT)
-                .build();
-        private volatile CompletableFuture<Integer> future;
-
-        @Actor
-        public void submitter() {
-            try {
-                future = pool.submit((Integer x) -> x + 1, 1);
-            } catch (RejectedExecutionException e) {
-                future = null;
-            }
-        }
-
-        @Actor
-        public void closer() {
-            pool.close();
-        }
-
-        @Arbiter
-        public void arbiter(II_Result r) {
-            CompletableFuture<Integer> f = future;
-            r.r1 = f == null ? 0 : 1;
-            r.r2 = f != null && f.isDone() && f.join() == 2 ? 1 : 0;
         }
     }
 }

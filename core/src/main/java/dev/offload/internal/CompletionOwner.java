@@ -2,48 +2,49 @@ package dev.offload.internal;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Where a task's future is completed: the event loop that submitted it, an executor, or the worker itself.
+ * Where a task's future is completed: the event loop that submitted it ({@link LoopOwner}), an executor, or the thread
+ * that decided the task's outcome.
  *
  * <p>{@link #deliver} from any thread, exactly once per task. Padded in front, so that an owner that workers read on
  * every completion does not share a cache line with whatever was allocated before it.
  */
 public abstract class CompletionOwner extends PadHead {
+    private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
+
     /** Completes on the worker thread (or whichever thread decided the outcome). */
     public static final CompletionOwner DIRECT = new CompletionOwner() {
         @Override
-        public void deliver(TaskRecord record) {
-            record.run();
+        void deliver(TaskRecord record) {
+            record.completeOnOwner();
         }
 
         @Override
-        public Executor asyncExecutor() {
+        Executor asyncExecutor() {
             return ForkJoinPool.commonPool();
         }
     };
 
-    /** For subclasses. */
-    protected CompletionOwner() {}
+    CompletionOwner() {}
 
     /**
-     * Hands the record to the owner, which completes the future by running the record.
-     *
-     * @param record the decided task
+     * Hands the decided record to the owner, which completes its future. Never throws: if the owner cannot take it, the
+     * future is completed on the calling thread.
      */
-    public abstract void deliver(TaskRecord record);
+    abstract void deliver(TaskRecord record);
+
+    /** Returns the executor of the future's {@code *Async} methods called without an executor. */
+    abstract Executor asyncExecutor();
+
+    /** Returns where the future's non-async dependents run, or {@code null} for wherever it completes. */
+    OwnedFuture.DependentExecutor dependentExecutor() {
+        return null;
+    }
 
     /**
-     * Returns the executor of the future's {@code *Async} methods without an executor argument.
-     *
-     * @return the executor
-     */
-    public abstract Executor asyncExecutor();
-
-    /**
-     * An owner that completes futures on an executor; if it refuses, on the calling thread (a completion is never
-     * dropped).
+     * An owner that completes futures on an executor; if the executor refuses or fails, on the calling thread (a
+     * completion is never dropped).
      *
      * @param executor the executor
      * @return the owner
@@ -51,16 +52,20 @@ public abstract class CompletionOwner extends PadHead {
     public static CompletionOwner of(Executor executor) {
         return new CompletionOwner() {
             @Override
-            public void deliver(TaskRecord record) {
+            void deliver(TaskRecord record) {
                 try {
-                    executor.execute(record);
-                } catch (RejectedExecutionException e) {
-                    record.run();
+                    executor.execute(record::completeOnOwner);
+                } catch (Throwable t) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "completion executor refused a completion; completing on this thread: executor=" + executor,
+                            t);
+                    record.completeOnOwner();
                 }
             }
 
             @Override
-            public Executor asyncExecutor() {
+            Executor asyncExecutor() {
                 return executor;
             }
         };

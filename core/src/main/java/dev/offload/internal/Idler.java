@@ -1,5 +1,6 @@
 package dev.offload.internal;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -46,10 +47,12 @@ public final class Idler extends PadHead {
     // park flag on every hand-off.
     private final Waker waker;
 
+    private final AtomicBoolean onCpu = new AtomicBoolean(); // counted in CpuBudget; changed on park and wake only
+    private volatile boolean detached; // an abandoned worker: never counted again
+
     private long idleSince;
     private long lastYield;
     private boolean clockStarted;
-    private boolean onCpu;
 
     // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
     // references come last (see PadHead).
@@ -91,24 +94,40 @@ public final class Idler extends PadHead {
 
     /** Owner thread, when it starts: it counts as on a CPU. */
     public void start() {
-        onCpu = true;
-        CpuBudget.enter();
+        enterBudget();
     }
 
     /** Owner thread, when it ends: it no longer counts as on a CPU. */
     public void stop() {
-        if (onCpu) {
-            onCpu = false;
-            CpuBudget.exit();
-        }
+        exitBudget();
     }
 
     /** Owner found work: the next idle period starts with spinning again. */
     public void reset() {
         steps = 0;
-        if (!onCpu) {
-            onCpu = true;
+        if (!onCpu.get()) {
+            enterBudget();
+        }
+    }
+
+    /**
+     * Any thread: the owner was abandoned to a task that will not stop; it no longer counts in the CPU budget, so that
+     * a thread that may be blocked forever does not make the others park.
+     */
+    void detach() {
+        detached = true;
+        exitBudget();
+    }
+
+    private void enterBudget() {
+        if (!detached && onCpu.compareAndSet(false, true)) {
             CpuBudget.enter();
+        }
+    }
+
+    private void exitBudget() {
+        if (onCpu.compareAndSet(true, false)) {
+            CpuBudget.exit();
         }
     }
 
@@ -159,10 +178,7 @@ public final class Idler extends PadHead {
     }
 
     private void park(WorkSource source, long parkDeadline) {
-        if (onCpu) {
-            onCpu = false;
-            CpuBudget.exit();
-        }
+        exitBudget();
         waker.announcePark(); // volatile store, then a volatile read of the work source: pairs with wake()
         if (source.hasWork()) {
             waker.clearPark();

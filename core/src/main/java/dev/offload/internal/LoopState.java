@@ -5,38 +5,58 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * The state an event loop writes on every callback: the completions it still expects, its idle time, and the tasks
- * its callbacks submitted that are not published to their pools yet. Padded (see {@link PadHead}), so that the loop's
- * writes never share a cache line with what a worker reads.
+ * The state an event loop writes on every callback: the tasks it submitted and whose completions it still expects
+ * (its registry), its idle time, and the tasks its callbacks submitted that are not published to their pools yet.
+ * Padded (see {@link PadHead}), so that the loop's writes never share a cache line with what a worker reads.
+ *
+ * <p>Registry: each task submitted from the loop takes a slot (its index is kept in the record) and gives it back
+ * when its completion is handled on the loop. The loop does not end while a slot is taken, and a close that times out
+ * cancels the tasks still holding one. Room is reserved before a submit admits its task, so registering cannot fail
+ * once the task is accepted.
  *
  * <p>Batching: a task that a callback submitted is admitted at once by its pool and kept here; {@link #publish()}
  * hands the kept tasks to their pools, one batch per run of tasks for the same pool. The loop publishes after at most
  * {@value #PUBLISH_BATCH} callbacks, when its inbox is empty, and before it waits.
  *
- * <p>Loop thread only, but {@link #idleNanos()} from any thread.
+ * <p>Idle time: the loop writes its idle total and the start of the current idle period under a sequence number (a
+ * seqlock: odd while writing), so that a reader on any thread counts a period still under way exactly once.
+ *
+ * <p>Loop thread only, but {@link #idleNanos(long)} from any thread.
  */
 public final class LoopState extends PadHead {
     /** Tasks submitted by callbacks are published after at most this many callbacks. */
     public static final int PUBLISH_BATCH = 16;
 
+    private static final long NOT_IDLE = Long.MIN_VALUE;
     private static final int PAD = 32; // unused array slots at both ends: 128 bytes with compressed references
     private static final VarHandle IDLE_NANOS;
+    private static final VarHandle IDLE_SINCE;
+    private static final VarHandle IDLE_SEQ;
 
     static {
         try {
-            IDLE_NANOS = MethodHandles.lookup().findVarHandle(LoopState.class, "idleNanos", long.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            IDLE_NANOS = lookup.findVarHandle(LoopState.class, "idleNanos", long.class);
+            IDLE_SINCE = lookup.findVarHandle(LoopState.class, "idleSince", long.class);
+            IDLE_SEQ = lookup.findVarHandle(LoopState.class, "idleSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private int pendingCompletions;
     private int count;
     private int heldFor; // callbacks run since the oldest unpublished task was admitted
-    private volatile long idleNanos; // written by the loop only (opaque), read by anyone
+    private int live; // registry slots taken
+    private int freeTop; // entries in free
+    private boolean idle;
+    private long idleNanos; // seqlock-protected: written by the loop, read by anyone
+    private long idleSince = NOT_IDLE;
+    private long idleSeq;
     private long lastStamp = Long.MIN_VALUE / 2;
     private PoolCore[] pools = new PoolCore[PAD + 16 + PAD];
     private TaskRecord[] records = new TaskRecord[PAD + 16 + PAD];
+    private TaskRecord[] slots = new TaskRecord[16];
+    private int[] free = new int[16];
     private final BatchCursor cursor = new BatchCursor();
 
     // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
@@ -51,47 +71,77 @@ public final class LoopState extends PadHead {
     private Object t24, t25, t26, t27, t28, t29, t30, t31;
 
     /** Creates the state of a new loop. */
-    public LoopState() {}
-
-    /** A task was submitted from this loop: its completion will come back to it. */
-    public void expectCompletion() {
-        pendingCompletions++;
-    }
-
-    /** An expected completion arrived, or will not come after all (the submit failed). */
-    public void completionDone() {
-        pendingCompletions--;
+    public LoopState() {
+        for (int i = 0; i < free.length; i++) {
+            free[i] = free.length - 1 - i;
+        }
+        freeTop = free.length;
     }
 
     /**
-     * Returns how many completions the loop still expects.
-     *
-     * @return the count; the loop must not end while it is above zero
+     * Makes room for one more submitted task (a registry slot and a batch entry) before its pool admits it, so that
+     * {@link #register} cannot fail afterwards. May throw {@link OutOfMemoryError}; then nothing changed.
      */
-    public int pendingCompletions() {
-        return pendingCompletions;
-    }
-
-    /**
-     * Keeps a task that a callback submitted and its pool admitted, until {@link #publish()}.
-     *
-     * @param pool the pool that admitted it
-     * @param record the task
-     */
-    public void keep(PoolCore pool, TaskRecord record) {
+    void reserve() {
+        if (freeTop == 0) {
+            int old = slots.length;
+            TaskRecord[] grownSlots = Arrays.copyOf(slots, old * 2);
+            int[] grownFree = new int[old * 2];
+            for (int i = 0; i < old; i++) {
+                grownFree[i] = old * 2 - 1 - i;
+            }
+            slots = grownSlots;
+            free = grownFree;
+            freeTop = old;
+        }
         if (PAD + count == records.length - PAD) {
             int capacity = 2 * count;
-            records = Arrays.copyOf(records, PAD + capacity + PAD);
-            pools = Arrays.copyOf(pools, PAD + capacity + PAD);
+            TaskRecord[] grownRecords = Arrays.copyOf(records, PAD + capacity + PAD);
+            PoolCore[] grownPools = Arrays.copyOf(pools, PAD + capacity + PAD);
+            records = grownRecords;
+            pools = grownPools;
         }
+    }
+
+    /** Registers an admitted task and keeps it for publishing; room was made by {@link #reserve()}. */
+    void register(PoolCore pool, TaskRecord record) {
+        int slot = free[--freeTop];
+        slots[slot] = record;
+        record.loopSlot = slot;
+        live++;
         pools[PAD + count] = pool;
         records[PAD + count++] = record;
     }
 
+    /** A registered task's completion reached the loop; returns false if it was not registered (any more). */
+    boolean unregister(TaskRecord record) {
+        int slot = record.loopSlot;
+        if (slot < 0 || slot >= slots.length || slots[slot] != record) {
+            return false;
+        }
+        slots[slot] = null;
+        record.loopSlot = -1;
+        free[freeTop++] = slot;
+        live--;
+        return true;
+    }
+
     /**
-     * A callback returned: publishes the kept tasks if the oldest has waited {@value #PUBLISH_BATCH} callbacks.
+     * Returns how many tasks the loop submitted whose completion has not reached it yet.
+     *
+     * @return the count; the loop must not end while it is above zero
      */
-    public void afterCallback() {
+    public int outstanding() {
+        return live;
+    }
+
+    /** Returns the registered tasks, for a close that timed out; the array may hold nulls. */
+    TaskRecord[] registered() {
+        return Arrays.copyOf(slots, slots.length);
+    }
+
+    /** A callback returned: publishes the kept tasks if the oldest has waited {@value #PUBLISH_BATCH} callbacks. */
+    void afterCallback() {
         if (count != 0 && ++heldFor >= PUBLISH_BATCH) {
             publish();
         }
@@ -101,7 +151,7 @@ public final class LoopState extends PadHead {
      * Hands every kept task to its pool. Each run of tasks for the same pool is one batch. The count is re-read after
      * each batch: publishing may run an {@code onDrain} listener on this thread, which may submit more.
      */
-    public void publish() {
+    void publish() {
         if (count == 0) {
             return;
         }
@@ -127,21 +177,51 @@ public final class LoopState extends PadHead {
         heldFor = 0;
     }
 
-    /**
-     * Adds an idle period to the loop's idle time.
-     *
-     * @param nanos its length
-     */
-    public void addIdle(long nanos) {
-        IDLE_NANOS.setOpaque(this, idleNanos + nanos);
+    /** Loop thread: an idle period starts at {@code now}. */
+    void startIdle(long now) {
+        long s = idleSeq;
+        IDLE_SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence(); // the odd sequence is visible before the new value
+        IDLE_SINCE.setOpaque(this, now);
+        idle = true;
+        IDLE_SEQ.setRelease(this, s + 2);
+    }
+
+    /** Loop thread: the idle period under way, if any, ends at {@code now}. */
+    void endIdle(long now) {
+        if (!idle) {
+            return;
+        }
+        idle = false;
+        long s = idleSeq;
+        IDLE_SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence();
+        IDLE_NANOS.setOpaque(this, idleNanos + (now - idleSince));
+        IDLE_SINCE.setOpaque(this, NOT_IDLE);
+        IDLE_SEQ.setRelease(this, s + 2);
+    }
+
+    /** Loop thread: whether an idle period is under way. */
+    boolean isIdle() {
+        return idle;
     }
 
     /**
-     * Returns the loop's idle time so far. Any thread.
+     * Returns the loop's idle time up to {@code now}, counting the period under way. Any thread.
      *
+     * @param now a {@link System#nanoTime()} reading
      * @return nanoseconds
      */
-    public long idleNanos() {
-        return (long) IDLE_NANOS.getOpaque(this);
+    public long idleNanos(long now) {
+        while (true) {
+            long s = (long) IDLE_SEQ.getAcquire(this);
+            long total = (long) IDLE_NANOS.getOpaque(this);
+            long since = (long) IDLE_SINCE.getOpaque(this);
+            VarHandle.loadLoadFence(); // the values are read before the sequence is checked again
+            if ((s & 1) == 0 && (long) IDLE_SEQ.getOpaque(this) == s) {
+                return since == NOT_IDLE ? total : total + Math.max(0, now - since);
+            }
+            Thread.onSpinWait();
+        }
     }
 }

@@ -1,63 +1,58 @@
 package dev.offload.internal;
 
-import dev.offload.LatencySummary;
+import dev.offload.PoolEvent;
+import dev.offload.PoolFailedException;
+import dev.offload.PoolState;
 import dev.offload.PoolStats;
+import dev.offload.TaskOptions;
 import dev.offload.TaskQueue;
-import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
- * The machinery of a worker pool: queue, bound, workers, counters and the close protocol.
+ * A worker pool's admission and dispatch: the queue, its bound, the hand-off to workers, and the outcome accounting.
+ * Worker lifecycle, time limits and close belong to the {@link WorkerSupervisor}; counters to {@link PoolCounters}.
  *
- * <p>Overview: submitters reserve a slot in the {@link QueueGauge}, offer the record to the {@link TaskQueue}, then
- * wake a parked worker, or start one if every live worker is busy and {@code maxWorkers} allows. Workers poll the one
- * shared queue, so no task waits behind a long one while another worker is idle (no head-of-line blocking).
+ * <p>Overview: a submit prepares its input (a structured clone that changes nothing the caller holds), reserves a slot
+ * in the {@link QueueGauge}, and only then, past the point where it can fail, moves transferred buffers and queues the
+ * task; a failure after the slot gives the slot back and moves nothing. Then it wakes a parked worker, or asks the
+ * supervisor for one more if every live worker is busy and {@code maxWorkers} allows (a submitting thread never starts
+ * a thread nor takes a lock). Workers poll the one shared queue, so no task waits behind a long one while another
+ * worker is idle (no head-of-line blocking). A task submitted from an event loop is admitted at once and handed over
+ * in a batch after the callback ({@link LoopState}).
  *
- * <p>Accounting: {@code submitted} counts at submit: it is the number of queue slots ever reserved plus the submits
- * refused because the queue was full, so counting costs the submitter no extra write. The thread that decides a
- * task's end state (worker, canceller, rejecter) counts it once and delivers the record to the owner once, before the
- * future completes, so a reader that saw the future complete also sees the count. A worker counts what it decides
- * in its own counters, which {@link #stats()} adds up.
+ * <p>Accounting: {@code submitted} is the number of queue slots ever reserved plus the submits refused because the
+ * queue was full, so counting costs the submitter no extra write. The thread that decides a task's end (worker,
+ * canceller, supervisor) counts it once and delivers the record to the owner once, before the future completes, so a
+ * reader that saw the future complete also sees the count.
  *
- * <p>Close: {@code RUNNING -> CLOSING} stops intake; workers end when no slot is reserved and no async task is
- * pending. A submitter reserves its slot (volatile RMW) before it reads the state, and a worker reads the state before
- * it reads the slot count, so either the submitter sees CLOSING and gives the slot back, or the worker sees the slot
- * and waits for the task. {@code FORCED} additionally rejects what is queued and interrupts the workers.
+ * <p>Close: a submitter reserves its slot (volatile RMW) before it reads the state, and a worker reads the state
+ * before it reads the slot count, so either the submitter sees the pool closing and gives the slot back, or the
+ * worker sees the slot and waits for the task.
  *
  * <p>Any thread unless a method says otherwise.
  */
 public final class PoolCore extends PadHead {
-    private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
-    private static final int RUNNING = 0;
-    private static final int CLOSING = 1;
-    private static final int FORCED = 2;
+    static final int RUNNING = 0;
+    static final int DRAINING = 1;
+    static final int FAILED = 2;
+    static final int CLOSED = 3;
 
     private final PoolConfig config;
     private final TaskQueue queue;
     private final QueueGauge gauge;
-    private final PaddedCounter refusedFull = new PaddedCounter(); // submitted = slots ever reserved + these
-    private final PaddedCounter completed = new PaddedCounter();
-    private final PaddedCounter failed = new PaddedCounter();
-    private final PaddedCounter cancelled = new PaddedCounter();
-    private final PaddedCounter rejected = new PaddedCounter();
     private final Staffing staffing;
-    private final Recorder asyncRunTimes = new Recorder(2);
-    private final Histogram runTotal = new Histogram(2);
-    private final Histogram waitTotal = new Histogram(2);
-    private final Object lock = new Object();
+    private final PoolCounters counters = new PoolCounters();
+    private final PoolEvents events;
+    private final WorkerSupervisor supervisor;
     private final long createdNanos = System.nanoTime();
 
-    private volatile Worker[] workers = new Worker[0];
-    private volatile Waker[] wakers = new Waker[0]; // the workers' wakers: signalWork reads no worker's own lines
     private volatile int state = RUNNING;
+    private volatile boolean forced; // a forced close began: workers take no more tasks
+    private volatile Throwable lastCrash; // why the pool FAILED
+    private volatile Waker[] wakers = new Waker[0]; // the workers' wakers: signalWork reads no worker's own lines
     private volatile Runnable drainListener;
-    private int nextWorkerId; // guarded by lock
-    private long exitedBusyNanos; // guarded by lock
-    private long exitedCompleted; // guarded by lock
-    private long exitedFailed; // guarded by lock
 
     // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
     // references come last (see PadHead).
@@ -69,20 +64,32 @@ public final class PoolCore extends PadHead {
     private Object t16, t17, t18, t19, t20, t21, t22, t23;
     @SuppressWarnings("unused")
     private Object t24, t25, t26, t27, t28, t29, t30, t31;
+
     /**
-     * Creates the pool machinery and starts {@code minWorkers} workers.
+     * Creates the pool machinery; its supervisor starts {@code minWorkers} workers at once.
      *
      * @param config the validated configuration
      */
     public PoolCore(PoolConfig config) {
+        this(config, true);
+    }
+
+    /**
+     * Creates the machinery; a stress test passes {@code false} to drive workers and the supervisor from its own
+     * threads, one step at a time.
+     */
+    PoolCore(PoolConfig config, boolean start) {
         this.config = config;
         this.queue = config.queueFactory().apply(config.maxQueue());
+        if (queue == null) {
+            throw new IllegalArgumentException("taskQueue factory returned null: maxQueue=" + config.maxQueue());
+        }
         this.gauge = new QueueGauge(config.maxQueue());
         this.staffing = new Staffing(config.minWorkers(), config.maxWorkers());
-        for (int i = 0; i < config.minWorkers(); i++) {
-            if (staffing.tryGrow()) {
-                startWorker();
-            }
+        this.events = new PoolEvents(config.name(), config.listener());
+        this.supervisor = new WorkerSupervisor(this);
+        if (start) {
+            supervisor.start();
         }
     }
 
@@ -95,102 +102,171 @@ public final class PoolCore extends PadHead {
         return config;
     }
 
+    PoolCounters counters() {
+        return counters;
+    }
+
+    PoolEvents events() {
+        return events;
+    }
+
+    Staffing staffing() {
+        return staffing;
+    }
+
+    QueueGauge gauge() {
+        return gauge;
+    }
+
+    WorkerSupervisor supervisor() {
+        return supervisor;
+    }
+
+    // ---- submit ----
+
     /**
-     * Makes the record, and future, of a task about to be submitted.
+     * Submits a task: checks and prepares the input, reserves a queue slot (which counts the task), then queues it,
+     * or, from an event loop, keeps it for the hand-over after the running callback. A submit that throws changed
+     * nothing the caller holds: no buffer moved, no slot kept, no completion expected.
      *
-     * @param task the task object, a {@code Task} or an {@code AsyncTask}
-     * @param input the input, prepared by {@link #admit}
-     * @param owner where the future completes
-     * @param priority the priority
-     * @return the record, which is also the future {@code submit} returns
+     * @param task the task object, a {@code Task} or an {@code AsyncTask}; already checked
+     * @param input the input
+     * @param options the task's options
+     * @return the task's future
+     * @throws RejectedExecutionException if the pool is closed or failed, or the queue is full; counted as rejected
+     * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
      */
-    public TaskRecord newRecord(Object task, Object input, CompletionOwner owner, int priority) {
+    public CompletableFuture<Object> submit(Object task, Object input, TaskOptions options) {
+        LoopCore loop = options.executor() == null ? LoopCore.current() : null;
+        CompletionOwner owner = loop != null
+                ? loop.owner()
+                : options.executor() != null ? CompletionOwner.of(options.executor()) : config.defaultOwner();
+        Object prepared = config.trusted() ? input : Sendables.prepare(input, "input"); // changes nothing yet
         Throwable site = config.captureSubmitSite() ? new SubmitSite(config.name()) : null;
-        return new TaskRecord(this, task, input, owner, priority, site);
-    }
-
-    /**
-     * Checks the input, counts and queues a record. Submitting thread.
-     *
-     * @param record the record from {@link #newRecord}
-     * @throws RejectedExecutionException if the pool is closed or the queue is full; counted as rejected
-     * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
-     */
-    public void submit(TaskRecord record) {
-        admit(record);
-        record.submitNanos = System.nanoTime();
-        if (!queue.offer(record)) {
+        TaskRecord record = new TaskRecord(this, task, prepared, owner, options, site);
+        if (loop != null) {
+            loop.reserveSubmit(); // room to register it, so that nothing can fail once it is admitted
+        }
+        acquireSlot(); // counts the task as submitted, or refuses it (counted rejected)
+        Sendables.Moves moves = null;
+        try {
+            if (prepared instanceof Sendables.Moves m) {
+                m.commit(); // the point of no return for the caller's buffers
+                moves = m;
+                record.payload = m.value();
+            }
+            if (loop != null) {
+                loop.register(this, record);
+            } else {
+                record.submitNanos = System.nanoTime();
+                if (!queue.offer(record)) {
+                    throw queueRefused();
+                }
+                signalWork(1);
+                if (state != RUNNING) {
+                    // Closed forcibly or failed after this submit was admitted: the queue is drained by the
+                    // supervisor after it changed the state; this read after the offer pairs with that drain.
+                    supervisor.wake();
+                }
+            }
+        } catch (Throwable t) {
             releaseSlot();
-            rejected.getAndIncrement();
-            throw queueRefused();
+            counters.rejected.getAndIncrement();
+            if (moves != null) {
+                moves.rollback();
+            }
+            throw t;
         }
-        signalWork();
+        watchQueueTime(record);
+        return record;
     }
 
-    /**
-     * The first half of {@link #submit}: checks the input, reserves a queue slot and counts the task, but does not
-     * queue it yet; {@link #publish} does. An event loop admits the tasks its callbacks submit at once (so a full
-     * queue still fails the submit) and publishes them when the callback returns, so that a worker never takes a
-     * task while the callback that submitted it still attaches to its future. The reserved slot keeps a closing
-     * pool waiting for the task. Submitting thread.
-     *
-     * @param record the record from {@link #newRecord}
-     * @throws RejectedExecutionException if the pool is closed or the queue is full; counted as rejected
-     * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
-     */
-    public void admit(TaskRecord record) {
-        if (!config.trusted()) { // before the slot: a task refused as not sendable is not submitted at all
-            record.payload = Sendables.prepare(record.payload, "input");
-        }
+    private void acquireSlot() {
         int slot = gauge.tryAcquire(); // the slot counts the task as submitted
         if ((slot & QueueGauge.FIRE) != 0) {
             fireDrain();
         }
         if ((slot & QueueGauge.ACQUIRED) == 0) {
-            refusedFull.getAndIncrement();
-            rejected.getAndIncrement();
+            counters.refusedFull.getAndIncrement();
+            counters.rejected.getAndIncrement();
             throw new RejectedExecutionException("queue full: maxQueue=" + config.maxQueue() + ", pool=" + config.name()
                     + "; wait for onDrain, check needsDrain() before submitting, or raise maxQueue");
         }
-        if (state != RUNNING) { // read after the slot's volatile RMW: pairs with the workers' exit check
+        if ((slot & QueueGauge.FILLED) != 0) {
+            events.emit(new PoolEvent.QueueFull(config.name(), config.maxQueue()));
+        }
+        int s = state; // read after the slot's volatile RMW: pairs with the workers' exit check
+        if (s != RUNNING) {
             releaseSlot();
             wakeAll();
-            rejected.getAndIncrement();
-            throw new RejectedExecutionException("pool closed: pool=" + config.name());
+            counters.rejected.getAndIncrement();
+            throw refusal(s);
+        }
+    }
+
+    private RejectedExecutionException refusal(int s) {
+        if (s == FAILED) {
+            Throwable crash = lastCrash;
+            return new PoolFailedException(
+                    "pool failed: pool=" + config.name() + ", maxRestarts="
+                            + config.restartPolicy().maxRestarts() + ", lastCrash=" + crash
+                            + "; workers crashed past the restart limit; call reset() once the cause is fixed",
+                    crash);
+        }
+        return new RejectedExecutionException("pool closed: pool=" + config.name());
+    }
+
+    private void watchQueueTime(TaskRecord record) {
+        long limit = record.options.queueTimeout() != null
+                ? record.options.queueTimeout().toNanos()
+                : config.queueTimeoutNanos();
+        if (limit > 0) {
+            supervisor.watchQueued(record, System.nanoTime() + limit, limit);
         }
     }
 
     /**
-     * The second half of {@link #submit}, for a batch: queues admitted records (one claim on a FIFO queue's index for
-     * the whole batch) and wakes or starts workers for them. A record cancelled since it was admitted is skipped (its
-     * canceller released its slot). If the queue refuses a record (only a queue holding cancelled tasks that it has
-     * not dropped yet can), the task is rejected and its future fails with {@link RejectedExecutionException}, counted
-     * as rejected. Clears the batch's entries. Submitting thread.
+     * Event loop thread: queues admitted records (one claim on a FIFO queue's index for the whole batch) and wakes or
+     * asks for workers. A record cancelled since it was admitted is skipped (its canceller released its slot). If the
+     * pool closed meanwhile, or the queue refuses a record (only a queue holding cancelled tasks that it has not
+     * dropped yet can), the task is rejected: its future fails with {@link RejectedExecutionException}. Clears the
+     * batch's entries.
      *
-     * @param records holds the batch, all passed to {@link #admit} of this pool
+     * @param records holds the batch, all admitted by this pool
      * @param from the first index of the batch
      * @param to one past the last index
      * @param cursor a cursor owned by the calling thread
      */
-    public void publish(TaskRecord[] records, int from, int to, BatchCursor cursor) {
+    void publish(TaskRecord[] records, int from, int to, BatchCursor cursor) {
         int end = from; // live records are moved to [from, end); cancelled ones are dropped
         for (int i = from; i < to; i++) {
             if (records[i].isQueued()) {
                 records[end++] = records[i];
             }
         }
-        int queued = end == from ? 0 : offerAll(records, from, end - from, cursor);
+        int queued = end == from || state == CLOSED ? 0 : offerAll(records, from, end - from, cursor);
         for (int i = from + queued; i < end; i++) {
-            TaskRecord r = records[i];
-            if (r.tryReject(queueRefused())) {
-                releaseSlot();
-                rejected.getAndIncrement();
-                deliver(r);
-            }
+            reject(records[i], state == CLOSED ? closedBeforeHandOver() : queueRefused());
         }
         Arrays.fill(records, from, to, null);
         if (queued > 0) {
             signalWork(queued);
+            if (state != RUNNING) {
+                supervisor.wake(); // as in submit: the supervisor drains what a failed or forced pool still gets
+            }
+        }
+    }
+
+    private RejectedExecutionException closedBeforeHandOver() {
+        return new RejectedExecutionException("pool closed before the event loop handed the task over: pool="
+                + config.name() + "; the loop's callback outlived the pool's close");
+    }
+
+    private void reject(TaskRecord record, RuntimeException reason) {
+        if (record.decideQueued(reason, false)) {
+            releaseSlot();
+            counters.rejected.getAndIncrement();
+            deliver(record);
         }
     }
 
@@ -215,11 +291,7 @@ public final class PoolCore extends PadHead {
                 + " (cancelled tasks not yet polled still hold room)");
     }
 
-    private void signalWork() {
-        signalWork(1);
-    }
-
-    /** After {@code tasks} tasks were queued: wakes up to that many parked workers, else grows the pool if needed. */
+    /** After {@code tasks} tasks were queued: wakes up to that many parked workers, else asks for more workers. */
     private void signalWork(int tasks) {
         int needed = tasks;
         for (Waker k : wakers) {
@@ -227,48 +299,40 @@ public final class PoolCore extends PadHead {
                 return;
             }
         }
-        while (needed-- > 0) {
-            int live = staffing.live(); // read after the offer: pairs with tryRetire
-            if (live >= config.maxWorkers()) {
-                return; // no room to grow: the workers take the tasks when they poll next (checked first: it is cheap)
-            }
-            if (gauge.queued() <= live - busyWorkers(workers)) {
-                return; // enough idle workers are spinning or about to park, and re-check the queue before they do
-            }
-            if (!staffing.tryGrow()) {
-                return;
-            }
-            startWorker();
+        int live = staffing.live(); // read after the offer: pairs with Staffing.tryRetire
+        if (live >= config.maxWorkers()) {
+            return; // no room to grow: the workers take the tasks when they poll next (checked first: it is cheap)
+        }
+        if (gauge.queued() > live - supervisor.busyWorkers()) {
+            supervisor.requestGrowth(); // the supervisor starts the thread: a submitter never does
         }
     }
 
-    private void startWorker() {
-        Worker w;
-        synchronized (lock) {
-            w = new Worker(this, nextWorkerId++);
-            Worker[] next = Arrays.copyOf(workers, workers.length + 1);
-            next[next.length - 1] = w;
-            workers = next;
-            wakers = wakersOf(next);
-        }
-        w.start();
+    // ---- workers ----
+
+    void setWakers(Waker[] wakers) {
+        this.wakers = wakers;
     }
 
     TaskRecord poll() {
         return (TaskRecord) queue.poll();
     }
 
-    /** Worker thread: the next task to run, or null; none once a forced close began (it rejects what is queued). */
+    /** Worker thread: the next task to run, or null; none once a forced close began or the pool failed. */
     TaskRecord pollForWorker() {
-        return state == FORCED ? null : poll();
+        return forced || state == FAILED ? null : poll();
     }
 
     boolean queueIsEmpty() {
         return queue.isEmpty();
     }
 
-    boolean isClosing() {
-        return state != RUNNING;
+    int state() {
+        return state;
+    }
+
+    boolean isForced() {
+        return forced;
     }
 
     /** Worker thread: the record left QUEUED for RUNNING; its slot is free. */
@@ -276,62 +340,74 @@ public final class PoolCore extends PadHead {
         releaseSlot();
     }
 
-    private void releaseSlot() {
+    void releaseSlot() {
         if (gauge.release()) {
             fireDrain();
         }
     }
 
     Object prepareOutput(Object output) {
-        return config.trusted() ? output : Sendables.prepare(output, "output");
+        return config.trusted() ? output : Sendables.prepareAndCommit(output, "output");
     }
 
     /**
-     * The record reached DONE: count it, then hand it to its owner.
-     *
-     * @param decider the worker whose thread decided it (counted in that worker's own counters), or null for any
-     *     other thread (counted in the pool's shared ones)
+     * A worker decided its task's end: count it (in the worker's own counters for the common outcomes), then hand it
+     * to its owner.
      */
-    void onDecided(TaskRecord record, Worker decider) {
-        boolean success = record.failure == null;
-        if (!success && record.submitSite != null) {
+    void onFinished(TaskRecord record, Worker worker, TaskRecord.Outcome outcome) {
+        if (outcome != TaskRecord.Outcome.COMPLETED && record.submitSite != null && record.failure != null) {
             record.failure.addSuppressed(record.submitSite);
         }
-        if (decider != null) {
-            decider.countOutcome(success);
+        if (worker != null && outcome == TaskRecord.Outcome.COMPLETED) {
+            worker.countOutcome(true);
+        } else if (worker != null && outcome == TaskRecord.Outcome.FAILED) {
+            worker.countOutcome(false);
         } else {
-            (success ? completed : failed).getAndIncrement();
+            counters.count(outcome);
         }
         deliver(record);
     }
 
-    /** The record was cancelled by its future. */
-    void onCancelled(TaskRecord record, boolean wasQueued) {
+    /** Another thread than the runner decided the task's end ({@link TaskRecord#stop}). */
+    void onStopped(TaskRecord record, boolean wasQueued, boolean interrupted, TaskRecord.Outcome outcome) {
         if (wasQueued) {
             queue.remove(record);
             releaseSlot();
         }
-        cancelled.getAndIncrement();
-        record.cancelInternal();
+        counters.count(outcome);
+        if (outcome == TaskRecord.Outcome.CANCELLED) {
+            record.completeCancelledNow(); // Future.cancel: done when cancel returns
+        }
         deliver(record);
-    }
-
-    private void deliver(TaskRecord record) {
-        try {
-            record.owner().deliver(record);
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "completion delivery failed; completing on this thread", t);
-            record.run();
+        if (interrupted) {
+            supervisor.wake(); // it starts the grace period after which a task that keeps running is abandoned
         }
     }
 
+    /** The supervisor decided a queued task's end (queue timeout, forced close, pool failed). */
+    void onQueuedDecided(TaskRecord record, TaskRecord.Outcome outcome) {
+        queue.remove(record);
+        releaseSlot();
+        counters.count(outcome);
+        if (outcome == TaskRecord.Outcome.CANCELLED) {
+            record.completeCancelledNow();
+        }
+        deliver(record);
+    }
+
+    void deliver(TaskRecord record) {
+        record.owner.deliver(record);
+    }
+
     private void fireDrain() {
+        events.emit(new PoolEvent.QueueDrained(config.name(), config.maxQueue()));
         Runnable listener = drainListener;
         if (listener != null) {
             try {
                 listener.run();
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "onDrain listener failed: pool=" + config.name(), t);
+                System.getLogger("dev.offload.WorkerPool")
+                        .log(System.Logger.Level.WARNING, "onDrain listener failed: pool=" + config.name(), t);
             }
         }
     }
@@ -348,220 +424,152 @@ public final class PoolCore extends PadHead {
     /**
      * Returns whether the queue is at its bound.
      *
-     * @return {@code true} if a submit would be rejected now
+     * @return {@code true} if a submit would be refused now for lack of room
      */
     public boolean needsDrain() {
         return gauge.isFull();
     }
 
-    private static Waker[] wakersOf(Worker[] ws) {
-        Waker[] ks = new Waker[ws.length];
-        for (int i = 0; i < ws.length; i++) {
-            ks[i] = ws[i].waker();
-        }
-        return ks;
-    }
-
-    /** Counts the workers running a task; each publishes its own flag, so taking a task writes no shared line. */
-    private static int busyWorkers(Worker[] ws) {
-        int n = 0;
-        for (Worker w : ws) {
-            if (w.isBusy()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    boolean mayRetire() {
-        return state == RUNNING && staffing.aboveMin();
-    }
-
-    /** Worker thread: whether the worker ends now because the pool is closing and nothing is left for it. */
-    boolean shouldExit(Worker worker) {
-        int s = state;
-        if (s == RUNNING) {
-            return false;
-        }
-        // FORCED: pending async tasks still complete and deliver from the threads that finish them.
-        boolean exit = s == FORCED || (gauge.queued() == 0 && worker.asyncPending() == 0);
-        if (exit) {
-            staffing.release();
-        }
-        return exit;
-    }
-
-    /** Worker thread: the idle timeout passed; leave if the pool stays at or above {@code minWorkers}. */
-    boolean tryRetire(Worker worker) {
-        return state == RUNNING && staffing.tryRetire(() -> !queue.isEmpty());
-    }
-
-    void workerInitFailed(Worker worker, Throwable cause) {
-        staffing.release();
-        LOG.log(System.Logger.Level.ERROR, "worker state initializer failed; worker not started: " + worker, cause);
-    }
-
-    void workerExited(Worker worker) {
-        synchronized (lock) {
-            drain(worker);
-            exitedBusyNanos += worker.busyNanos();
-            exitedCompleted += worker.completedCount();
-            exitedFailed += worker.failedCount();
-            Worker[] ws = workers;
-            int i = Arrays.asList(ws).indexOf(worker);
-            if (i >= 0) {
-                Worker[] next = new Worker[ws.length - 1];
-                System.arraycopy(ws, 0, next, 0, i);
-                System.arraycopy(ws, i + 1, next, i, ws.length - i - 1);
-                workers = next;
-                wakers = wakersOf(next);
-            }
-            lock.notifyAll();
-        }
-    }
-
-    void recordAsyncRunTime(long nanos) {
-        asyncRunTimes.recordValue(Math.max(0, nanos));
-    }
-
-    /**
-     * Stops intake; with {@code force}, also rejects queued tasks and interrupts running ones. Returns once every
-     * worker thread has ended.
-     *
-     * @param force whether to force
-     * @throws IllegalStateException if called from one of this pool's worker threads, or if interrupted
-     */
-    public void close(boolean force) {
-        for (Worker w : workers) {
-            if (w.thread() == Thread.currentThread()) {
-                throw new IllegalStateException("close() called from the pool's own worker thread: pool="
-                        + config.name() + "; close the pool from outside its tasks");
-            }
-        }
-        synchronized (lock) {
-            if (state == RUNNING || (force && state == CLOSING)) {
-                state = force ? FORCED : CLOSING;
-            }
-        }
-        if (force) {
-            rejectQueued();
-            for (Worker w : workers) {
-                w.thread().interrupt();
-            }
-        }
-        awaitQuiescence(force);
-    }
-
-    private void rejectQueued() {
-        TaskRecord r;
-        while ((r = poll()) != null) {
-            if (r.tryReject(new RejectedExecutionException(
-                    "pool closed by closeNow() before the task started: pool=" + config.name()))) {
-                releaseSlot();
-                rejected.getAndIncrement();
-                deliver(r);
-            }
-        }
-    }
-
-    private void wakeAll() {
+    void wakeAll() {
         for (Waker k : wakers) {
             k.wake();
         }
     }
 
-    /**
-     * Waits until no worker is left and no accepted task is queued. A submitter that raced with close may have
-     * queued a task after the workers left; then a worker is started for it (graceful) or it is rejected (forced).
-     */
-    private void awaitQuiescence(boolean force) {
-        while (true) {
-            if (force) {
-                rejectQueued(); // outside the lock: a rejection may run completion callbacks on this thread
+    // ---- state changes (supervisor and close callers) ----
+
+    /** Stops intake: RUNNING or FAILED to DRAINING. Returns the state before. */
+    int beginDrain() {
+        synchronized (this) {
+            int s = state;
+            if (s == RUNNING || s == FAILED) {
+                state = DRAINING;
+                events.emit(new PoolEvent.StateChanged(config.name(), publicState(s), PoolState.DRAINING, null));
             }
-            wakeAll();
-            boolean grow = false;
-            synchronized (lock) {
-                if (workers.length == 0) {
-                    if (gauge.queued() == 0) {
-                        return;
-                    }
-                    grow = !force && staffing.tryGrow();
-                }
-                if (!grow) {
-                    try {
-                        lock.wait(10);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while closing pool: pool=" + config.name(), e);
-                    }
-                }
-            }
-            if (grow) {
-                startWorker();
-            }
+            return s;
         }
     }
 
-    /**
-     * Returns whether {@link #close} has begun.
-     *
-     * @return {@code true} once closing
-     */
-    public boolean isShutdown() {
-        return state != RUNNING;
+    void setForced() {
+        forced = true;
+    }
+
+    /** Supervisor: workers crashed past the restart limit. */
+    boolean fail(Throwable crash) {
+        synchronized (this) {
+            if (state != RUNNING) {
+                return false;
+            }
+            lastCrash = crash;
+            state = FAILED;
+        }
+        events.emit(new PoolEvent.StateChanged(config.name(), PoolState.RUNNING, PoolState.FAILED, crash));
+        return true;
+    }
+
+    /** FAILED to RUNNING; returns false in any other state. */
+    boolean reset() {
+        synchronized (this) {
+            if (state != FAILED) {
+                return false;
+            }
+            state = RUNNING;
+            lastCrash = null;
+        }
+        events.emit(new PoolEvent.StateChanged(config.name(), PoolState.FAILED, PoolState.RUNNING, null));
+        return true;
+    }
+
+    void setClosed() {
+        int before;
+        synchronized (this) {
+            before = state;
+            state = CLOSED;
+        }
+        if (before != CLOSED) {
+            events.emit(new PoolEvent.StateChanged(config.name(), publicState(before), PoolState.CLOSED, null));
+        }
+    }
+
+    Throwable lastCrash() {
+        return lastCrash;
+    }
+
+    static PoolState publicState(int s) {
+        return switch (s) {
+            case RUNNING -> PoolState.RUNNING;
+            case DRAINING -> PoolState.DRAINING;
+            case FAILED -> PoolState.FAILED;
+            default -> PoolState.CLOSED;
+        };
     }
 
     /**
-     * Reads the counters and histograms.
+     * Returns the pool's state.
+     *
+     * @return the state
+     */
+    public PoolState publicState() {
+        return publicState(state);
+    }
+
+    /**
+     * Returns whether a close has begun.
+     *
+     * @return {@code true} once draining or closed
+     */
+    public boolean isShutdown() {
+        int s = state;
+        return s == DRAINING || s == CLOSED;
+    }
+
+    // ---- lifecycle API, delegated to the supervisor ----
+
+    /**
+     * Closes: gracefully with no deadline ({@code timeoutNanos < 0}), gracefully until a deadline then forcibly, or
+     * forcibly at once ({@code force}). Returns when the pool is closed, or (with a deadline) about then.
+     *
+     * @param force whether to force at once
+     * @param timeoutNanos how long a graceful close may take, or a negative value for no limit
+     */
+    public void close(boolean force, long timeoutNanos) {
+        Worker self = Worker.currentWorkerOf(this);
+        if (self != null) {
+            throw new IllegalStateException("close called from the pool's own worker thread: pool=" + config.name()
+                    + ", worker=" + self.workerId() + "; close the pool from outside its tasks, or use closeAsync()");
+        }
+        LoopCore.publishPending(); // tasks the running callback submitted are accepted: hand them over first
+        supervisor.close(force, timeoutNanos, true);
+    }
+
+    /**
+     * Begins a graceful close and returns at once.
+     *
+     * @return a future completed when the pool is closed; see {@link LoopCore#onCallerLoop}
+     */
+    public CompletableFuture<Void> closeAsync() {
+        LoopCore.publishPending();
+        supervisor.close(false, -1, false);
+        return LoopCore.onCallerLoop(supervisor.termination());
+    }
+
+    /** Puts a FAILED pool back to RUNNING. */
+    public void resetFailed() {
+        supervisor.reset();
+    }
+
+    /** Replaces every worker, one at a time, after its current task. */
+    public void recycleWorkers() {
+        supervisor.recycleAll();
+    }
+
+    /**
+     * Reads the counters, queue, workers and latency histograms.
      *
      * @return a snapshot
      */
     public PoolStats stats() {
-        synchronized (lock) {
-            long busyTotal = exitedBusyNanos;
-            long completedTotal = exitedCompleted + completed.get();
-            long failedTotal = exitedFailed + failed.get();
-            Worker[] ws = workers;
-            for (Worker w : ws) {
-                drain(w);
-                busyTotal += w.busyNanos();
-                completedTotal += w.completedCount();
-                failedTotal += w.failedCount();
-            }
-            runTotal.add(asyncRunTimes.getIntervalHistogram());
-            long age = Math.max(1, System.nanoTime() - createdNanos);
-            double utilization = Math.min(1.0, (double) busyTotal / ((double) age * config.maxWorkers()));
-            return new PoolStats(
-                    gauge.acquiredTotal() + refusedFull.get(),
-                    completedTotal,
-                    failedTotal,
-                    cancelled.get(),
-                    rejected.get(),
-                    gauge.queued(),
-                    busyWorkers(ws),
-                    ws.length,
-                    summary(runTotal),
-                    summary(waitTotal),
-                    utilization);
-        }
-    }
-
-    private void drain(Worker w) { // under lock
-        w.latencies().drainInto(runTotal, waitTotal);
-    }
-
-    private static LatencySummary summary(Histogram h) {
-        if (h.getTotalCount() == 0) {
-            return LatencySummary.EMPTY;
-        }
-        return new LatencySummary(
-                h.getTotalCount(),
-                Duration.ofNanos((long) h.getMean()),
-                Duration.ofNanos(h.getValueAtPercentile(50)),
-                Duration.ofNanos(h.getValueAtPercentile(99)),
-                Duration.ofNanos(h.getValueAtPercentile(99.9)),
-                Duration.ofNanos(h.getMaxValue()));
+        return supervisor.stats(createdNanos);
     }
 
     /** Added as a suppressed exception to a task's failure: where the task was submitted. */

@@ -32,6 +32,8 @@ public final class QueueGauge extends PadHead {
     public static final int ACQUIRED = 1;
     /** Bit of {@link #tryAcquire()}'s result: the caller must fire the drain signal (the queue drained meanwhile). */
     public static final int FIRE = 2;
+    /** Bit of {@link #tryAcquire()}'s result: this slot may have filled the queue (by the count read before it). */
+    public static final int FILLED = 4;
 
     private static final VarHandle ARMED;
     private static final VarHandle RELEASED_CACHE;
@@ -76,8 +78,9 @@ public final class QueueGauge extends PadHead {
     /**
      * Reserves a queue slot.
      *
-     * @return {@link #ACQUIRED} if a slot was reserved (else 0: full), or'ed with {@link #FIRE} if the caller must
-     *     fire the drain signal (its slot filled the queue, which drained again before it could arm)
+     * @return {@link #ACQUIRED} if a slot was reserved (else 0: full), or'ed with {@link #FILLED} if the slot may have
+     *     filled the queue and with {@link #FIRE} if the caller must fire the drain signal (its slot filled the queue,
+     *     which drained again before it could arm)
      */
     public int tryAcquire() {
         while (true) {
@@ -91,7 +94,10 @@ public final class QueueGauge extends PadHead {
                 }
             }
             if (acquired.compareAndSet(a, a + 1)) {
-                return a + 1 - r >= max && arm() ? ACQUIRED | FIRE : ACQUIRED;
+                if (a + 1 - r < max) {
+                    return ACQUIRED;
+                }
+                return arm() ? ACQUIRED | FILLED | FIRE : ACQUIRED | FILLED;
             }
         }
     }

@@ -1,8 +1,12 @@
 package dev.offload.internal;
 
 import dev.offload.NotSendableException;
+import dev.offload.shm.DoubleArray;
+import dev.offload.shm.IntArray;
+import dev.offload.shm.LongArray;
 import dev.offload.shm.SharedBuffer;
 import dev.offload.shm.TransferableBuffer;
+import dev.offload.shm.internal.TransferAccess;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Array;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
@@ -30,12 +35,24 @@ import java.util.function.Supplier;
  * moved). Each class is classified once ({@link ClassValue}); values are then prepared with no reflection for the
  * common immutable cases.
  *
+ * <p>Overview: {@link #prepare} walks the value once and builds what the receiver gets, like a structured clone: an
+ * object reached twice (a shared sub-object, or a cycle through arrays and mutable collections) is copied once and
+ * keeps its shape. It changes nothing the sender holds: a {@code TransferableBuffer} gets its receiver's handle made,
+ * but the sender's handle stays attached until {@link Moves#commit()}, which the pool calls only once the submit can
+ * no longer fail. A walk deeper than {@value #MAX_DEPTH} levels, or a cycle through a record or an immutable
+ * collection (each is built from its parts, so such a cycle has no copy), is refused with a
+ * {@link NotSendableException} naming the path.
+ *
  * <p>Any thread.
  */
 public final class Sendables {
+    /** The deepest nesting that {@link #prepare} walks. */
+    public static final int MAX_DEPTH = 512;
+
     private static final String FIX = "pass an immutable value (String, box, enum, record or List.of/Map.of of those),"
-            + " a primitive array or ArrayList/HashMap/HashSet of sendable values (copied), a SharedBuffer (shared) or"
-            + " a TransferableBuffer (moved); or build the pool with Isolation.TRUSTED";
+            + " a primitive array or ArrayList/HashMap/HashSet of sendable values (copied), a SharedBuffer or one of its"
+            + " views (shared) or a TransferableBuffer (moved); or build the pool with Isolation.TRUSTED";
+    private static final Object IN_PROGRESS = new Object();
 
     private enum Kind {
         IMMUTABLE,
@@ -82,17 +99,72 @@ public final class Sendables {
             BigInteger.class,
             BigDecimal.class,
             UUID.class,
-            SharedBuffer.class);
+            SharedBuffer.class,
+            IntArray.class,
+            LongArray.class,
+            DoubleArray.class);
 
     private Sendables() {}
 
     /**
+     * The prepared form of a value that moves buffers: what the receiver gets, and the sender's handles to detach
+     * when the send is certain. Made by {@link #prepare}; the receiver must not get {@link #value()} before
+     * {@link #commit()} returned.
+     */
+    public static final class Moves {
+        private final Object value;
+        private final TransferableBuffer[] sources;
+
+        Moves(Object value, List<TransferableBuffer> sources) {
+            this.value = value;
+            this.sources = sources.toArray(new TransferableBuffer[0]);
+        }
+
+        /**
+         * Returns what the receiver gets.
+         *
+         * @return the prepared value
+         */
+        public Object value() {
+            return value;
+        }
+
+        /**
+         * Detaches every sender's handle. If one was detached meanwhile by another thread (a racing transfer), the
+         * ones this call detached are attached again and nothing has moved.
+         *
+         * @throws IllegalStateException if a handle was transferred by another thread meanwhile
+         */
+        public void commit() {
+            TransferAccess.Steps steps = TransferAccess.steps();
+            for (int i = 0; i < sources.length; i++) {
+                if (!steps.detach(sources[i])) {
+                    for (int j = 0; j < i; j++) {
+                        steps.reattach(sources[j]);
+                    }
+                    throw new IllegalStateException("buffer transferred by another thread during the send: "
+                            + sources[i] + "; a buffer must have one holder at a time");
+                }
+            }
+        }
+
+        /** Undoes a {@link #commit()} whose send then failed: the sender's handles are attached again. */
+        public void rollback() {
+            TransferAccess.Steps steps = TransferAccess.steps();
+            for (TransferableBuffer source : sources) {
+                steps.reattach(source);
+            }
+        }
+    }
+
+    /**
      * Checks {@code value} and returns what the receiving side gets: the same instance when it is immutable or shared,
-     * a deep copy when it holds arrays or mutable collections, a new handle when it is moved.
+     * a copy when it holds arrays or mutable collections; when it holds {@code TransferableBuffer}s, a {@link Moves}
+     * whose {@link Moves#commit()} detaches them. Changes nothing the caller holds.
      *
      * @param value the value to send, may be null
      * @param root the name of the value in error messages, such as {@code "input"}
-     * @return the value to hand over
+     * @return the value to hand over, or a {@link Moves}
      * @throws NotSendableException if the value or something inside it may not cross
      */
     public static Object prepare(Object value, String root) {
@@ -103,7 +175,43 @@ public final class Sendables {
         if (plan.kind == Kind.IMMUTABLE) {
             return value;
         }
-        return prepareSlow(value, plan, new PathNode(null, root, null, -1));
+        if (plan.kind == Kind.PRIMITIVE_ARRAY) {
+            return copyPrimitiveArray(value);
+        }
+        Clone clone = new Clone();
+        Object copy;
+        PathNode path = new PathNode(null, root, null, -1);
+        try {
+            copy = clone.prepare(value, plan, path, 0);
+        } catch (StackOverflowError e) {
+            // Our own recursion is bounded by MAX_DEPTH; what is left is hashing a cyclic key while rebuilding a set
+            // or map (its hashCode recurses without end, as it would in the sender's own thread).
+            throw new NotSendableException(
+                    root,
+                    value.getClass(),
+                    "a set or map in it holds a key that contains itself, whose hashCode never ends; fix: break the"
+                            + " cycle");
+        }
+        return clone.sources == null ? copy : new Moves(copy, clone.sources);
+    }
+
+    /**
+     * {@link #prepare} and {@link Moves#commit()} at once, for a value that is sent as soon as it is prepared (a task's
+     * output).
+     *
+     * @param value the value to send
+     * @param root the name of the value in error messages
+     * @return what the receiving side gets
+     * @throws NotSendableException if the value may not cross
+     * @throws IllegalStateException if a buffer in it was transferred by another thread meanwhile
+     */
+    public static Object prepareAndCommit(Object value, String root) {
+        Object prepared = prepare(value, root);
+        if (prepared instanceof Moves moves) {
+            moves.commit();
+            return moves.value();
+        }
+        return prepared;
     }
 
     /**
@@ -119,113 +227,172 @@ public final class Sendables {
         }
     }
 
-    private static Object prepareSlow(Object value, Plan plan, PathNode path) {
-        return switch (plan.kind) {
-            case IMMUTABLE -> value;
-            case PRIMITIVE_ARRAY -> copyPrimitiveArray(value);
-            case OBJECT_ARRAY -> copyObjectArray((Object[]) value, path);
-            case RECORD -> prepareRecord(value, plan.record, path);
-            case IMMUTABLE_LIST -> prepareImmutableList((List<?>) value, path);
-            case IMMUTABLE_SET -> prepareImmutableSet((Set<?>) value, path);
-            case IMMUTABLE_MAP -> prepareImmutableMap((Map<?, ?>) value, path);
-            case MUTABLE_COLLECTION -> copyCollection((Collection<?>) value, plan, path);
-            case MUTABLE_MAP -> copyMap((Map<?, ?>) value, plan, path);
-            case TRANSFER -> ((TransferableBuffer) value).transfer();
-            case REJECT -> throw new NotSendableException(path.toString(), value.getClass(), plan.reason);
-        };
-    }
+    /** One walk of {@link #prepare}: what was copied already, and the buffers to move. */
+    private static final class Clone {
+        private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
+        private List<TransferableBuffer> sources;
 
-    /** Prepares a part of a container; its path segment is kept in parts and only formatted for an error. */
-    private static Object child(Object value, PathNode path, String field, Object key, int index) {
-        if (value == null) {
-            return null;
+        Object prepare(Object value, Plan plan, PathNode path, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new NotSendableException(
+                        path.toString(),
+                        value.getClass(),
+                        "nested deeper than " + MAX_DEPTH + " levels: depth=" + depth
+                                + "; fix: flatten the value (send ids or an array instead of a deep chain)");
+            }
+            Object done = seen.get(value);
+            if (done == IN_PROGRESS) {
+                throw new NotSendableException(
+                        path.toString(),
+                        value.getClass(),
+                        "cycle through a record or immutable collection, which is built from its parts and so"
+                                + " cannot be copied with the cycle; fix: break the cycle, or send ids instead of"
+                                + " references");
+            }
+            if (done != null) {
+                return done; // reached before: the receiver gets the same copy again (shape kept)
+            }
+            return switch (plan.kind) {
+                case IMMUTABLE -> value;
+                case PRIMITIVE_ARRAY -> remember(value, copyPrimitiveArray(value));
+                case OBJECT_ARRAY -> copyObjectArray((Object[]) value, path, depth);
+                case RECORD -> built(value, () -> prepareRecord(value, plan.record, path, depth));
+                case IMMUTABLE_LIST -> built(value, () -> prepareImmutableList((List<?>) value, path, depth));
+                case IMMUTABLE_SET -> built(value, () -> prepareImmutableSet((Set<?>) value, path, depth));
+                case IMMUTABLE_MAP -> built(value, () -> prepareImmutableMap((Map<?, ?>) value, path, depth));
+                case MUTABLE_COLLECTION -> copyCollection((Collection<?>) value, plan, path, depth);
+                case MUTABLE_MAP -> copyMap((Map<?, ?>) value, plan, path, depth);
+                case TRANSFER -> handOver((TransferableBuffer) value, path);
+                case REJECT -> throw new NotSendableException(path.toString(), value.getClass(), plan.reason);
+            };
         }
-        Plan plan = PLANS.get(value.getClass());
-        return plan.kind == Kind.IMMUTABLE ? value : prepareSlow(value, plan, new PathNode(path, field, key, index));
+
+        private Object remember(Object original, Object copy) {
+            seen.put(original, copy);
+            return copy;
+        }
+
+        /** A value built from its parts once they are prepared: marked in progress so that a cycle back is seen. */
+        private Object built(Object original, Supplier<Object> build) {
+            seen.put(original, IN_PROGRESS);
+            Object result = build.get();
+            seen.put(original, result);
+            return result;
+        }
+
+        private Object handOver(TransferableBuffer source, PathNode path) {
+            if (source.isDetached()) {
+                throw new NotSendableException(
+                        path.toString(),
+                        TransferableBuffer.class,
+                        "the buffer was already transferred (detached); fix: send the handle transfer() returned");
+            }
+            TransferableBuffer receiver = TransferAccess.steps().handOver(source);
+            if (sources == null) {
+                sources = new ArrayList<>(2);
+            }
+            sources.add(source);
+            return remember(source, receiver);
+        }
+
+        /** Prepares a part of a container; its path segment is kept in parts and only formatted for an error. */
+        private Object child(Object value, PathNode path, String field, Object key, int index, int depth) {
+            if (value == null) {
+                return null;
+            }
+            Plan plan = PLANS.get(value.getClass());
+            return plan.kind == Kind.IMMUTABLE
+                    ? value
+                    : prepare(value, plan, new PathNode(path, field, key, index), depth + 1);
+        }
+
+        private Object[] copyObjectArray(Object[] array, PathNode path, int depth) {
+            Object[] copy = (Object[]) Array.newInstance(array.getClass().getComponentType(), array.length);
+            remember(array, copy);
+            for (int i = 0; i < array.length; i++) {
+                copy[i] = child(array[i], path, null, null, i, depth);
+            }
+            return copy;
+        }
+
+        private Object prepareRecord(Object value, RecordPlan plan, PathNode path, int depth) {
+            Object[] parts = new Object[plan.accessors.length];
+            boolean changed = false;
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    Object part = plan.accessors[i].invoke(value);
+                    parts[i] = child(part, path, plan.names[i], null, -1, depth);
+                    changed |= parts[i] != part;
+                }
+                return changed ? plan.constructor.invokeWithArguments(parts) : value;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot copy record: path=" + path + ", type=" + value.getClass(), t);
+            }
+        }
+
+        private Object prepareImmutableList(List<?> list, PathNode path, int depth) {
+            Object[] parts = new Object[list.size()];
+            boolean changed = false;
+            for (int i = 0; i < parts.length; i++) {
+                Object part = list.get(i);
+                parts[i] = child(part, path, null, null, i, depth);
+                changed |= parts[i] != part;
+            }
+            return changed ? List.of(parts) : list;
+        }
+
+        private Object prepareImmutableSet(Set<?> set, PathNode path, int depth) {
+            List<Object> parts = new ArrayList<>(set.size());
+            boolean changed = false;
+            for (Object part : set) {
+                Object prepared = child(part, path, null, part.getClass(), -1, depth);
+                parts.add(prepared);
+                changed |= prepared != part;
+            }
+            return changed ? Set.copyOf(parts) : set;
+        }
+
+        private Object prepareImmutableMap(Map<?, ?> map, PathNode path, int depth) {
+            Map<Object, Object> parts = new LinkedHashMap<>();
+            boolean changed = false;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object key = child(e.getKey(), path, "key", e.getKey(), -1, depth);
+                Object val = child(e.getValue(), path, null, e.getKey(), -1, depth);
+                changed |= key != e.getKey() || val != e.getValue();
+                parts.put(key, val);
+            }
+            return changed ? Map.copyOf(parts) : map;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Object copyCollection(Collection<?> source, Plan plan, PathNode path, int depth) {
+            Collection<Object> copy = (Collection<Object>) plan.factory.get();
+            remember(source, copy);
+            int i = 0;
+            for (Object part : source) {
+                copy.add(child(part, path, null, null, i++, depth));
+            }
+            return copy;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Object copyMap(Map<?, ?> source, Plan plan, PathNode path, int depth) {
+            Map<Object, Object> copy = (Map<Object, Object>) plan.factory.get();
+            remember(source, copy);
+            for (Map.Entry<?, ?> e : source.entrySet()) {
+                Object key = child(e.getKey(), path, "key", e.getKey(), -1, depth);
+                copy.put(key, child(e.getValue(), path, null, e.getKey(), -1, depth));
+            }
+            return copy;
+        }
     }
 
     private static Object copyPrimitiveArray(Object array) {
         int length = Array.getLength(array);
         Object copy = Array.newInstance(array.getClass().getComponentType(), length);
         System.arraycopy(array, 0, copy, 0, length);
-        return copy;
-    }
-
-    private static Object[] copyObjectArray(Object[] array, PathNode path) {
-        Object[] copy = (Object[]) Array.newInstance(array.getClass().getComponentType(), array.length);
-        for (int i = 0; i < array.length; i++) {
-            copy[i] = child(array[i], path, null, null, i);
-        }
-        return copy;
-    }
-
-    private static Object prepareRecord(Object value, RecordPlan plan, PathNode path) {
-        Object[] parts = new Object[plan.accessors.length];
-        boolean changed = false;
-        try {
-            for (int i = 0; i < parts.length; i++) {
-                Object part = plan.accessors[i].invoke(value);
-                parts[i] = child(part, path, plan.names[i], null, -1);
-                changed |= parts[i] != part;
-            }
-            return changed ? plan.constructor.invokeWithArguments(parts) : value;
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot copy record: path=" + path + ", type=" + value.getClass(), t);
-        }
-    }
-
-    private static Object prepareImmutableList(List<?> list, PathNode path) {
-        Object[] parts = new Object[list.size()];
-        boolean changed = false;
-        for (int i = 0; i < parts.length; i++) {
-            Object part = list.get(i);
-            parts[i] = child(part, path, null, null, i);
-            changed |= parts[i] != part;
-        }
-        return changed ? List.of(parts) : list;
-    }
-
-    private static Object prepareImmutableSet(Set<?> set, PathNode path) {
-        List<Object> parts = new ArrayList<>(set.size());
-        boolean changed = false;
-        for (Object part : set) {
-            Object prepared = child(part, path, null, part.getClass(), -1);
-            parts.add(prepared);
-            changed |= prepared != part;
-        }
-        return changed ? Set.copyOf(parts) : set;
-    }
-
-    private static Object prepareImmutableMap(Map<?, ?> map, PathNode path) {
-        Map<Object, Object> parts = new LinkedHashMap<>();
-        boolean changed = false;
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            Object key = child(e.getKey(), path, "key", e.getKey(), -1);
-            Object val = child(e.getValue(), path, null, e.getKey(), -1);
-            changed |= key != e.getKey() || val != e.getValue();
-            parts.put(key, val);
-        }
-        return changed ? Map.copyOf(parts) : map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object copyCollection(Collection<?> source, Plan plan, PathNode path) {
-        Collection<Object> copy = (Collection<Object>) plan.factory.get();
-        int i = 0;
-        for (Object part : source) {
-            copy.add(child(part, path, null, null, i++));
-        }
-        return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object copyMap(Map<?, ?> source, Plan plan, PathNode path) {
-        Map<Object, Object> copy = (Map<Object, Object>) plan.factory.get();
-        for (Map.Entry<?, ?> e : source.entrySet()) {
-            copy.put(child(e.getKey(), path, "key", e.getKey(), -1), child(e.getValue(), path, null, e.getKey(), -1));
-        }
         return copy;
     }
 
@@ -277,31 +444,57 @@ public final class Sendables {
         return null;
     }
 
+    /**
+     * A record with a component to copy is taken apart through its accessors and rebuilt through its canonical
+     * constructor. A public record in an exported package is reached through the public lookup; any other needs its
+     * package open to this module (on the class path every package is).
+     */
     private static Plan recordPlan(Class<?> type) {
         RecordComponent[] components = type.getRecordComponents();
         String[] names = new String[components.length];
-        MethodHandle[] accessors = new MethodHandle[components.length];
         Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            names[i] = components[i].getName();
+            types[i] = components[i].getType();
+        }
+        ReflectiveOperationException publicFailure;
         try {
+            return recordPlan(MethodHandles.publicLookup(), type, components, names, types);
+        } catch (ReflectiveOperationException e) {
+            publicFailure = e;
+        }
+        try {
+            Module self = Sendables.class.getModule();
+            self.addReads(type.getModule()); // privateLookupIn needs this module to read the record's
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            for (int i = 0; i < components.length; i++) {
-                names[i] = components[i].getName();
-                types[i] = components[i].getType();
-                accessors[i] = lookup.unreflect(components[i].getAccessor());
-            }
-            MethodHandle constructor = lookup.unreflectConstructor(type.getDeclaredConstructor(types));
-            return new Plan(Kind.RECORD, null, new RecordPlan(names, accessors, constructor), null);
+            return recordPlan(lookup, type, components, names, types);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            Module module = type.getModule();
+            String where = module.isNamed() ? "module " + module.getName() : "the unnamed module";
             return new Plan(
                     Kind.REJECT,
-                    "record is not accessible to offload (" + e + "); fix: open its package to module dev.offload,"
-                            + " or build the pool with Isolation.TRUSTED",
+                    "record holds a value to copy but offload cannot reach its accessors and constructor ("
+                            + publicFailure.getMessage() + "; " + e.getMessage() + "); fix: make the record public in a"
+                            + " package that " + where + " exports, or add `opens " + type.getPackageName()
+                            + " to dev.offload;` to " + where + "'s module-info, or build the pool with"
+                            + " Isolation.TRUSTED",
                     null,
                     null);
         }
     }
 
-    /** Whether every instance of {@code type} is deeply immutable, judged from the type alone. */
+    private static Plan recordPlan(
+            MethodHandles.Lookup lookup, Class<?> type, RecordComponent[] components, String[] names, Class<?>[] types)
+            throws ReflectiveOperationException {
+        MethodHandle[] accessors = new MethodHandle[components.length];
+        for (int i = 0; i < components.length; i++) {
+            accessors[i] = lookup.unreflect(components[i].getAccessor());
+        }
+        MethodHandle constructor = lookup.unreflectConstructor(type.getDeclaredConstructor(types));
+        return new Plan(Kind.RECORD, null, new RecordPlan(names, accessors, constructor), null);
+    }
+
+    /** Whether every instance of {@code type} is deeply immutable (or shared on purpose), judged from the type. */
     private static boolean isImmutableType(Class<?> type, int depth) {
         if (type.isPrimitive() || IMMUTABLE_TYPES.contains(type) || type.isEnum()) {
             return true;
@@ -348,19 +541,51 @@ public final class Sendables {
 
     /** A path inside a value, built only on the way down into containers. */
     private record PathNode(PathNode parent, String field, Object key, int index) {
+        private static final int SHOWN = 16; // segments kept at each end of a long path
+
         @Override
         public String toString() {
-            String segment;
-            if (field != null && key != null) {
-                segment = "." + field + "(" + key + ")"; // a map key itself
-            } else if (field != null) {
-                segment = parent == null ? field : "." + field;
-            } else if (key instanceof Class<?> elementType) {
-                segment = "{" + elementType.getSimpleName() + "}"; // a set element
-            } else {
-                segment = "[" + (key != null ? key : index) + "]";
+            ArrayDeque<String> segments = new ArrayDeque<>();
+            for (PathNode n = this; n != null; n = n.parent) {
+                segments.addFirst(n.segment());
             }
-            return parent == null ? segment : parent + segment;
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            int total = segments.size();
+            for (String s : segments) {
+                if (i == SHOWN && total > 2 * SHOWN) {
+                    out.append("...(").append(total - 2 * SHOWN).append(" more)...");
+                } else if (i < SHOWN || i >= total - SHOWN) {
+                    out.append(s);
+                }
+                i++;
+            }
+            return out.toString();
+        }
+
+        private String segment() {
+            if (field != null && key != null) {
+                return "." + field + "(" + describe(key) + ")"; // a map key itself
+            } else if (field != null) {
+                return parent == null ? field : "." + field;
+            } else if (key instanceof Class<?> elementType) {
+                return "{" + elementType.getSimpleName() + "}"; // a set element
+            } else {
+                return "[" + (key != null ? describe(key) : index) + "]";
+            }
+        }
+
+        /** A map key as shown in a path: short values as they are, anything else by type (never a deep toString). */
+        private static String describe(Object key) {
+            if (key instanceof String
+                    || key instanceof Number
+                    || key instanceof Enum<?>
+                    || key instanceof Character
+                    || key instanceof Boolean) {
+                String text = key.toString();
+                return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+            }
+            return "a " + key.getClass().getSimpleName();
         }
     }
 }

@@ -72,7 +72,15 @@ public final class Staffing {
         return !queue.hasQueued() || !tryGrow();
     }
 
-    /** A worker that never started (its initializer failed) gives its place back. */
+    /**
+     * Reserves a place above {@code max} for a replacement that runs beside the worker it replaces until that one
+     * retires (a rolling recycle keeps capacity); the old worker's {@link #release()} restores the count.
+     */
+    public void growForReplacement() {
+        live.getAndAdd(1);
+    }
+
+    /** A worker that ended (or was abandoned, or never started) gives its place back. */
     public void release() {
         live.getAndAdd(-1);
     }

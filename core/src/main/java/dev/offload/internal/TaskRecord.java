@@ -2,44 +2,47 @@ package dev.offload.internal;
 
 import dev.offload.AsyncTask;
 import dev.offload.QueuedTask;
+import dev.offload.TaskOptions;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 
 /**
- * One submitted task: what to run, its input, the state machine that decides its single outcome, and its future: the
- * same object is returned by {@code submit}, queued, run by a worker and handed to the owner as the completion, so a
- * task costs one object. {@link #cancel(boolean)} cancels the task itself; {@code *Async} methods without an executor
- * run on the owner (the submitting event loop).
+ * One submitted task: what to run, its input, the state machine that decides its single outcome, and its future. The
+ * same object is returned by {@code submit}, queued, run by a worker and handed back to the owner, so a task costs one
+ * object; a caller reaches only the {@code CompletableFuture} methods and the two {@link QueuedTask} getters.
  *
- * <p>Overview: {@code QUEUED -> RUNNING -> DONE} on the normal path. {@code QUEUED -> CANCELLED} or
- * {@code QUEUED -> REJECTED} when cancelled or dropped by a forced close before a worker took it.
- * {@code RUNNING -> INTERRUPTING -> CANCELLED} when cancelled with interrupt while running (the canceller interrupts
- * the runner in between; the worker waits for CANCELLED before it clears its interrupt status, so an interrupt never
- * leaks into the next task), {@code RUNNING -> CANCELLED} without interrupt. An async task moves
- * {@code RUNNING -> PENDING} when its synchronous part returns, then {@code PENDING -> DONE} or
- * {@code PENDING -> CANCELLED}. Whoever wins the transition out of QUEUED, RUNNING or PENDING into an end state
- * counts the outcome and delivers the record to the owner, exactly once.
+ * <p>Overview: {@code QUEUED -> RUNNING -> DONE} on the normal path; an async task goes {@code RUNNING -> PENDING}
+ * when its synchronous part returns, then {@code PENDING -> DONE}. {@code DONE} holds a value or a failure (the task
+ * threw, timed out, was refused at hand-over, its worker crashed, its pool failed); {@code CANCELLED} means cancelled
+ * by its future or by a forced close. A decision that interrupts a running task goes through {@code INTERRUPTING}:
+ * the decider interrupts the runner in between, and the worker waits for the end state before it clears its interrupt
+ * status, so an interrupt never leaks into the next task. Whoever wins the transition out of QUEUED, RUNNING or
+ * PENDING counts the outcome and delivers the record to the owner, exactly once.
  *
- * <p>Memory ordering: the submitter's writes (input) are published by the queue's offer; the worker's writes
- * ({@code result}, {@code failure}) precede its CAS to DONE and are published to the owner by the delivery (an MPSC
- * offer or an executor hand-off).
+ * <p>Memory ordering: the submitter's writes (input) are published by the queue's offer; the decider writes
+ * {@code payload} and {@code failure} after winning its CAS, and the delivery (an MPSC offer or an executor hand-off)
+ * publishes them to the owner, which completes the future. A {@code cancel} completes the future at once, on the
+ * cancelling thread, as {@code Future} requires; its dependents still run where the owner says.
  */
-public final class TaskRecord extends CompletableFuture<Object> implements LoopCompletion, QueuedTask {
+public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
     static final int QUEUED = 0;
     static final int RUNNING = 1;
     static final int INTERRUPTING = 2;
     static final int PENDING = 3;
     static final int DONE = 4;
     static final int CANCELLED = 5;
-    static final int REJECTED = 6;
 
     private static final VarHandle STATE;
+    private static final VarHandle HOOKS;
+    private static final Object HOOKS_CLOSED = new Object();
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(TaskRecord.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(TaskRecord.class, "state", int.class);
+            HOOKS = lookup.findVarHandle(TaskRecord.class, "hooks", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -47,29 +50,32 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
 
     final PoolCore pool;
     final Object task;
-    long submitNanos; // when handed to the workers; set before the queue's offer publishes the record
+    final CompletionOwner owner;
+    final TaskOptions options;
     final Throwable submitSite;
-    private final CompletionOwner owner;
-    private final int priority;
+    long submitNanos; // when handed to the workers; set before the queue's offer publishes the record
+    int loopSlot = -1; // the submitting loop's registry slot; that loop's thread only
 
-    Object payload; // the input until a worker takes it, then the output
-    Thread runner; // written before the CAS to RUNNING, read by a canceller that saw RUNNING
-    Throwable failure;
+    Object payload; // the input (or its Moves until admission commits) until a worker takes it, then the output
+    Throwable failure; // written by the decider after winning; published by the delivery
+    Thread runner; // written before the CAS to RUNNING, read by a decider that saw RUNNING
 
+    private boolean interruptedStop; // written before the end state by a stop that interrupted the runner
     private volatile int state;
+    private volatile Object hooks; // null, a Hook chain, or HOOKS_CLOSED
 
-    TaskRecord(PoolCore pool, Object task, Object input, CompletionOwner owner, int priority, Throwable submitSite) {
+    TaskRecord(PoolCore pool, Object task, Object input, CompletionOwner owner, TaskOptions options, Throwable site) {
         this.pool = pool;
         this.task = task;
         this.payload = input;
         this.owner = owner;
-        this.priority = priority;
-        this.submitSite = submitSite;
+        this.options = options;
+        this.submitSite = site;
     }
 
     @Override
     public int priority() {
-        return priority;
+        return options.priority();
     }
 
     @Override
@@ -77,13 +83,9 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
         return submitNanos;
     }
 
-    boolean isAsync() {
-        return task instanceof AsyncTask<?, ?>;
-    }
-
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-        return cancelTask(mayInterruptIfRunning) || isCancelled();
+    OwnedFuture.DependentExecutor dependentExecutor() {
+        return owner.dependentExecutor();
     }
 
     @Override
@@ -91,92 +93,122 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
         return owner.asyncExecutor();
     }
 
+    /**
+     * Cancels the task: a queued one never runs; a running one sees {@code TaskContext.isCancelled()}, and with
+     * {@code mayInterruptIfRunning} is also interrupted and, if it keeps running past the pool's grace period, has its
+     * worker abandoned. Completes this future at once.
+     *
+     * @return {@code true} if this future is cancelled when the call returns
+     */
     @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CompletableFuture<>();
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        stop(mayInterruptIfRunning, null, cancelledByFuture(), Outcome.CANCELLED);
+        return isCancelled();
     }
 
-    void cancelInternal() {
-        super.cancel(false);
+    String taskName() {
+        return task == null ? "null" : task.getClass().getName();
     }
 
-    CompletionOwner owner() {
-        return owner;
+    boolean isAsync() {
+        return task instanceof AsyncTask<?, ?>;
     }
 
     boolean isQueued() {
         return state == QUEUED;
     }
 
-    boolean isCancelRequested() {
-        int s = state;
-        return s == CANCELLED || s == INTERRUPTING;
+    /** Worker thread, inside the task: whether another thread decided the task's end (cancel, timeout, close). */
+    boolean isStopRequested() {
+        return state != RUNNING;
     }
 
-    /** Worker thread: claims a queued task. Returns false if it was cancelled or rejected meanwhile. */
+    /**
+     * Whether a stop interrupted the running task (cancel with interrupt, timeout, forced close): if the task keeps
+     * running past the grace period, its worker is abandoned. Read after {@link #isStopRequested()} returned true.
+     */
+    boolean stoppedWithInterrupt() {
+        return interruptedStop;
+    }
+
+    /** Worker thread: claims a queued task. Returns false if it ended meanwhile (cancelled, timed out, failed). */
     boolean tryStart(Thread worker) {
         runner = worker;
-        return STATE.compareAndSet(this, QUEUED, RUNNING); // publishes runner to a canceller that sees RUNNING
+        return STATE.compareAndSet(this, QUEUED, RUNNING); // publishes runner to a decider that sees RUNNING
     }
 
     /**
      * Worker thread: the synchronous part of the task returned. For a plain task, decides DONE; for an async task,
-     * moves to PENDING. Returns false if a cancel won; then waits until the canceller's interrupt, if any, has been
-     * sent, and clears it.
+     * moves to PENDING. Returns false if another thread decided first; then waits until that decider's interrupt, if
+     * any, has been sent. The caller clears the interrupt status after every task either way.
      */
     boolean finishRun(int next) {
         if (STATE.compareAndSet(this, RUNNING, next)) {
             runner = null;
+            if (next == DONE) {
+                hooks = HOOKS_CLOSED; // the task is over: a hook has nothing left to tear down
+            }
             return true;
         }
         while (state == INTERRUPTING) {
             Thread.onSpinWait();
         }
-        Thread.interrupted(); // the cancel's interrupt, now sent, must not reach the next task
         runner = null;
         return false;
     }
 
-    /** Any thread: an async task's stage completed; decides DONE unless a cancel won. */
+    /** Any thread: an async task's stage completed; decides DONE unless another thread decided first. */
     boolean finishPending() {
-        return STATE.compareAndSet(this, PENDING, DONE);
-    }
-
-    /** Forced close: drops a queued task. */
-    boolean tryReject(Throwable reason) {
-        if (STATE.compareAndSet(this, QUEUED, REJECTED)) {
-            failure = reason;
+        if (STATE.compareAndSet(this, PENDING, DONE)) {
+            hooks = HOOKS_CLOSED;
             return true;
         }
         return false;
     }
 
-    private boolean cancelTask(boolean mayInterruptIfRunning) {
+    /** Decides a task that no worker has taken: {@code QUEUED -> DONE} with {@code failure}, or cancelled. */
+    boolean decideQueued(Throwable failure, boolean cancelled) {
+        if (STATE.compareAndSet(this, QUEUED, cancelled ? CANCELLED : DONE)) {
+            this.failure = failure;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Decides the task's end from another thread than its runner: a cancel by its future, a run-time timeout, a forced
+     * close, the owner loop closing. A running task is told (flag, hooks) and, with {@code interrupt}, interrupted.
+     *
+     * @param interrupt whether to interrupt a running task
+     * @param failure the failure to complete with, or {@code null} for a cancellation
+     * @param cancellation the exception of a cancellation
+     * @param outcome how the pool counts it
+     * @return {@code true} if this call decided the end
+     */
+    boolean stop(boolean interrupt, Throwable failure, CancellationException cancellation, Outcome outcome) {
+        int end = failure == null ? CANCELLED : DONE;
         while (true) {
             int s = state;
-            if (s == QUEUED) {
-                if (STATE.compareAndSet(this, QUEUED, CANCELLED)) {
-                    pool.onCancelled(this, true);
+            if (s == QUEUED || s == PENDING) {
+                if (STATE.compareAndSet(this, s, end)) {
+                    this.failure = failure != null ? failure : cancellation;
+                    pool.onStopped(this, s == QUEUED, false, outcome);
+                    fireHooks();
                     return true;
                 }
             } else if (s == RUNNING) {
-                if (mayInterruptIfRunning) {
-                    if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                if (STATE.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : end)) {
+                    this.failure = failure != null ? failure : cancellation;
+                    if (interrupt) {
                         Thread t = runner;
                         if (t != null) {
                             t.interrupt();
                         }
-                        state = CANCELLED; // releases the worker waiting in finishRun
-                        pool.onCancelled(this, false);
-                        return true;
+                        interruptedStop = true;
+                        state = end; // releases the worker waiting in finishRun; publishes interruptedStop
                     }
-                } else if (STATE.compareAndSet(this, RUNNING, CANCELLED)) {
-                    pool.onCancelled(this, false);
-                    return true;
-                }
-            } else if (s == PENDING) {
-                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                    pool.onCancelled(this, false);
+                    pool.onStopped(this, false, interrupt, outcome);
+                    fireHooks();
                     return true;
                 }
             } else {
@@ -185,26 +217,87 @@ public final class TaskRecord extends CompletableFuture<Object> implements LoopC
         }
     }
 
-    /** On the owner, once the outcome is decided: completes this future with it. */
-    @Override
-    public void run() {
-        switch (state) {
-            case DONE -> {
-                if (failure != null) {
-                    completeExceptionally(failure);
-                } else {
-                    complete(payload);
-                }
+    private CancellationException cancelledByFuture() {
+        return new CancellationException("task cancelled by its future: task=" + taskName());
+    }
+
+    /**
+     * Completes the future with the decided outcome. On the owner: its thread, or whatever thread the owner uses.
+     * A future completed from outside meanwhile ({@code complete}, {@code obtrude*}, {@code orTimeout}) keeps that.
+     */
+    void completeOnOwner() {
+        int s = state;
+        if (s == DONE) {
+            Throwable f = failure;
+            if (f != null) {
+                completeExceptionally(f);
+            } else {
+                complete(payload);
             }
-            case REJECTED -> completeExceptionally(failure);
-            case CANCELLED -> cancelInternal(); // usually done already by the canceller
-            default -> throw new IllegalStateException("task outcome not decided yet: " + this);
+        } else if (s == CANCELLED) {
+            completeExceptionally(failure);
+        } else {
+            throw new IllegalStateException("task outcome not decided yet: " + this);
+        }
+    }
+
+    /** Completes a cancelled future at once on the deciding thread, as {@code Future.cancel} promises. */
+    void completeCancelledNow() {
+        completeExceptionally(failure);
+    }
+
+    /** Worker thread, inside the task: adds a hook that runs if the task is stopped; at once if it already was. */
+    void addHook(Runnable hook) {
+        while (true) {
+            Object h = hooks;
+            if (h == HOOKS_CLOSED) {
+                if (isStopRequested()) {
+                    Hook.runAll(new Hook(hook, null), this);
+                }
+                return;
+            }
+            if (HOOKS.compareAndSet(this, h, new Hook(hook, (Hook) h))) {
+                return;
+            }
+        }
+    }
+
+    private void fireHooks() {
+        Object h = HOOKS.getAndSet(this, HOOKS_CLOSED);
+        if (h instanceof Hook chain) {
+            Hook.runAll(chain, this);
         }
     }
 
     @Override
     public String toString() {
-        return "Task[state=" + state + ", task="
-                + (task == null ? null : task.getClass().getName()) + ", " + super.toString() + "]";
+        return "Task[" + taskName() + ", state=" + state + ", " + super.toString() + "]";
+    }
+
+    /** How a decided task counts in the pool's statistics. */
+    enum Outcome {
+        COMPLETED,
+        FAILED,
+        TIMED_OUT,
+        CRASHED,
+        CANCELLED,
+        REJECTED
+    }
+
+    /** A stop hook of a task, in a chain; runs on a virtual thread so that a slow hook never holds the decider. */
+    private record Hook(Runnable action, Hook next) {
+        private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
+
+        static void runAll(Hook chain, TaskRecord record) {
+            Thread.ofVirtual().name("offload-stop-hook").start(() -> {
+                for (Hook h = chain; h != null; h = h.next) {
+                    try {
+                        h.action.run();
+                    } catch (Throwable t) {
+                        LOG.log(System.Logger.Level.WARNING, "stop hook failed: task=" + record.taskName(), t);
+                    }
+                }
+            });
+        }
     }
 }

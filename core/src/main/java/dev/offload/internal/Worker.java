@@ -3,27 +3,38 @@ package dev.offload.internal;
 import dev.offload.AsyncTask;
 import dev.offload.Task;
 import dev.offload.TaskContext;
+import dev.offload.WorkerCrashedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One worker of a pool: its thread's run loop, its own state, and its task context.
  *
  * <p>Overview: poll the pool's queue; run what it returns; when the queue is empty, idle (spin, yield, park) until
- * the pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The run
- * loop, the in-flight bookkeeping and the completion path live here and in {@link PoolCore} only, so that a
- * supervisor can later drive them.
+ * the pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The
+ * {@link WorkerSupervisor} watches it from outside through {@link #current} and {@link #currentStart}: time limits,
+ * the watchdog, and abandonment of a task that will not stop. Whatever a task leaves behind stays behind: the interrupt
+ * status is cleared after every task; a {@link VirtualMachineError} escaping a task (the thread is in doubt: its
+ * {@code finally} blocks and locks may not have run) fails the task with {@link WorkerCrashedException} and ends the
+ * worker, which the supervisor replaces; any other throwable fails only its task.
  *
- * <p>Worker thread only, except {@link #wake()}, {@link #canTakeMore()} and the stats readers (any thread).
+ * <p>Memory ordering: when the supervisor watches each task (a time limit or the watchdog is on), {@link #current} is
+ * written with a volatile store and then the supervisor's next wake-up time is read (volatile): the supervisor
+ * publishes its wake-up time, then re-reads every worker's {@code current}, so either it sees the new task or the
+ * worker sees a wake-up time later than the task's deadline and wakes it (Dekker).
+ *
+ * <p>Worker thread only, except what the supervisor and the stats read (volatile fields) and {@link #wake()}.
  */
 public final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle COMPLETED;
     private static final VarHandle FAILED;
     private static final VarHandle BUSY;
+    private static final VarHandle CURRENT;
 
     static {
         try {
@@ -32,22 +43,41 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             COMPLETED = lookup.findVarHandle(Worker.class, "completed", long.class);
             FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
             BUSY = lookup.findVarHandle(Worker.class, "busyFlag", boolean.class);
+            CURRENT = lookup.findVarHandle(Worker.class, "current", TaskRecord.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final PoolCore pool;
+    private final PoolConfig config;
+    private final WorkerSupervisor supervisor;
     private final int id;
     private final WorkerThread thread;
     private final Idler idler;
-    private final AtomicInteger asyncPending = new AtomicInteger();
+    private final AtomicInteger asyncCount = new AtomicInteger();
     private final LatencyRecorder latencies = new LatencyRecorder();
+    final long startedNanos;
+    /** Async tasks whose stage is pending on this worker, with the time each started. */
+    final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
 
     private Object state;
     private boolean hasState;
-    private TaskRecord current;
     private long lastEnd; // nanoTime at the end of the last task, if the worker has not idled since; else 0
+    private long tasksRun;
+    volatile TaskRecord current; // the task running now; written as the class comment says
+    volatile long currentStart; // written before current
+    volatile boolean online; // the initializer returned; taking tasks
+    volatile boolean retireRequested; // recycled: end after the current task
+    volatile boolean abandoned; // left to a task that would not stop: take nothing more
+    volatile boolean recycleDue; // asked the supervisor to recycle it (task count reached)
+    volatile boolean reported; // the worker told the supervisor it ended
+    // Supervisor thread only (or the thread that built the pool, before the supervisor started):
+    boolean startedThread;
+    boolean deathHandled;
+    TaskRecord stopSeenFor; // the stopped task the supervisor is timing the grace period of
+    long stopSeenAt;
+    TaskRecord reportedBlocked; // the task the watchdog reported
     // Written by this worker only, with release stores; read by stats with volatile loads.
     private volatile long busyNanos;
     private volatile long completed; // outcomes this worker decided, before delivering them
@@ -67,10 +97,12 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
 
     Worker(PoolCore pool, int id) {
         this.pool = pool;
+        this.config = pool.config();
+        this.supervisor = pool.supervisor();
         this.id = id;
-        PoolConfig config = pool.config();
-        this.thread = new WorkerThread(this, config.name() + "-worker-" + id, config.daemon());
+        this.thread = new WorkerThread(this, config.name() + "-worker-" + id);
         this.idler = new Idler(thread, this, config.spinNanos(), config.yieldNanos());
+        this.startedNanos = System.nanoTime();
     }
 
     void start() {
@@ -81,21 +113,49 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         return thread;
     }
 
+    /** Returns the record of the task running on the calling thread if it is a worker's, else null. */
+    static TaskRecord runningTask() {
+        return Thread.currentThread() instanceof WorkerThread t ? t.worker().current : null;
+    }
+
+    /** Returns the calling thread's worker if it belongs to {@code pool}, else null. */
+    static Worker currentWorkerOf(PoolCore pool) {
+        return Thread.currentThread() instanceof WorkerThread t && t.worker().pool == pool ? t.worker() : null;
+    }
+
     void run() {
         idler.start();
+        Throwable crash = null;
+        String reason = "closed";
         try {
-            if (!initialize()) {
-                return;
+            if (initialize()) {
+                online = true;
+                supervisor.workerOnline(this);
+                reason = runLoop();
+            } else {
+                crash = initFailure;
             }
-            runLoop();
+        } catch (WorkerDied d) {
+            crash = d.getCause();
+        } catch (Throwable t) {
+            crash = t;
         } finally {
             idler.stop();
-            pool.workerExited(this);
+            if (crash != null) {
+                failInFlight(crash);
+            }
+            if (!abandoned) {
+                teardownState(); // an abandoned worker's state was torn down by the supervisor
+            }
+            reported = true;
+            supervisor.workerEnded(this, crash, reason);
         }
     }
 
+    private Throwable initFailure;
+
     private boolean initialize() {
-        var initializer = pool.config().initializer();
+        var initializer = config.initializer();
         if (initializer == null) {
             return true;
         }
@@ -104,16 +164,38 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             hasState = true;
             return true;
         } catch (Throwable t) {
-            pool.workerInitFailed(this, t);
+            initFailure = t;
             return false;
+        } finally {
+            Thread.interrupted(); // an interrupt the initializer left behind does not reach the first task
         }
     }
 
-    private void runLoop() {
-        long idleTimeout = pool.config().idleTimeoutNanos();
+    void teardownState() {
+        var teardown = config.teardown();
+        if (teardown != null && hasState) {
+            try {
+                teardown.accept(state);
+            } catch (Throwable t) {
+                System.getLogger("dev.offload.WorkerPool")
+                        .log(System.Logger.Level.WARNING, "worker state teardown failed: worker=" + this, t);
+            }
+            Thread.interrupted();
+        }
+    }
+
+    /** Returns why the loop ended. */
+    private String runLoop() {
+        long idleTimeout = config.idleTimeoutNanos();
         boolean busy = false;
         long idleSince = System.nanoTime();
         while (true) {
+            if (abandoned) {
+                return "abandoned thread ended";
+            }
+            if (retireRequested) {
+                return "recycled";
+            }
             TaskRecord record = canTakeMore() ? pool.pollForWorker() : null;
             if (record != null) {
                 if (!busy) {
@@ -130,27 +212,53 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
                 BUSY.setRelease(this, false);
                 idleSince = System.nanoTime();
             }
-            if (pool.shouldExit(this)) {
-                return;
+            if (shouldExit()) {
+                return "closed";
             }
-            boolean mayRetire = pool.mayRetire();
+            boolean mayRetire =
+                    pool.state() == PoolCore.RUNNING && pool.staffing().aboveMin();
             long deadline = mayRetire ? idleSince + idleTimeout : Long.MAX_VALUE;
+            Thread.interrupted(); // a stray interrupt must not turn the park into a spin
             if (idler.idle(this, deadline) && mayRetire && System.nanoTime() - deadline >= 0) {
-                if (pool.tryRetire(this)) {
-                    return;
+                if (pool.state() == PoolCore.RUNNING && pool.staffing().tryRetire(() -> !pool.queueIsEmpty())) {
+                    return WorkerSupervisor.IDLE; // gave its place up in tryRetire
                 }
                 idleSince = System.nanoTime();
             }
         }
     }
 
+    /**
+     * The idle timeout passed: leaves if the pool stays at or above {@code minWorkers} and no task is queued
+     * ({@link Staffing#tryRetire}: a submitter that queued a task meanwhile either is seen here or sees the place given
+     * up and asks the supervisor for a worker).
+     */
+    boolean retireIfIdle() {
+        return pool.state() == PoolCore.RUNNING && pool.staffing().tryRetire(() -> !pool.queueIsEmpty());
+    }
+
+    /** Whether the worker ends now because the pool is closing and nothing is left for it. */
+    boolean shouldExit() {
+        if (pool.isForced()) {
+            return true;
+        }
+        int s = pool.state();
+        // Graceful: read the state, then the slot count (pairs with a submitter's slot-then-state).
+        return (s == PoolCore.DRAINING || s == PoolCore.CLOSED) && pool.gauge().queued() == 0 && asyncCount.get() == 0;
+    }
+
     @Override
     public boolean hasWork() {
-        return (canTakeMore() && !pool.queueIsEmpty()) || pool.isClosing();
+        int s = pool.state();
+        return (s != PoolCore.FAILED && canTakeMore() && !pool.queueIsEmpty())
+                || pool.isForced()
+                || abandoned
+                || retireRequested
+                || shouldExit();
     }
 
     boolean canTakeMore() {
-        return asyncPending.get() < pool.config().tasksPerWorker();
+        return asyncCount.get() < config.tasksPerWorker();
     }
 
     boolean isBusy() {
@@ -161,18 +269,23 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         return idler.waker();
     }
 
-    int asyncPending() {
-        return asyncPending.get();
+    Idler idler() {
+        return idler;
     }
 
-    private void execute(TaskRecord record) {
-        if (!record.tryStart(thread)) {
-            return; // cancelled or rejected while queued; its slot was released by whoever did it
+    int asyncPending() {
+        return asyncCount.get();
+    }
+
+    /** Runs one task taken from the queue. Worker thread (or a stress test's thread standing in for it). */
+    void execute(TaskRecord record) {
+        if (!record.tryStart(Thread.currentThread())) {
+            return; // decided while queued (cancelled, timed out, failed); its slot was released by the decider
         }
         pool.onStarted(record);
-        current = record;
         // Back to back, the previous task's end is this one's start: one clock read per task instead of two.
         long start = lastEnd != 0 ? lastEnd : System.nanoTime();
+        publishCurrent(record, start);
         Object input = record.payload;
         record.payload = null;
         if (record.isAsync()) {
@@ -181,22 +294,64 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         }
         Object output = null;
         Throwable failure = null;
+        VirtualMachineError fatal = null;
         try {
             @SuppressWarnings("unchecked")
             Task<Object, Object> task = (Task<Object, Object>) record.task;
             output = pool.prepareOutput(task.run(input));
+        } catch (VirtualMachineError e) {
+            fatal = e;
+            failure = crashOf(record, e);
         } catch (Throwable t) {
             failure = t;
         }
-        current = null;
+        CURRENT.setRelease(this, null);
         long end = System.nanoTime();
         lastEnd = end;
         latencies.record(start - record.submitNanos, end - start);
         addBusy(end - start);
-        record.payload = output;
-        record.failure = failure;
         if (record.finishRun(TaskRecord.DONE)) {
-            pool.onDecided(record, this);
+            record.payload = output;
+            record.failure = failure;
+            TaskRecord.Outcome outcome = fatal != null
+                    ? TaskRecord.Outcome.CRASHED
+                    : failure == null ? TaskRecord.Outcome.COMPLETED : TaskRecord.Outcome.FAILED;
+            pool.onFinished(record, this, outcome);
+        }
+        Thread.interrupted(); // whatever the task, or a cancel of it, left set stays behind
+        afterTask();
+        if (fatal != null) {
+            throw new WorkerDied(fatal);
+        }
+    }
+
+    private WorkerCrashedException crashOf(TaskRecord record, Throwable cause) {
+        return new WorkerCrashedException(
+                "worker crashed while running the task: pool=" + config.name() + ", worker=" + id + ", task="
+                        + record.taskName() + ", cause=" + cause,
+                id,
+                cause);
+    }
+
+    /** Makes the running task visible to the supervisor (see the class comment for the ordering). */
+    private void publishCurrent(TaskRecord record, long start) {
+        currentStart = start;
+        long limit = supervisor.runLimitOf(record);
+        long blocked = config.blockedNanos();
+        if (limit > 0 || blocked > 0) {
+            CURRENT.setVolatile(this, record); // then the volatile read of the wake-up time: pairs with the supervisor
+            long nearest = Math.min(limit > 0 ? limit : Long.MAX_VALUE, blocked > 0 ? blocked : Long.MAX_VALUE);
+            supervisor.noteDeadline(start + nearest);
+        } else {
+            CURRENT.setRelease(this, record);
+        }
+    }
+
+    private void afterTask() {
+        long max = config.maxTasksPerWorker();
+        if (max > 0 && ++tasksRun >= max && !recycleDue) {
+            recycleDue = true;
+            supervisor.wake(); // it starts a replacement, then retires this worker
         }
     }
 
@@ -229,27 +384,37 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             AsyncTask<Object, Object> task = (AsyncTask<Object, Object>) record.task;
             stage = task.run(input);
             if (stage == null) {
-                throw new NullPointerException("async task returned a null CompletionStage: task="
-                        + record.task.getClass().getName());
+                throw new NullPointerException("async task returned a null CompletionStage: task=" + record.taskName());
             }
         } catch (Throwable t) {
-            current = null;
-            lastEnd = 0;
-            addBusy(System.nanoTime() - start);
-            record.failure = t;
+            endSyncPart(start);
+            boolean fatal = t instanceof VirtualMachineError;
             if (record.finishRun(TaskRecord.DONE)) {
-                pool.onDecided(record, this);
+                record.failure = fatal ? crashOf(record, t) : t;
+                pool.onFinished(record, this, fatal ? TaskRecord.Outcome.CRASHED : TaskRecord.Outcome.FAILED);
+            }
+            Thread.interrupted();
+            if (fatal) {
+                throw new WorkerDied((VirtualMachineError) t);
             }
             return;
         }
-        current = null;
+        endSyncPart(start);
+        asyncCount.incrementAndGet();
+        pendingAsync.put(record, start);
+        if (!record.finishRun(TaskRecord.PENDING)) {
+            asyncDone(record); // stopped while its synchronous part ran
+            Thread.interrupted();
+            return;
+        }
+        Thread.interrupted();
+        stage.whenComplete((value, failure) -> onAsyncDone(record, value, failure, start));
+    }
+
+    private void endSyncPart(long start) {
+        CURRENT.setRelease(this, null);
         lastEnd = 0;
         addBusy(System.nanoTime() - start);
-        if (!record.finishRun(TaskRecord.PENDING)) {
-            return; // cancelled while its synchronous part ran
-        }
-        asyncPending.incrementAndGet();
-        stage.whenComplete((value, failure) -> onAsyncDone(record, value, failure, start));
     }
 
     private void onAsyncDone(TaskRecord record, Object value, Throwable failure, long start) {
@@ -263,15 +428,29 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
                     fail = t;
                 }
             }
-            record.payload = output;
-            record.failure = fail;
-            pool.recordAsyncRunTime(System.nanoTime() - start);
+            pool.counters().recordAsyncRunTime(System.nanoTime() - start);
             if (record.finishPending()) {
-                pool.onDecided(record, null); // any thread: counted by the pool
+                record.payload = output;
+                record.failure = fail;
+                // any thread: counted by the pool
+                pool.onFinished(record, null, fail == null ? TaskRecord.Outcome.COMPLETED : TaskRecord.Outcome.FAILED);
             }
         } finally {
-            asyncPending.decrementAndGet();
+            asyncDone(record);
+        }
+    }
+
+    private void asyncDone(TaskRecord record) {
+        if (pendingAsync.remove(record) != null) {
+            asyncCount.decrementAndGet();
             idler.wake(); // the worker may be waiting for a free async slot
+        }
+    }
+
+    /** The worker is dying: its pending async tasks fail with the crash (its running task failed already). */
+    private void failInFlight(Throwable crash) {
+        for (TaskRecord r : pendingAsync.keySet()) {
+            r.stop(false, crashOf(r, crash), null, TaskRecord.Outcome.CRASHED);
         }
     }
 
@@ -286,7 +465,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     @Override
     public boolean isCancelled() {
         TaskRecord r = current;
-        return r != null && r.isCancelRequested();
+        return r != null && r.isStopRequested();
     }
 
     @Override
@@ -297,16 +476,35 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     }
 
     @Override
+    public void onCancel(Runnable hook) {
+        java.util.Objects.requireNonNull(hook, "hook");
+        TaskRecord r = current;
+        if (r == null || Thread.currentThread() != thread) {
+            throw new IllegalStateException("onCancel called outside a running task: thread="
+                    + Thread.currentThread().getName() + "; register hooks from inside the task");
+        }
+        r.addHook(hook);
+    }
+
+    @Override
     public <S> S state(Class<S> type) {
         if (!hasState) {
-            throw new IllegalStateException("worker has no state: pool="
-                    + pool.config().name() + "; set one with WorkerPool.builder().workerState(initializer)");
+            throw new IllegalStateException("worker has no state: pool=" + config.name()
+                    + "; set one with WorkerPool.builder().workerState(initializer)");
         }
         if (state != null && !type.isInstance(state)) {
             throw new ClassCastException(
                     "worker state is a " + state.getClass().getName() + ", not a " + type.getName());
         }
         return type.cast(state);
+    }
+
+    Object stateForTeardown() {
+        return hasState ? state : null;
+    }
+
+    boolean hasState() {
+        return hasState;
     }
 
     @Override
@@ -317,5 +515,14 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     @Override
     public String toString() {
         return "Worker[" + thread.getName() + "]";
+    }
+
+    /** Ends a worker whose task raised a {@link VirtualMachineError}; the supervisor sees the error as the cause. */
+    static final class WorkerDied extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WorkerDied(VirtualMachineError cause) {
+            super(cause.toString(), cause, false, false);
+        }
     }
 }

@@ -3,17 +3,22 @@ package dev.offload.internal;
 import dev.offload.TaskContext;
 
 /**
- * The platform thread of one pool worker.
+ * The platform thread of one pool worker. Always a daemon thread: a worker abandoned to a task that never returns
+ * must not keep the JVM alive (the pool's supervisor thread keeps it alive while the pool is open, if asked to).
  *
- * <p>Created and started by the pool; {@link #currentContext()} from any thread.
+ * <p>Created and started by the pool's supervisor; {@link #currentContext()} from any thread.
  */
 public final class WorkerThread extends Thread {
     private final Worker worker;
 
-    WorkerThread(Worker worker, String name, boolean daemon) {
+    WorkerThread(Worker worker, String name) {
         super(name);
         this.worker = worker;
-        setDaemon(daemon);
+        setDaemon(true);
+    }
+
+    Worker worker() {
+        return worker;
     }
 
     @Override

@@ -1,0 +1,76 @@
+package dev.offload.internal;
+
+import java.util.concurrent.Executor;
+
+/**
+ * Completes the futures of tasks submitted from an event loop on that loop, and runs their dependents there. Any
+ * thread.
+ *
+ * <p>A worker delivers every completion through this object, so it sits alone on its cache lines (padding before it
+ * in {@link CompletionOwner}, after it here): it never shares a line with the loop's own fields, which the loop thread
+ * writes all the time.
+ */
+final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentExecutor {
+    @SuppressWarnings("unused")
+    private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
+
+    LoopOwner(LoopCore loop) {
+        super(loop);
+    }
+
+    /** Hands a completion to the loop; if the loop has ended (a close that timed out), completes it here. */
+    @Override
+    void deliver(TaskRecord record) {
+        if (!loop.offer(record)) {
+            record.completeOnOwner(); // its future was cancelled when the loop's close timed out: a no-op
+        }
+    }
+
+    @Override
+    Executor asyncExecutor() {
+        return later;
+    }
+
+    @Override
+    OwnedFuture.DependentExecutor dependentExecutor() {
+        return this;
+    }
+
+    /** Runs a dependent at once on the loop thread, else hands it to the loop (after it ended: runs it here). */
+    @Override
+    public void execute(Runnable dependent) {
+        if (Thread.currentThread() == loop.thread() || !loop.offer(dependent)) {
+            dependent.run();
+        }
+    }
+
+    @Override
+    public boolean onOwnerThread() {
+        return Thread.currentThread() == loop.thread();
+    }
+
+    @Override
+    public String ownerName() {
+        return loop.name();
+    }
+
+    @Override
+    public Executor later() {
+        return later;
+    }
+}
+
+/** The fields of {@link LoopOwner}, between its two paddings. */
+abstract class LoopOwnerFields extends CompletionOwner {
+    final LoopCore loop;
+    final Executor later;
+
+    LoopOwnerFields(LoopCore loop) {
+        this.loop = loop;
+        this.later = action -> {
+            if (!loop.offer(action)) {
+                action.run();
+            }
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package dev.offload.internal;
+
+import dev.offload.LatencySummary;
+import java.time.Duration;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A pool's outcome counters and latency histograms. Counters that several threads write per task are padded; a
+ * worker counts what it decides in its own counters, which are added up here, and merged in when the worker ends.
+ *
+ * <p>Any thread. {@link #mergeEnded}, the histogram drains and the readers take this object's own lock, which no
+ * submitting or worker thread ever takes on the hot path.
+ */
+final class PoolCounters {
+    final PaddedCounter refusedFull = new PaddedCounter(); // submitted = slots ever reserved + these
+    final PaddedCounter completed = new PaddedCounter();
+    final PaddedCounter failed = new PaddedCounter();
+    final PaddedCounter cancelled = new PaddedCounter();
+    final PaddedCounter rejected = new PaddedCounter();
+    final PaddedCounter timedOut = new PaddedCounter();
+    final PaddedCounter workerCrashes = new PaddedCounter();
+    final PaddedCounter workerRestarts = new PaddedCounter();
+    final PaddedCounter workersAbandoned = new PaddedCounter();
+
+    private final Recorder asyncRunTimes = new Recorder(2);
+    private final Histogram runTotal = new Histogram(2);
+    private final Histogram waitTotal = new Histogram(2);
+    private long endedBusyNanos; // guarded by this
+    private long endedCompleted; // guarded by this
+    private long endedFailed; // guarded by this
+
+    /** Counts an outcome decided by a thread that is not a worker of the pool (or by a worker on its behalf). */
+    void count(TaskRecord.Outcome outcome) {
+        switch (outcome) {
+            case COMPLETED -> completed.getAndIncrement();
+            case FAILED, CRASHED -> failed.getAndIncrement();
+            case TIMED_OUT -> {
+                failed.getAndIncrement();
+                timedOut.getAndIncrement();
+            }
+            case CANCELLED -> cancelled.getAndIncrement();
+            case REJECTED -> rejected.getAndIncrement();
+        }
+    }
+
+    void recordAsyncRunTime(long nanos) {
+        asyncRunTimes.recordValue(Math.max(0, nanos));
+    }
+
+    /** A worker thread ended: its counters and histograms join the totals. */
+    synchronized void mergeEnded(Worker worker) {
+        worker.latencies().drainInto(runTotal, waitTotal);
+        endedBusyNanos += worker.busyNanos();
+        endedCompleted += worker.completedCount();
+        endedFailed += worker.failedCount();
+    }
+
+    /** Reads the totals with the given live workers' counters added. */
+    synchronized Totals read(Worker[] live) {
+        long busy = endedBusyNanos;
+        long done = endedCompleted + completed.get();
+        long fail = endedFailed + failed.get();
+        for (Worker w : live) {
+            w.latencies().drainInto(runTotal, waitTotal);
+            busy += w.busyNanos();
+            done += w.completedCount();
+            fail += w.failedCount();
+        }
+        runTotal.add(asyncRunTimes.getIntervalHistogram());
+        return new Totals(done, fail, busy, summary(runTotal), summary(waitTotal));
+    }
+
+    record Totals(long completed, long failed, long busyNanos, LatencySummary runTime, LatencySummary waitTime) {}
+
+    private static LatencySummary summary(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return LatencySummary.EMPTY;
+        }
+        return new LatencySummary(
+                h.getTotalCount(),
+                Duration.ofNanos((long) h.getMean()),
+                Duration.ofNanos(h.getValueAtPercentile(50)),
+                Duration.ofNanos(h.getValueAtPercentile(99)),
+                Duration.ofNanos(h.getValueAtPercentile(99.9)),
+                Duration.ofNanos(h.getMaxValue()));
+    }
+}

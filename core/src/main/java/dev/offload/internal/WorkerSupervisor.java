@@ -1,0 +1,836 @@
+package dev.offload.internal;
+
+import dev.offload.PoolEvent;
+import dev.offload.PoolFailedException;
+import dev.offload.PoolStats;
+import dev.offload.RestartPolicy;
+import dev.offload.TaskTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The lifecycle of a pool's workers, on one thread of its own: starting them (growth, replacement, recycle), crashes
+ * and restarts with backoff, time limits and the blocked-task watchdog, abandonment of tasks that will not stop, the
+ * pool state machine, and close. No submitting or worker thread ever starts a thread or waits for one.
+ *
+ * <p>Overview: the supervisor sleeps until its next deadline (a task's time limit or watchdog threshold, the end of a
+ * grace period, a restart's backoff, a queue-wait limit, a close deadline, a worker's recycle age) or until woken by a
+ * request (a worker ended or came online, growth, a task stopped with interrupt, recycle, reset, close). An idle pool's
+ * supervisor parks with no deadline, so it costs no CPU. Each wake-up scans the live workers: a handful at most.
+ *
+ * <p>Memory ordering: before it parks, the supervisor publishes its wake-up time (volatile) and scans the workers'
+ * running tasks again; a worker publishes its task (volatile) and then reads the wake-up time, and wakes the supervisor
+ * if its task's deadline comes sooner (see {@link Worker}). Requests go through a concurrent queue, then an unpark.
+ * Changes of the worker registry and reads of the statistics hold the {@link PoolCounters} lock, so that a worker that
+ * ends is counted exactly once.
+ *
+ * <p>Threading: the supervisor thread runs {@link #run()}; the other methods may be called from any thread.
+ */
+final class WorkerSupervisor {
+    private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
+    /** The reason of a worker that retired after its idle timeout; it gave its place up itself. */
+    static final String IDLE = "idle";
+
+    private static final int AWAKE = 0;
+    private static final int TIMED = 1;
+    private static final int FOREVER = 2;
+    private static final long CLOSE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final PoolCore pool;
+    private final PoolConfig config;
+    private final PoolEvents events;
+    private final PoolCounters counters;
+    private final Thread thread;
+    private final Thread shutdownHook;
+    private final ConcurrentLinkedQueue<Object> requests = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean growRequested = new AtomicBoolean();
+
+    private volatile Worker[] workers = new Worker[0]; // live and registered; changed under the counters lock
+    private volatile Worker[] departed = new Worker[0]; // abandoned, their threads still running
+    private volatile int sleepMode = AWAKE;
+    private volatile boolean woken;
+    private volatile long nextWake;
+    private volatile long forceAt = Long.MAX_VALUE; // guarded by this for writes
+    private volatile long closeDeadline = Long.MAX_VALUE; // guarded by this for writes
+
+    // Supervisor thread only (and the constructor, before the thread starts):
+    private int nextId;
+    private int unstable; // consecutive unstable restarts
+    private long startAllowedAt;
+    private boolean backoff;
+    private int restartsOwed;
+    private boolean forcedDone;
+    private final PriorityQueue<QueueWatch> queueWatches =
+            new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
+    private int watchPurgeAt = 1024;
+    private final LinkedHashSet<Worker> toRecycle = new LinkedHashSet<>();
+    private Worker recycling;
+    private Worker replacement;
+
+    WorkerSupervisor(PoolCore pool) {
+        this.pool = pool;
+        this.config = pool.config();
+        this.events = pool.events();
+        this.counters = pool.counters();
+        this.thread = new Thread(this::run, config.name() + "-supervisor");
+        thread.setDaemon(config.daemon());
+        if (config.shutdownHookNanos() >= 0) {
+            shutdownHook =
+                    new Thread(() -> close(false, config.shutdownHookNanos(), true), config.name() + "-shutdown-hook");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            shutdownHook = null;
+        }
+    }
+
+    /** Starts {@code minWorkers} workers on the calling thread, then the supervisor thread. */
+    void start() {
+        for (int i = 0; i < config.minWorkers(); i++) {
+            if (pool.staffing().tryGrow()) {
+                startWorker(false);
+            }
+        }
+        thread.start();
+    }
+
+    CompletableFuture<Void> termination() {
+        return termination;
+    }
+
+    // ---- requests from any thread ----
+
+    void wake() {
+        woken = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Whether {@link #wake()} was called since the last check (for stress tests that step the supervisor). */
+    boolean takeWoken() {
+        boolean w = woken;
+        woken = false;
+        return w;
+    }
+
+    /** A submitter found every worker busy and room to grow. */
+    void requestGrowth() {
+        if (growRequested.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    /** Whether a growth request is pending (for stress tests that step the supervisor). */
+    boolean growthRequested() {
+        return growRequested.get();
+    }
+
+    /** Worker thread, after publishing its task: wakes the supervisor if {@code deadline} comes before its wake-up. */
+    void noteDeadline(long deadline) {
+        int mode = sleepMode; // volatile read after the worker's volatile write of its task
+        if (mode == FOREVER || (mode == TIMED && deadline - nextWake < 0)) {
+            wake();
+        }
+    }
+
+    void watchQueued(TaskRecord record, long deadline, long limit) {
+        requests.add(new QueueWatch(record, deadline, limit));
+        noteDeadline(deadline);
+    }
+
+    void workerOnline(Worker worker) {
+        requests.add(new Online(worker));
+        wake();
+    }
+
+    void workerEnded(Worker worker, Throwable crash, String reason) {
+        requests.add(new Ended(worker, crash, reason));
+        wake();
+    }
+
+    void recycleAll() {
+        requests.add(Request.RECYCLE_ALL);
+        wake();
+    }
+
+    void reset() {
+        requests.add(Request.RESET);
+        wake();
+    }
+
+    long runLimitOf(TaskRecord record) {
+        Duration d = record.options.timeout();
+        return d != null ? d.toNanos() : config.taskTimeoutNanos();
+    }
+
+    int busyWorkers() {
+        int n = 0;
+        for (Worker w : workers) {
+            if (w.isBusy()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Begins a close and, with {@code wait}, waits for it: graceful with no limit ({@code timeoutNanos < 0}), graceful
+     * until a deadline whose last part is forced, or forced at once.
+     */
+    void close(boolean force, long timeoutNanos, boolean wait) {
+        pool.beginDrain();
+        long now = System.nanoTime();
+        synchronized (this) {
+            long grace = config.cancelGraceNanos();
+            if (force) {
+                forceAt = Math.min(forceAt, now);
+                closeDeadline = Math.min(closeDeadline, now + grace);
+            } else if (timeoutNanos >= 0) {
+                long deadline = now + Math.min(timeoutNanos, Long.MAX_VALUE / 4);
+                long forcedPart = Math.min(grace, timeoutNanos / 2);
+                closeDeadline = Math.min(closeDeadline, deadline);
+                forceAt = Math.min(forceAt, deadline - forcedPart);
+            }
+        }
+        pool.wakeAll();
+        wake();
+        if (wait) {
+            awaitClosed();
+        }
+    }
+
+    private void awaitClosed() {
+        try {
+            long deadline = closeDeadline;
+            if (deadline == Long.MAX_VALUE) {
+                terminated.await();
+                return;
+            }
+            long wait = deadline - System.nanoTime() + CLOSE_MARGIN_NANOS;
+            if (!terminated.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "pool did not finish closing by its deadline: pool=" + config.name()
+                                + "; its supervisor is behind, the close goes on in the background");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing pool: pool=" + config.name(), e);
+        }
+    }
+
+    // ---- the supervisor thread ----
+
+    private void run() {
+        while (true) {
+            sleepMode = AWAKE;
+            try {
+                long now = System.nanoTime();
+                handleRequests(now);
+                handleClose(now);
+                watchWorkers(now);
+                expireQueued(now);
+                failQueuedIfFailed();
+                staff(now);
+                recycleStep();
+                if (closedAt(now)) {
+                    finish();
+                    return;
+                }
+                long next = nextDeadline(now);
+                nextWake = next;
+                sleepMode = next == Long.MAX_VALUE ? FOREVER : TIMED; // volatile, then the re-scan: pairs with workers
+                if (!requests.isEmpty() || growRequested.get() || nextDeadline(now) - next < 0) {
+                    continue;
+                }
+                if (next == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, next - System.nanoTime());
+                }
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "pool supervisor failed; carrying on: pool=" + config.name(), t);
+                LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
+            }
+        }
+    }
+
+    private void handleRequests(long now) {
+        Object request;
+        while ((request = requests.poll()) != null) {
+            switch (request) {
+                case Ended e -> onEnded(e, now);
+                case Online o -> onOnline(o.worker);
+                case QueueWatch q -> addQueueWatch(q);
+                case Request r -> {
+                    if (r == Request.RECYCLE_ALL) {
+                        toRecycle.addAll(Arrays.asList(workers));
+                    } else if (pool.reset()) {
+                        unstable = 0;
+                        backoff = false;
+                    }
+                }
+                default -> throw new IllegalStateException("unknown supervisor request: " + request);
+            }
+        }
+    }
+
+    private void onOnline(Worker worker) {
+        events.emit(new PoolEvent.WorkerStarted(
+                config.name(), worker.workerId(), worker.thread().getName()));
+        if (worker == replacement) {
+            replacement = null;
+            Worker old = recycling;
+            if (old != null) {
+                old.retireRequested = true; // it ends after its current task; its replacement is already taking tasks
+                old.waker().wake();
+            }
+        }
+    }
+
+    private void onEnded(Ended e, long now) {
+        Worker w = e.worker;
+        if (contains(departed, w)) {
+            synchronized (counters) {
+                departed = without(departed, w);
+                counters.mergeEnded(w);
+            }
+            events.emit(new PoolEvent.WorkerExited(config.name(), w.workerId(), "abandoned thread ended"));
+            return;
+        }
+        if (!contains(workers, w)) {
+            return;
+        }
+        unregister(w);
+        if (!IDLE.equals(e.reason)) {
+            pool.staffing().release(); // a worker retiring when idle gave its place up already (Staffing.tryRetire)
+        }
+        toRecycle.remove(w);
+        if (w == recycling) {
+            recycling = null;
+        }
+        if (w == replacement) {
+            replacement = null;
+            recycling = null; // the old worker stays; recycling it is given up
+        }
+        if (e.crash != null) {
+            onCrash(w, e.crash, now);
+        } else {
+            events.emit(new PoolEvent.WorkerExited(config.name(), w.workerId(), e.reason));
+        }
+    }
+
+    private void onCrash(Worker w, Throwable crash, long now) {
+        counters.workerCrashes.getAndIncrement();
+        long uptime = w == null ? 0 : now - w.startedNanos;
+        events.emit(new PoolEvent.WorkerCrashed(
+                config.name(), w == null ? -1 : w.workerId(), crash, Duration.ofNanos(uptime)));
+        RestartPolicy policy = config.restartPolicy();
+        if (uptime >= policy.minUptime().toNanos()) {
+            unstable = 0;
+        } else {
+            unstable++;
+        }
+        if (unstable > policy.maxRestarts()) {
+            if (pool.fail(crash)) {
+                restartsOwed = 0;
+                failQueuedIfFailed();
+            }
+            return;
+        }
+        if (pool.state() != PoolCore.RUNNING) {
+            return; // closing: a replacement would only be started to finish queued tasks (see staff)
+        }
+        Duration delay = unstable == 0 ? Duration.ZERO : policy.delayBefore(unstable);
+        startAllowedAt = now + delay.toNanos();
+        backoff = unstable > 0;
+        restartsOwed++;
+        events.emit(new PoolEvent.WorkerRestartScheduled(config.name(), unstable, delay));
+    }
+
+    private void addQueueWatch(QueueWatch q) {
+        if (!q.record.isQueued()) {
+            return;
+        }
+        queueWatches.add(q);
+        if (queueWatches.size() >= watchPurgeAt) {
+            queueWatches.removeIf(w -> !w.record.isQueued()); // tasks that started long before their deadline
+            watchPurgeAt = Math.max(1024, 2 * queueWatches.size());
+        }
+    }
+
+    private void handleClose(long now) {
+        if (pool.state() != PoolCore.DRAINING && pool.state() != PoolCore.CLOSED) {
+            return;
+        }
+        if (!forcedDone && now - forceAt >= 0) {
+            forcedDone = true;
+            force();
+        }
+        if (forcedDone) {
+            failQueued(false); // tasks an event loop handed over after the forced close began
+        }
+    }
+
+    /** Forced close: queued tasks are cancelled, running and pending ones stopped with interrupt. */
+    private void force() {
+        pool.setForced();
+        pool.wakeAll();
+        failQueued(false);
+        for (Worker w : workers) {
+            TaskRecord r = w.current;
+            if (r != null) {
+                r.stop(
+                        true,
+                        null,
+                        new CancellationException("pool closed forcibly while the task was running: pool="
+                                + config.name() + ", task=" + r.taskName()),
+                        TaskRecord.Outcome.CANCELLED);
+            }
+            for (TaskRecord p : w.pendingAsync.keySet()) {
+                p.stop(
+                        false,
+                        null,
+                        new CancellationException("pool closed forcibly while the async task was pending: pool="
+                                + config.name() + ", task=" + p.taskName()),
+                        TaskRecord.Outcome.CANCELLED);
+            }
+        }
+    }
+
+    void failQueuedIfFailed() {
+        if (pool.state() == PoolCore.FAILED) {
+            failQueued(true);
+        }
+    }
+
+    private void failQueued(boolean poolFailed) {
+        TaskRecord r;
+        while ((r = pool.poll()) != null) {
+            if (poolFailed) {
+                Throwable crash = pool.lastCrash();
+                if (r.decideQueued(
+                        new PoolFailedException(
+                                "pool failed before the task started: pool=" + config.name() + ", lastCrash=" + crash,
+                                crash),
+                        false)) {
+                    pool.onQueuedDecided(r, TaskRecord.Outcome.FAILED);
+                }
+            } else if (r.decideQueued(
+                    new CancellationException("pool closed forcibly before the task started: pool=" + config.name()),
+                    true)) {
+                pool.onQueuedDecided(r, TaskRecord.Outcome.CANCELLED);
+            }
+        }
+    }
+
+    /** Time limits, grace periods, the watchdog, silent thread deaths and recycle ages. */
+    private void watchWorkers(long now) {
+        for (Worker w : workers) {
+            watchWorker(w, now);
+        }
+    }
+
+    /** One worker: its running and pending tasks' limits, the watchdog, a silent death, its recycle age. */
+    void watchWorker(Worker w, long now) {
+        if (w.startedThread && !w.reported && !w.deathHandled && !w.thread().isAlive()) {
+            // Ended without reporting (its thread's end happens-before isAlive() is false, so a report would be
+            // seen): count it as a crash. Cannot happen short of a failure in the pool's own code.
+            w.deathHandled = true;
+            requests.add(new Ended(w, new IllegalStateException("worker thread ended unexpectedly"), "crash"));
+            return;
+        }
+        TaskRecord r = w.current;
+        if (r != null) {
+            watchRunning(w, r, now);
+        }
+        for (var entry : w.pendingAsync.entrySet()) {
+            TaskRecord p = entry.getKey();
+            long limit = runLimitOf(p);
+            long elapsed = now - entry.getValue();
+            if (limit > 0 && elapsed >= limit) {
+                timeOut(p, limit, elapsed, false);
+            }
+        }
+        if (w.recycleDue || (config.maxWorkerAgeNanos() > 0 && now - w.startedNanos >= config.maxWorkerAgeNanos())) {
+            if (w != recycling && w != replacement) {
+                toRecycle.add(w);
+            }
+        }
+    }
+
+    private void watchRunning(Worker w, TaskRecord r, long now) {
+        long elapsed = now - w.currentStart;
+        if (r.isStopRequested()) {
+            if (!r.stoppedWithInterrupt()) {
+                return; // cancel(false): the task may finish in its own time
+            }
+            if (w.stopSeenFor != r) {
+                w.stopSeenFor = r;
+                w.stopSeenAt = now;
+            } else if (now - w.stopSeenAt >= config.cancelGraceNanos() && w.current == r) {
+                abandon(w, r);
+            }
+            return;
+        }
+        long limit = runLimitOf(r);
+        if (limit > 0 && elapsed >= limit) {
+            timeOut(r, limit, elapsed, true);
+            w.stopSeenFor = r;
+            w.stopSeenAt = now;
+            return;
+        }
+        long blocked = config.blockedNanos();
+        if (blocked > 0 && elapsed >= blocked && w.reportedBlocked != r) {
+            w.reportedBlocked = r;
+            events.emit(new PoolEvent.TaskBlocked(
+                    config.name(),
+                    w.workerId(),
+                    r.taskName(),
+                    Duration.ofNanos(elapsed),
+                    List.of(w.thread().getStackTrace())));
+        }
+    }
+
+    private void timeOut(TaskRecord r, long limit, long elapsed, boolean interrupt) {
+        TaskTimeoutException timeout = new TaskTimeoutException(
+                r.taskName(), TaskTimeoutException.Phase.RUNNING, Duration.ofNanos(limit), Duration.ofNanos(elapsed));
+        if (r.stop(interrupt, timeout, null, TaskRecord.Outcome.TIMED_OUT)) {
+            events.emit(new PoolEvent.TaskTimedOut(
+                    config.name(), r.taskName(), timeout.phase(), timeout.limit(), timeout.elapsed()));
+        }
+    }
+
+    /** The worker will never get another task; its thread is left to the task. */
+    private void abandon(Worker w, TaskRecord r) {
+        w.abandoned = true;
+        List<StackTraceElement> stack = List.of(w.thread().getStackTrace());
+        synchronized (counters) {
+            workers = without(workers, w);
+            departed = append(departed, w);
+            pool.setWakers(wakersOf(workers));
+        }
+        pool.staffing().release();
+        w.idler().detach();
+        counters.workersAbandoned.getAndIncrement();
+        toRecycle.remove(w);
+        if (w == recycling) {
+            recycling = null;
+        }
+        if (w == replacement) {
+            replacement = null;
+            recycling = null;
+        }
+        events.emit(new PoolEvent.WorkerAbandoned(
+                config.name(), w.workerId(), r == null ? "none (idle)" : r.taskName(), stack));
+        if (config.teardown() != null && w.hasState()) {
+            Object state = w.stateForTeardown();
+            Thread.ofVirtual().name(config.name() + "-teardown-" + w.workerId()).start(() -> {
+                try {
+                    config.teardown().accept(state);
+                } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.WARNING, "worker state teardown failed: worker=" + w, t);
+                }
+            });
+        }
+    }
+
+    private void expireQueued(long now) {
+        QueueWatch q;
+        while ((q = queueWatches.peek()) != null && now - q.deadline >= 0) {
+            queueWatches.poll();
+            TaskRecord r = q.record;
+            long elapsed = now - (q.deadline - q.limit);
+            TaskTimeoutException timeout = new TaskTimeoutException(
+                    r.taskName(),
+                    TaskTimeoutException.Phase.QUEUED,
+                    Duration.ofNanos(q.limit),
+                    Duration.ofNanos(elapsed));
+            if (r.decideQueued(timeout, false)) {
+                pool.onQueuedDecided(r, TaskRecord.Outcome.TIMED_OUT);
+                events.emit(new PoolEvent.TaskTimedOut(
+                        config.name(), r.taskName(), timeout.phase(), timeout.limit(), timeout.elapsed()));
+            }
+        }
+    }
+
+    /** Keeps the pool at {@code minWorkers}, grows it on request, and finishes queued work during a graceful close. */
+    private void staff(long now) {
+        int s = pool.state();
+        boolean grow = growRequested.getAndSet(false);
+        if (s == PoolCore.FAILED || s == PoolCore.CLOSED || pool.isForced()) {
+            return;
+        }
+        if (backoff && now - startAllowedAt < 0) {
+            if (grow) {
+                growRequested.set(true); // keep the request for when the backoff ends
+            }
+            return;
+        }
+        Staffing staffing = pool.staffing();
+        int live = staffing.live();
+        int want = s == PoolCore.RUNNING ? Math.max(0, config.minWorkers() - live) : 0;
+        int queued = pool.gauge().queued();
+        int idle = live - busyWorkers();
+        if (queued > idle && live < config.maxWorkers()) {
+            want = Math.max(want, Math.min(config.maxWorkers() - live, queued - Math.max(0, idle)));
+        }
+        if (s == PoolCore.DRAINING && live == 0 && queued > 0) {
+            want = Math.max(want, 1); // a task accepted while the workers were leaving
+        }
+        for (int i = 0; i < want && staffing.tryGrow(); i++) {
+            boolean restart = restartsOwed > 0;
+            if (restart) {
+                restartsOwed--;
+            }
+            if (startWorker(restart) == null) {
+                return;
+            }
+        }
+        if (want == 0 && live >= config.minWorkers()) {
+            restartsOwed = 0; // the pool is at size: nothing left to restart
+        }
+    }
+
+    /** Registers a worker whose thread never starts, for stress tests whose actors run its steps. */
+    Worker registerUnstarted() {
+        Worker w = new Worker(pool, nextId++);
+        synchronized (counters) {
+            workers = append(workers, w);
+            pool.setWakers(wakersOf(workers));
+        }
+        return w;
+    }
+
+    /** Starts a worker in a place already reserved; returns null (place given back, counted a crash) if it fails. */
+    private Worker startWorker(boolean restart) {
+        Worker w = new Worker(pool, nextId++);
+        synchronized (counters) {
+            workers = append(workers, w);
+            pool.setWakers(wakersOf(workers));
+        }
+        try {
+            w.start();
+            w.startedThread = true;
+        } catch (Throwable t) { // such as OutOfMemoryError: unable to create native thread
+            unregister(w);
+            pool.staffing().release();
+            onCrash(w, t, System.nanoTime());
+            return null;
+        }
+        if (restart) {
+            counters.workerRestarts.getAndIncrement();
+        }
+        return w;
+    }
+
+    /** Rolling recycle: one worker at a time gets a replacement first, then retires after its current task. */
+    private void recycleStep() {
+        if (recycling != null || toRecycle.isEmpty() || pool.state() != PoolCore.RUNNING) {
+            return;
+        }
+        Worker old = toRecycle.removeFirst();
+        if (!contains(workers, old) || old.abandoned) {
+            return;
+        }
+        recycling = old;
+        pool.staffing().growForReplacement();
+        replacement = startWorker(false);
+        if (replacement == null) {
+            recycling = null;
+        }
+    }
+
+    private boolean closedAt(long now) {
+        int s = pool.state();
+        if (s != PoolCore.DRAINING) {
+            return false;
+        }
+        if (now - closeDeadline >= 0) {
+            for (Worker w : workers) { // the deadline passed: what has not ended is left to itself
+                abandon(w, w.current);
+            }
+            return true;
+        }
+        return workers.length == 0 && pool.gauge().queued() == 0;
+    }
+
+    private void finish() {
+        pool.setClosed();
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs or ran already
+            }
+        }
+        terminated.countDown();
+        termination.complete(null);
+    }
+
+    /** The earliest moment the supervisor must act without being woken. */
+    private long nextDeadline(long now) {
+        long next = Long.MAX_VALUE;
+        for (Worker w : workers) {
+            TaskRecord r = w.current;
+            if (r != null) {
+                long start = w.currentStart;
+                if (r.isStopRequested()) {
+                    if (r.stoppedWithInterrupt()) {
+                        next = earlier(next, w.stopSeenFor == r ? w.stopSeenAt + config.cancelGraceNanos() : now);
+                    }
+                } else {
+                    long limit = runLimitOf(r);
+                    if (limit > 0) {
+                        next = earlier(next, start + limit);
+                    }
+                    if (config.blockedNanos() > 0 && w.reportedBlocked != r) {
+                        next = earlier(next, start + config.blockedNanos());
+                    }
+                }
+            }
+            for (var entry : w.pendingAsync.entrySet()) {
+                long limit = runLimitOf(entry.getKey());
+                if (limit > 0) {
+                    next = earlier(next, entry.getValue() + limit);
+                }
+            }
+            if (config.maxWorkerAgeNanos() > 0) {
+                next = earlier(next, w.startedNanos + config.maxWorkerAgeNanos());
+            }
+            if (w.recycleDue && w != recycling) {
+                next = earlier(next, now);
+            }
+        }
+        QueueWatch q = queueWatches.peek();
+        if (q != null) {
+            next = earlier(next, q.deadline);
+        }
+        if (backoff && restartsOwed > 0) {
+            next = earlier(next, startAllowedAt);
+        }
+        if (pool.state() == PoolCore.DRAINING) {
+            next = earlier(next, forcedDone ? closeDeadline : forceAt);
+            if (forcedDone && pool.gauge().queued() > 0) {
+                next = earlier(next, now + TimeUnit.MILLISECONDS.toNanos(1)); // tasks still being handed over
+            }
+        }
+        return next;
+    }
+
+    private static long earlier(long a, long b) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        if (b == Long.MAX_VALUE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
+    // ---- registry ----
+
+    private void unregister(Worker w) {
+        synchronized (counters) {
+            workers = without(workers, w);
+            pool.setWakers(wakersOf(workers));
+            counters.mergeEnded(w);
+        }
+    }
+
+    PoolStats stats(long createdNanos) {
+        synchronized (counters) {
+            Worker[] live = workers;
+            Worker[] all = departed.length == 0 ? live : concat(live, departed);
+            PoolCounters.Totals t = counters.read(all);
+            int busy = 0;
+            for (Worker w : live) {
+                if (w.isBusy()) {
+                    busy++;
+                }
+            }
+            long age = Math.max(1, System.nanoTime() - createdNanos);
+            double utilization = Math.min(1.0, (double) t.busyNanos() / ((double) age * config.maxWorkers()));
+            QueueGauge gauge = pool.gauge();
+            return new PoolStats(
+                    gauge.acquiredTotal() + counters.refusedFull.get(),
+                    t.completed(),
+                    t.failed(),
+                    counters.cancelled.get(),
+                    counters.rejected.get(),
+                    counters.timedOut.get(),
+                    gauge.queued(),
+                    busy,
+                    live.length,
+                    counters.workerCrashes.get(),
+                    counters.workerRestarts.get(),
+                    counters.workersAbandoned.get(),
+                    pool.publicState(),
+                    t.runTime(),
+                    t.waitTime(),
+                    utilization);
+        }
+    }
+
+    private static Waker[] wakersOf(Worker[] ws) {
+        Waker[] ks = new Waker[ws.length];
+        for (int i = 0; i < ws.length; i++) {
+            ks[i] = ws[i].waker();
+        }
+        return ks;
+    }
+
+    private static boolean contains(Worker[] ws, Worker w) {
+        for (Worker x : ws) {
+            if (x == w) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Worker[] append(Worker[] ws, Worker w) {
+        Worker[] next = Arrays.copyOf(ws, ws.length + 1);
+        next[ws.length] = w;
+        return next;
+    }
+
+    private static Worker[] without(Worker[] ws, Worker w) {
+        List<Worker> rest = new ArrayList<>(ws.length);
+        for (Worker x : ws) {
+            if (x != w) {
+                rest.add(x);
+            }
+        }
+        return rest.toArray(new Worker[0]);
+    }
+
+    private static Worker[] concat(Worker[] a, Worker[] b) {
+        Worker[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private enum Request {
+        RECYCLE_ALL,
+        RESET
+    }
+
+    private record Ended(Worker worker, Throwable crash, String reason) {}
+
+    private record Online(Worker worker) {}
+
+    private record QueueWatch(TaskRecord record, long deadline, long limit) {}
+}
