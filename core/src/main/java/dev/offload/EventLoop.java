@@ -133,6 +133,16 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
+     * Returns how many timers are waiting to fire. A cancelled timer leaves the count as soon as the loop has handled
+     * the cancel (at once on the loop thread), not at its deadline. Any thread.
+     *
+     * @return the number of pending timers
+     */
+    public int pendingTimers() {
+        return core.pendingTimers();
+    }
+
+    /**
      * Returns how busy the loop has been since it started, counting an idle period still under way; compare two
      * readings with {@link EventLoopUtilization#since}.
      *

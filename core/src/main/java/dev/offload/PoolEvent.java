@@ -17,7 +17,9 @@ public sealed interface PoolEvent {
     String pool();
 
     /**
-     * A worker thread started and made its state; it takes tasks from now on.
+     * The supervisor started a worker thread; it takes tasks once its state is made (an initializer that throws makes
+     * it a {@link WorkerCrashed} instead). Emitted on the supervisor thread, or the building thread for the first
+     * {@code minWorkers}.
      *
      * @param pool the pool's name
      * @param workerId the worker's number

@@ -68,6 +68,18 @@ final class Await {
         }
     }
 
+    /** Like {@link #latch} with a longer bound, for a test that does a lot of work. */
+    static void latchFor(CountDownLatch latch, java.time.Duration bound, String what) {
+        try {
+            if (!latch.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail(what + " did not happen within " + bound + " (count left " + latch.getCount() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for " + what);
+        }
+    }
+
     static void until(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
         while (!condition.getAsBoolean()) {

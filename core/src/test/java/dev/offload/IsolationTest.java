@@ -177,4 +177,78 @@ class IsolationTest {
             assertSame(array, Await.result(trusted.submit(IsolationTest::identity, array), "trusted array"));
         }
     }
+
+    /** What a task sees of a graph: whether each part is the same object as another, inside the copy. */
+    static List<Boolean> shapeOf(List<Object> graph) {
+        @SuppressWarnings("unchecked")
+        List<Object> shared = (List<Object>) graph.get(0);
+        return List.of(graph.get(0) == graph.get(1), graph.get(2) == graph, shared.get(0) == shared);
+    }
+
+    @Test
+    void cyclesAndSharedParts_areCopiedOnce_andKeepTheirShape() {
+        ArrayList<Object> shared = new ArrayList<>();
+        shared.add(shared); // a cycle
+        ArrayList<Object> graph = new ArrayList<>();
+        graph.add(shared);
+        graph.add(shared); // the same part twice
+        graph.add(graph); // the graph holds itself
+        assertEquals(
+                List.of(true, true, true),
+                Await.result(pool.submit(IsolationTest::shapeOf, graph), "graph with cycles and shared parts"));
+        int[] array = {1, 2, 3};
+        Map<String, Object> map = new HashMap<>();
+        map.put("a", array);
+        map.put("b", array);
+        assertEquals(
+                Boolean.TRUE,
+                Await.result(pool.submit((Map<String, Object> m) -> m.get("a") == m.get("b"), map), "shared array"));
+    }
+
+    @Test
+    void nestingDeeperThanTheLimit_isRefused_withPathAndFix() {
+        ArrayList<Object> root = new ArrayList<>();
+        ArrayList<Object> node = root;
+        for (int i = 0; i < 600; i++) {
+            ArrayList<Object> next = new ArrayList<>();
+            node.add(next);
+            node = next;
+        }
+        NotSendableException e = assertThrows(NotSendableException.class, () -> pool.submit(List::size, root));
+        assertTrue(e.getMessage().contains("nested deeper than 512 levels"), e.getMessage());
+        assertTrue(e.path().startsWith("input[0][0]"), e.path());
+        assertTrue(
+                e.path().contains("more)"),
+                "a deep path is not shortened: " + e.path().length() + " chars");
+    }
+
+    @Test
+    void cycleThroughARecord_isRefused_withPath() {
+        ArrayList<Object> list = new ArrayList<>();
+        Holder holder = new Holder(list);
+        list.add(holder);
+        NotSendableException e =
+                assertThrows(NotSendableException.class, () -> pool.submit(IsolationTest::identity, holder));
+        assertTrue(e.getMessage().contains("cycle through a record"), e.getMessage());
+        assertEquals("input.value[0]", e.path());
+    }
+
+    @Test
+    void detachedTransferableBuffer_isRefused_withFix() {
+        TransferableBuffer buffer = TransferableBuffer.allocate(8);
+        buffer.transfer();
+        NotSendableException e =
+                assertThrows(NotSendableException.class, () -> pool.submit(TransferableBuffer::byteLength, buffer));
+        assertTrue(e.getMessage().contains("send the handle transfer() returned"), e.getMessage());
+    }
+
+    @Test
+    void theSameTransferableBufferTwice_isMovedOnce_andArrivesAsOneHandle() {
+        TransferableBuffer buffer = TransferableBuffer.allocate(8);
+        List<Object> twice = new ArrayList<>(List.of(buffer, buffer));
+        assertEquals(
+                Boolean.TRUE,
+                Await.result(pool.submit((List<Object> l) -> l.get(0) == l.get(1), twice), "buffer twice"));
+        assertTrue(buffer.isDetached());
+    }
 }

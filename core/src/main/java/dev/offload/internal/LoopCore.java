@@ -248,6 +248,15 @@ public final class LoopCore {
         return timer;
     }
 
+    /**
+     * Returns how many timers are scheduled and neither fired nor removed, as the loop last saw. Any thread.
+     *
+     * @return the count
+     */
+    public int pendingTimers() {
+        return timers.countForReaders();
+    }
+
     /** A timer was cancelled: its removal from the heap, now or handed to the loop. */
     void timerCancelled(LoopTimers.Timer timer) {
         if (Thread.currentThread() == thread) {

@@ -17,9 +17,20 @@ import java.util.Arrays;
  * the removal to the loop (see {@link LoopCore}).
  */
 final class LoopTimers {
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(LoopTimers.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private Timer[] heap = new Timer[16];
     private int size;
     private long nextSeq;
+    private int count; // size, written by the loop (opaque) for readers on other threads
 
     /** Adds a pending timer. */
     void add(Timer timer) {
@@ -32,6 +43,7 @@ final class LoopTimers {
         }
         timer.index = size;
         heap[size++] = timer;
+        COUNT.setOpaque(this, size);
         siftUp(timer.index);
     }
 
@@ -43,6 +55,7 @@ final class LoopTimers {
         }
         Timer last = heap[--size];
         heap[size] = null;
+        COUNT.setOpaque(this, size);
         timer.index = -1;
         if (i != size) {
             heap[i] = last;
@@ -68,6 +81,11 @@ final class LoopTimers {
         return size;
     }
 
+    /** Any thread: how many timers the heap holds, as last written by the loop. */
+    int countForReaders() {
+        return (int) COUNT.getOpaque(this);
+    }
+
     /** Drops every timer (the loop is closing); each is cancelled. */
     void clear() {
         for (int i = 0; i < size; i++) {
@@ -76,6 +94,7 @@ final class LoopTimers {
             heap[i] = null;
         }
         size = 0;
+        COUNT.setOpaque(this, 0);
     }
 
     private static boolean before(Timer a, Timer b) {

@@ -553,9 +553,11 @@ public final class PoolCore extends PadHead {
         return LoopCore.onCallerLoop(supervisor.termination());
     }
 
-    /** Puts a FAILED pool back to RUNNING. */
+    /** Puts a FAILED pool back to RUNNING at once; the supervisor then starts the backoff over. */
     public void resetFailed() {
-        supervisor.reset();
+        if (reset()) {
+            supervisor.reset();
+        }
     }
 
     /** Replaces every worker, one at a time, after its current task. */

@@ -27,14 +27,14 @@ final class PoolEvents {
     }
 
     void emit(PoolEvent event) {
-        log(event);
-        if (listener != null) {
+        if (listener != null) { // first: a slow log line must not delay what the user's listener sees
             try {
                 listener.onEvent(event);
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.WARNING, "pool listener failed: pool=" + pool + ", event=" + event, t);
             }
         }
+        log(event);
     }
 
     private static void log(PoolEvent event) {

@@ -277,7 +277,7 @@ final class WorkerSupervisor {
                 case Request r -> {
                     if (r == Request.RECYCLE_ALL) {
                         toRecycle.addAll(Arrays.asList(workers));
-                    } else if (pool.reset()) {
+                    } else { // RESET: the pool is RUNNING again; the backoff starts over
                         unstable = 0;
                         backoff = false;
                     }
@@ -288,8 +288,6 @@ final class WorkerSupervisor {
     }
 
     private void onOnline(Worker worker) {
-        events.emit(new PoolEvent.WorkerStarted(
-                config.name(), worker.workerId(), worker.thread().getName()));
         if (worker == replacement) {
             replacement = null;
             Worker old = recycling;
@@ -354,7 +352,7 @@ final class WorkerSupervisor {
             return; // closing: a replacement would only be started to finish queued tasks (see staff)
         }
         Duration delay = unstable == 0 ? Duration.ZERO : policy.delayBefore(unstable);
-        startAllowedAt = now + delay.toNanos();
+        startAllowedAt = System.nanoTime() + delay.toNanos(); // from now: handling the crash may have taken a while
         backoff = unstable > 0;
         restartsOwed++;
         events.emit(new PoolEvent.WorkerRestartScheduled(config.name(), unstable, delay));
@@ -624,6 +622,8 @@ final class WorkerSupervisor {
         try {
             w.start();
             w.startedThread = true;
+            events.emit(new PoolEvent.WorkerStarted(
+                    config.name(), w.workerId(), w.thread().getName()));
         } catch (Throwable t) { // such as OutOfMemoryError: unable to create native thread
             unregister(w);
             pool.staffing().release();
