@@ -2,7 +2,6 @@ package dev.offload.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.HdrHistogram.Histogram;
 
 /**
  * One worker's wait-time and run-time histograms: one writer (the worker) records both values of a task in one step,
@@ -54,8 +53,8 @@ final class LatencyRecorder extends PadHead {
         long s = seq; // only this thread writes it
         seq = s + 1; // volatile store, then the volatile load of active: pairs with drainInto
         Pair p = active;
-        p.wait.recordValue(Math.max(0, waitNanos));
-        p.run.recordValue(Math.max(0, runNanos));
+        p.wait.record(waitNanos);
+        p.run.record(runNanos);
         SEQ.setRelease(this, s + 2);
     }
 
@@ -67,7 +66,7 @@ final class LatencyRecorder extends PadHead {
     void recordWait(long waitNanos) {
         long s = seq;
         seq = s + 1;
-        active.wait.recordValue(Math.max(0, waitNanos));
+        active.wait.record(waitNanos);
         SEQ.setRelease(this, s + 2);
     }
 
@@ -77,7 +76,7 @@ final class LatencyRecorder extends PadHead {
      * @param runTotal receives the run times
      * @param waitTotal receives the wait times
      */
-    void drainInto(Histogram runTotal, Histogram waitTotal) {
+    void drainInto(LatencyHistogram runTotal, LatencyHistogram waitTotal) {
         Pair old = active;
         spare.reset();
         active = spare; // volatile store, then the volatile load of seq: pairs with record
@@ -97,8 +96,8 @@ final class LatencyRecorder extends PadHead {
     }
 
     private static final class Pair {
-        final Histogram wait = new Histogram(2);
-        final Histogram run = new Histogram(2);
+        final LatencyHistogram wait = new LatencyHistogram();
+        final LatencyHistogram run = new LatencyHistogram();
 
         void reset() {
             wait.reset();

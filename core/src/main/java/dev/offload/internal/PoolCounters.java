@@ -1,9 +1,6 @@
 package dev.offload.internal;
 
 import dev.offload.LatencySummary;
-import java.time.Duration;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * A pool's outcome counters and latency histograms. Counters that several threads write per task are padded; a
@@ -23,9 +20,9 @@ final class PoolCounters {
     final PaddedCounter workerRestarts = new PaddedCounter();
     final PaddedCounter workersAbandoned = new PaddedCounter();
 
-    private final Recorder asyncRunTimes = new Recorder(2);
-    private final Histogram runTotal = new Histogram(2);
-    private final Histogram waitTotal = new Histogram(2);
+    private final LatencyHistogram asyncRunTimes = new LatencyHistogram(); // guarded by itself: async tasks only
+    private final LatencyHistogram runTotal = new LatencyHistogram(); // guarded by this
+    private final LatencyHistogram waitTotal = new LatencyHistogram(); // guarded by this
     private long endedBusyNanos; // guarded by this
     private long endedCompleted; // guarded by this
     private long endedFailed; // guarded by this
@@ -45,7 +42,9 @@ final class PoolCounters {
     }
 
     void recordAsyncRunTime(long nanos) {
-        asyncRunTimes.recordValue(Math.max(0, nanos));
+        synchronized (asyncRunTimes) { // async completions come from any thread; their path is not the hot one
+            asyncRunTimes.record(nanos);
+        }
     }
 
     /** A worker thread ended: its counters and histograms join the totals. */
@@ -67,22 +66,12 @@ final class PoolCounters {
             done += w.completedCount();
             fail += w.failedCount();
         }
-        runTotal.add(asyncRunTimes.getIntervalHistogram());
-        return new Totals(done, fail, busy, summary(runTotal), summary(waitTotal));
+        synchronized (asyncRunTimes) {
+            runTotal.add(asyncRunTimes);
+            asyncRunTimes.reset();
+        }
+        return new Totals(done, fail, busy, runTotal.summary(), waitTotal.summary());
     }
 
     record Totals(long completed, long failed, long busyNanos, LatencySummary runTime, LatencySummary waitTime) {}
-
-    private static LatencySummary summary(Histogram h) {
-        if (h.getTotalCount() == 0) {
-            return LatencySummary.EMPTY;
-        }
-        return new LatencySummary(
-                h.getTotalCount(),
-                Duration.ofNanos((long) h.getMean()),
-                Duration.ofNanos(h.getValueAtPercentile(50)),
-                Duration.ofNanos(h.getValueAtPercentile(99)),
-                Duration.ofNanos(h.getValueAtPercentile(99.9)),
-                Duration.ofNanos(h.getMaxValue()));
-    }
 }

@@ -1,6 +1,5 @@
 package dev.offload.internal;
 
-import org.HdrHistogram.Histogram;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -28,8 +27,8 @@ public final class LatencyRecorderStress {
     @State
     public static class DrainVsRecord {
         private final LatencyRecorder recorder = new LatencyRecorder();
-        private final Histogram run = new Histogram(2);
-        private final Histogram wait = new Histogram(2);
+        private final LatencyHistogram run = new LatencyHistogram();
+        private final LatencyHistogram wait = new LatencyHistogram();
 
         @Actor
         public void worker() {
@@ -40,15 +39,15 @@ public final class LatencyRecorderStress {
         @Actor
         public void reader(IIII_Result r) {
             recorder.drainInto(run, wait);
-            r.r1 = (int) wait.getTotalCount();
-            r.r2 = (int) run.getTotalCount();
+            r.r1 = (int) wait.count();
+            r.r2 = (int) run.count();
         }
 
         @Arbiter
         public void arbiter(IIII_Result r) {
             recorder.drainInto(run, wait);
-            r.r3 = (int) wait.getTotalCount();
-            r.r4 = (int) run.getTotalCount();
+            r.r3 = (int) wait.count();
+            r.r4 = (int) run.count();
         }
     }
 }
