@@ -164,8 +164,14 @@ class SupervisionTest {
 
     @Test
     void stopHook_runsOnTimeout_andCanUnblockTheTask() {
-        try (WorkerPool pool =
-                oneWorker("t-hook").taskTimeout(Duration.ofMillis(50)).build()) {
+        try (WorkerPool pool = WorkerPool.builder()
+                .name("t-hook")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .isolation(Isolation.TRUSTED)
+                .cancelGracePeriod(Duration.ofSeconds(5)) // the hook runs on its own thread: ample time
+                .taskTimeout(Duration.ofMillis(50))
+                .build()) {
             CompletableFuture<String> f = pool.submit(
                     x -> {
                         CountDownLatch connection = new CountDownLatch(1); // stands for a socket the task reads

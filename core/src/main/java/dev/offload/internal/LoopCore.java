@@ -39,6 +39,10 @@ public final class LoopCore {
     private static final int TERMINATED = 2;
     private static final int DRAIN_BATCH = 4096;
     private static final long STRAGGLER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The first look of a parked loop owed completions at its inbox, without being woken. */
+    static final long LOOK_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** The longest a non-urgent completion waits for a parked loop. */
+    static final long LOOK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final System.Logger LOG = System.getLogger("dev.offload.EventLoop");
     private static final VarHandle STATE;
@@ -222,6 +226,22 @@ public final class LoopCore {
         } finally {
             PRODUCERS.getAndAdd(this, -1);
             idler.wake();
+        }
+    }
+
+    /**
+     * Worker (or deciding) thread: hands over the completion of a task this loop submitted. The task is registered, so
+     * the loop cannot end before the completion arrives; no producer count is needed. A parked loop is woken only if
+     * it must act now: its pool's queue is about to run dry (at most one queued task per live worker), so the loop
+     * should submit more, or it is closing. Otherwise it stays parked (the workers keep the cores) and collects the
+     * completions when it next looks, within {@value #LOOK_MAX_NANOS} ns, in one batch: one wake-up for many
+     * completions instead of one each.
+     */
+    void deliverCompletion(TaskRecord record) {
+        inbox.offer(record);
+        Waker k = idler.waker();
+        if (k.isParked() && (state != RUNNING || record.pool.ownerMustAct())) { // after the offer: pairs with park
+            k.wake();
         }
     }
 
@@ -436,6 +456,8 @@ public final class LoopCore {
         Idler.WorkSource hasWork = () ->
                 !inbox.isEmpty() || (state != RUNNING && (canTerminate() || closeDeadline - System.nanoTime() <= 0));
         long stragglerDeadline = Long.MAX_VALUE;
+        long lookAt = Long.MAX_VALUE; // when a loop owed completions looks at its inbox without being woken
+        long lookEvery = LOOK_MIN_NANOS;
         while (true) {
             // The idle period ends when work arrives, before the work runs. Peeking reads only the next slot, not the
             // producers' index, which the workers write on every completion.
@@ -454,6 +476,8 @@ public final class LoopCore {
             }
             if (work > 0) {
                 idler.reset();
+                lookAt = Long.MAX_VALUE;
+                lookEvery = LOOK_MIN_NANOS;
                 continue;
             }
             if (state != RUNNING) {
@@ -471,11 +495,28 @@ public final class LoopCore {
                     return;
                 }
             }
+            long now = System.nanoTime();
             if (!local.isIdle()) {
-                local.startIdle(System.nanoTime());
+                local.startIdle(now);
             }
-            idler.idle(hasWork, parkDeadline(stragglerDeadline));
+            if (local.outstanding() > 0) {
+                // Workers leave a parked loop asleep while its completions are not urgent (see deliverCompletion):
+                // it looks on its own, soon, then less often while the look finds nothing (long tasks).
+                if (lookAt == Long.MAX_VALUE) {
+                    lookAt = now + lookEvery;
+                } else if (now - lookAt >= 0) {
+                    lookEvery = Math.min(2 * lookEvery, LOOK_MAX_NANOS);
+                    lookAt = now + lookEvery;
+                }
+            } else {
+                lookAt = Long.MAX_VALUE;
+            }
+            idler.idle(hasWork, earlier(parkDeadline(stragglerDeadline), lookAt));
         }
+    }
+
+    private static long earlier(long a, long b) {
+        return a == Long.MAX_VALUE ? b : b == Long.MAX_VALUE || a - b <= 0 ? a : b;
     }
 
     /** Loop thread, closing: ends the loop if nothing is left to run or to wait for; returns whether it ended. */

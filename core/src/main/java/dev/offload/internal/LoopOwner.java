@@ -18,12 +18,13 @@ final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentEx
         super(loop);
     }
 
-    /** Hands a completion to the loop; if the loop has ended (a close that timed out), completes it here. */
+    /**
+     * Hands a completion to the loop. After a close that timed out, the loop has ended and cancelled the future
+     * already: the completion then lands in an inbox nobody reads, which changes nothing.
+     */
     @Override
     void deliver(TaskRecord record) {
-        if (!loop.offer(record)) {
-            record.completeOnOwner(); // its future was cancelled when the loop's close timed out: a no-op
-        }
+        loop.deliverCompletion(record);
     }
 
     @Override

@@ -399,6 +399,14 @@ public final class PoolCore extends PadHead {
         record.owner.deliver(record);
     }
 
+    /**
+     * Whether an owner loop that parked should be woken for a completion now: the queue holds at most one task per
+     * live worker, so the workers run dry soon unless the owner submits more.
+     */
+    boolean ownerMustAct() {
+        return gauge.queued() <= staffing.live();
+    }
+
     private void fireDrain() {
         events.emit(new PoolEvent.QueueDrained(config.name(), config.maxQueue()));
         Runnable listener = drainListener;

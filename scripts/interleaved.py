@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Runs JMH benchmarks in interleaved rounds, so that peers are compared on the same machine state.
+
+    scripts/interleaved.py [--rounds 5] [--out results/DIR] [--jmh "-f 1 -wi 2 -i 3"] [GROUP ...]
+
+This machine switches between a fast and a slow period over minutes, and JMH runs a benchmark's forks back to back,
+so forks of one benchmark and of its peer can land in different periods. Instead, each round runs one short fork of
+every benchmark of every group, peers next to each other; a target's figure is then the ratio within each round, and
+the report gives the median of those ratios with their range. Each round of each group is one JMH run writing
+ROUND-GROUP.json into the output folder; scripts/bench_report.py reads the folder. `--help` lists the groups; by
+default all run but 'gc'.
+"""
+import argparse
+import datetime
+import os
+import shlex
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Each group: a JMH include regex and extra arguments (parameters). Peers sit in the same group, so they run in the
+# same round, one after the other.
+GROUPS = {
+    "roundtrip": {"what": "P1, P2, P10: loop-driven round trip, peers and the spin floor",
+                  "args": ["RoundTripBenchmark"]},
+    "pipeline": {"what": "P3, P10: 1000 no-op tasks in flight, peers", "args": ["PipelineBenchmark"]},
+    "realwork": {"what": "P11, P12: loop + a worker per core, 64 SHA-256 tasks in flight, peers",
+                 "args": ["RealWorkBenchmark"]},
+    "responsive": {"what": "P13: loop timer delay while the pool is saturated, peer",
+                   "args": ["LoopResponsivenessBenchmark"]},
+    "scaling": {"what": "P5: 100 µs CPU tasks, 2 workers against 1", "args": ["CpuBoundScalingBenchmark"]},
+    "headofline": {"what": "P6: short tasks beside long ones", "args": ["HeadOfLineBenchmark"]},
+    "idle": {"what": "P9: CPU of an idle pool and loop", "args": ["IdleCpuBenchmark"]},
+    "gc": {"what": "P4: allocation per task (-prof gc; timings from it are not used)",
+           "args": ["PipelineBenchmark.offload", "-prof", "gc"]},
+}
+DEFAULT_GROUPS = [g for g in GROUPS if g != "gc"]
+
+
+def java25():
+    return subprocess.run([os.path.join(ROOT, "scripts", "java25"), "--home"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("groups", nargs="*", default=DEFAULT_GROUPS, help="groups to run: " + ", ".join(GROUPS))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--out", default=os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S")))
+    ap.add_argument("--jmh", default="-f 1 -wi 2 -i 3", help="JMH options for every run (one short fork)")
+    args = ap.parse_args()
+    unknown = [g for g in args.groups if g not in GROUPS]
+    if unknown:
+        sys.exit(f"unknown group(s): {', '.join(unknown)}; valid: {', '.join(GROUPS)}")
+    jar = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
+    if not os.path.exists(jar):
+        sys.exit(f"{jar} not found: build it first with `mvn -B -DskipTests package`")
+    java = os.path.join(java25(), "bin", "java")
+    os.makedirs(args.out, exist_ok=True)
+    for k in range(1, args.rounds + 1):
+        for group in args.groups:
+            out = os.path.join(args.out, f"round{k}-{group}.json")
+            cmd = [java, "-jar", jar] + GROUPS[group]["args"] + shlex.split(args.jmh) + ["-rf", "json", "-rff", out]
+            print(f"[round {k}/{args.rounds}] {group}: {' '.join(shlex.quote(c) for c in cmd)}", flush=True)
+            with open(os.path.join(args.out, f"round{k}-{group}.log"), "w") as log:
+                rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+            if rc != 0:
+                sys.exit(f"JMH failed (exit {rc}) in round {k}, group {group}: see {out[:-5]}.log")
+    print(f"done: {args.out}; report: python3 scripts/bench_report.py {args.out} --readme README.md "
+          f"--svg docs/benchmarks.svg")
+
+
+if __name__ == "__main__":
+    main()
