@@ -6,8 +6,8 @@ import java.time.Duration;
  * Tasks that misbehave on purpose, to show what the pool's supervision does with them. Worker thread only.
  */
 final class Faults {
-    /** How long {@link #ignoreInterrupts} keeps its worker: longer than the demo's time limit plus grace period. */
-    static final Duration HANG = Duration.ofSeconds(1);
+    /** How long {@link #ignoreInterrupts} keeps its worker: longer than the time limits plus the grace period. */
+    static final Duration HANG = Duration.ofSeconds(3);
 
     private Faults() {}
 

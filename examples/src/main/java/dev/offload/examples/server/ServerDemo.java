@@ -31,8 +31,11 @@ import java.util.concurrent.ExecutionException;
  * the server up for curl with {@code -Dargs="--serve"}.
  */
 public final class ServerDemo {
-    /** Time limit of a task in the faults mode: a hung request is answered 504 after it. */
+    /** Time limit of a task in the faults mode (after the JIT warm-up): a hung request is answered 504 after it. */
     static final Duration TASK_TIMEOUT = Duration.ofMillis(250);
+
+    /** Time limit of a task with {@code --serve}, which starts cold: an interpreted hash takes far longer. */
+    static final Duration SERVE_TASK_TIMEOUT = Duration.ofSeconds(2);
 
     /** How long a timed-out task may go on before its worker is abandoned and replaced. */
     static final Duration GRACE = Duration.ofMillis(250);
@@ -135,7 +138,7 @@ public final class ServerDemo {
                         "offloaded, " + settings.workers() + " workers", settings, server, loop, pool, null, out);
             }
             Mode faults;
-            WorkerPool supervised = supervisedPool(settings.workers());
+            WorkerPool supervised = supervisedPool(settings.workers(), TASK_TIMEOUT);
             try {
                 faults = measure("offloaded, with faults", settings, server, loop, supervised, FAULT_INTERVAL, out);
             } finally {
@@ -148,18 +151,20 @@ public final class ServerDemo {
     }
 
     /**
-     * The pool of the faults mode: a time limit per task, a short grace period, and quick restarts.
+     * The pool of the faults mode and of {@code --serve}: a time limit per task, a short grace period, and quick
+     * restarts.
      *
      * @param workers the pool size
+     * @param taskTimeout the time limit of a task
      * @return the pool
      */
-    static WorkerPool supervisedPool(int workers) {
+    static WorkerPool supervisedPool(int workers, Duration taskTimeout) {
         return WorkerPool.builder()
                 .name("compute")
                 .minWorkers(workers)
                 .maxWorkers(workers)
-                .taskTimeout(TASK_TIMEOUT) // a task still running after 250 ms fails with TaskTimeoutException
-                .cancelGracePeriod(GRACE) // and if it ignores the interrupt 250 ms longer, its worker is replaced
+                .taskTimeout(taskTimeout) // a task running longer fails with TaskTimeoutException and is interrupted
+                .cancelGracePeriod(GRACE) // if it ignores that 250 ms longer, its worker is abandoned and replaced
                 // PM2-style: a worker that ran 200 ms was stable and is replaced at once; quicker crashes back off.
                 .restartPolicy(new RestartPolicy(
                         Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), Duration.ofMillis(200), 16))
@@ -378,7 +383,7 @@ public final class ServerDemo {
                         + "  curl %s/ping%n"
                         + "  curl '%s/compute?password=hunter2'%n"
                         + "  curl '%s/compute?fault=crash'    # the worker dies and is replaced: 500%n"
-                        + "  curl '%s/compute?fault=hang'     # past its %d ms limit: 504%n"
+                        + "  curl '%s/compute?fault=hang'     # past its %d s limit: 504%n"
                         + "  curl %s/stats%n"
                         + "Ctrl-C stops it: a shutdown hook stops the server, then closes the loop and the pool.%n",
                 base,
@@ -387,7 +392,7 @@ public final class ServerDemo {
                 base,
                 base,
                 base,
-                TASK_TIMEOUT.toMillis(),
+                SERVE_TASK_TIMEOUT.toSeconds(),
                 base);
         Runtime.getRuntime().addShutdownHook(new Thread(serving::close, "server-shutdown"));
         serving.closed.await();
@@ -408,7 +413,7 @@ public final class ServerDemo {
 
         static Serving start(Settings settings, int port) throws IOException {
             EventLoop loop = EventLoop.start("http-loop");
-            WorkerPool pool = supervisedPool(settings.workers());
+            WorkerPool pool = supervisedPool(settings.workers(), SERVE_TASK_TIMEOUT);
             try {
                 ComputeServer server = ComputeServer.start(
                         loop, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), settings.rounds());

@@ -73,7 +73,7 @@ class ServerDemoTest {
                     "200 " + dev.offload.examples.Passwords.hash("hunter2", SHORT.rounds()),
                     get(client, base + "/compute?password=hunter2"));
             assertTrue(get(client, base + "/compute?fault=crash").startsWith("500 worker "));
-            assertEquals("504 timed out after 250 ms", get(client, base + "/compute?fault=hang"));
+            assertEquals("504 timed out after 2000 ms", get(client, base + "/compute?fault=hang"));
             assertEquals("400 unknown fault: fault=typo; use crash or hang", get(client, base + "/compute?fault=typo"));
             assertTrue(get(client, base + "/nope").startsWith("404 endpoints: /ping"));
             String stats = get(client, base + "/stats");
