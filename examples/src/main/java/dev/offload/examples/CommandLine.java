@@ -26,7 +26,12 @@ public final class CommandLine {
     public static final class UsageException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        UsageException(String message) {
+        /**
+         * Creates the exception.
+         *
+         * @param message what is wrong and what to do instead
+         */
+        public UsageException(String message) {
             super(message);
         }
     }

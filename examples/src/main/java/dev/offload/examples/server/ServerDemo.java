@@ -9,6 +9,7 @@ import dev.offload.examples.CommandLine;
 import dev.offload.examples.Passwords;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -106,7 +107,13 @@ public final class ServerDemo {
                 line.integer("workers", 1),
                 line.integer("rounds", 1));
         if (line.flag("serve")) {
-            serve(settings, line.integer("port", 0), System.out);
+            int port = line.integer("port", 0);
+            try {
+                serve(settings, port, System.out);
+            } catch (BindException e) {
+                throw new CommandLine.UsageException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
+                        + "); pick another port: -Dargs=\"--serve --port " + (port + 1) + "\"");
+            }
         } else {
             print(run(settings, System.out), settings, System.out);
         }
@@ -218,20 +225,22 @@ public final class ServerDemo {
                 bar::update);
         EventLoopUtilization busy = loop.utilization().since(before);
         server.offloadTo(null);
-        PoolStats stats = pool == null ? null : settled(pool);
+        PoolStats stats = pool == null ? null : settled(pool, settings.workers());
         bar.finish(
                 String.format(Locale.ROOT, "%,d pings, %,d hashes", load.ping().count(), load.computed()));
         return new Mode(name, load, busy, stats);
     }
 
     /**
-     * Reads the pool's statistics once no task is queued or running, so that a hung task's abandonment, which follows
-     * its time limit by the grace period, is counted (waits at most 2 s).
+     * Reads the pool's statistics once no task is queued or running and the pool is back at full size, so that a hung
+     * task's abandonment (which follows its time limit by the grace period) and the last crash are counted (waits at
+     * most 2 s).
      */
-    private static PoolStats settled(WorkerPool pool) throws InterruptedException {
+    private static PoolStats settled(WorkerPool pool, int workers) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         PoolStats stats = pool.stats();
-        while ((stats.inFlight() > 0 || stats.busyWorkers() > 0) && System.nanoTime() < deadline) {
+        while ((stats.inFlight() > 0 || stats.busyWorkers() > 0 || stats.workers() < workers)
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
             stats = pool.stats();
         }
