@@ -80,7 +80,7 @@ public final class ServerDemo {
     static CommandLine options() {
         return CommandLine.of("server")
                 .option("duration", "5s", "how long each of the three modes runs")
-                .option("clients", "4", "clients calling /compute back to back")
+                .option("clients", "4", "clients calling /compute back to back: its concurrency")
                 .option("rate", "200", "/ping requests per second, from one client")
                 .option("workers", String.valueOf(Runtime.getRuntime().availableProcessors()), "pool size")
                 .option("rounds", "20000", "PBKDF2 rounds per /compute request: its CPU cost")
