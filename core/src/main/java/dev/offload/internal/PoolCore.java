@@ -561,11 +561,13 @@ public final class PoolCore extends PadHead {
         return LoopCore.onCallerLoop(supervisor.termination());
     }
 
-    /** Puts a FAILED pool back to RUNNING at once; the supervisor then starts the backoff over. */
+    /**
+     * Puts a FAILED pool back to RUNNING; returns once it is. The supervisor makes the change, between two of its own
+     * drains of a failed pool's queue, so that no task submitted after the reset is failed by a drain that began
+     * before it.
+     */
     public void resetFailed() {
-        if (reset()) {
-            supervisor.reset();
-        }
+        supervisor.reset();
     }
 
     /** Replaces every worker, one at a time, after its current task. */

@@ -165,9 +165,36 @@ final class WorkerSupervisor {
         wake();
     }
 
+    /**
+     * Puts a FAILED pool back to RUNNING on the supervisor thread, between two of its drains of the failed pool's
+     * queue, and waits for it; the supervisor never blocks, so the wait is short.
+     */
     void reset() {
-        requests.add(Request.RESET);
+        if (pool.state() != PoolCore.FAILED) {
+            return;
+        }
+        if (Thread.currentThread() == thread) { // a listener reacting to FAILED: already between two drains
+            resetNow();
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        requests.add(new Reset(done));
         wake();
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while resetting pool: pool=" + config.name(), e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("pool supervisor did not reset the pool: pool=" + config.name(), e);
+        }
+    }
+
+    private void resetNow() {
+        if (pool.reset()) {
+            unstable = 0;
+            backoff = false;
+        }
     }
 
     long runLimitOf(TaskRecord record) {
@@ -274,13 +301,10 @@ final class WorkerSupervisor {
                 case Ended e -> onEnded(e, now);
                 case Online o -> onOnline(o.worker);
                 case QueueWatch q -> addQueueWatch(q);
-                case Request r -> {
-                    if (r == Request.RECYCLE_ALL) {
-                        toRecycle.addAll(Arrays.asList(workers));
-                    } else { // RESET: the pool is RUNNING again; the backoff starts over
-                        unstable = 0;
-                        backoff = false;
-                    }
+                case Request r -> toRecycle.addAll(Arrays.asList(workers)); // RECYCLE_ALL
+                case Reset r -> {
+                    resetNow();
+                    r.done.complete(null);
                 }
                 default -> throw new IllegalStateException("unknown supervisor request: " + request);
             }
@@ -824,9 +848,10 @@ final class WorkerSupervisor {
     }
 
     private enum Request {
-        RECYCLE_ALL,
-        RESET
+        RECYCLE_ALL
     }
+
+    private record Reset(CompletableFuture<Void> done) {}
 
     private record Ended(Worker worker, Throwable crash, String reason) {}
 
