@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Lifetime: {@link #allocate(long)} memory is freed by the garbage collector once no buffer, slice, view, segment
  * or byte buffer over it is reachable. {@link #allocateCloseable(long)} and {@link #map(Path, long)} memory is freed
- * by {@link #close()}; afterwards every access, from any thread, throws {@link IllegalStateException}, and threads
+ * by {@link #close()}; afterwards every access, from any thread, throws {@link IllegalStateException}, and so does
+ * every method that hands out the memory ({@link #slice}, the {@code as...} views, {@link #asByteBuffer()},
+ * {@link #segment()}); {@link #byteLength()}, {@link #isCloseable()} and {@link #isMapped()} still answer. Threads
  * waiting in {@link Atomics#wait} on it wake up and throw too.
  *
  * <p>Memory consistency effects: none of its own. Ordering between threads comes only from the access mode of each
@@ -169,6 +171,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @param length the length of the slice in bytes
      * @return the slice
      * @throws IndexOutOfBoundsException if the range is negative or exceeds this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public SharedBuffer slice(long byteOffset, long length) {
         Checks.range("slice out of bounds", byteOffset, length, byteLength());
@@ -187,6 +190,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view, {@code byteLength() / 4} elements long
      * @throws IllegalArgumentException if {@code byteLength()} is not a multiple of 4 or the buffer (a slice) is not
      *     4-byte aligned
+     * @throws IllegalStateException if the buffer was closed
      */
     public IntArray asIntArray() {
         return new IntArray(this, view(0, wholeLength(Integer.BYTES), Integer.BYTES));
@@ -200,6 +204,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view
      * @throws IllegalArgumentException if {@code byteOffset} is misaligned or {@code length} is negative
      * @throws IndexOutOfBoundsException if the view is wider than this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public IntArray asIntArray(long byteOffset, long length) {
         return new IntArray(this, view(byteOffset, length, Integer.BYTES));
@@ -211,6 +216,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view, {@code byteLength() / 8} elements long
      * @throws IllegalArgumentException if {@code byteLength()} is not a multiple of 8 or the buffer (a slice) is not
      *     8-byte aligned
+     * @throws IllegalStateException if the buffer was closed
      */
     public LongArray asLongArray() {
         return new LongArray(this, view(0, wholeLength(Long.BYTES), Long.BYTES));
@@ -224,6 +230,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view
      * @throws IllegalArgumentException if {@code byteOffset} is misaligned or {@code length} is negative
      * @throws IndexOutOfBoundsException if the view is wider than this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public LongArray asLongArray(long byteOffset, long length) {
         return new LongArray(this, view(byteOffset, length, Long.BYTES));
@@ -235,6 +242,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view, {@code byteLength() / 8} elements long
      * @throws IllegalArgumentException if {@code byteLength()} is not a multiple of 8 or the buffer (a slice) is not
      *     8-byte aligned
+     * @throws IllegalStateException if the buffer was closed
      */
     public DoubleArray asDoubleArray() {
         return new DoubleArray(this, view(0, wholeLength(Double.BYTES), Double.BYTES));
@@ -248,6 +256,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view
      * @throws IllegalArgumentException if {@code byteOffset} is misaligned or {@code length} is negative
      * @throws IndexOutOfBoundsException if the view is wider than this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public DoubleArray asDoubleArray(long byteOffset, long length) {
         return new DoubleArray(this, view(byteOffset, length, Double.BYTES));
@@ -325,20 +334,20 @@ public final class SharedBuffer implements AutoCloseable {
      * @throws IllegalStateException if the buffer was closed
      */
     public ByteBuffer asByteBuffer() {
-        try {
-            return segment.asByteBuffer().order(ByteOrder.nativeOrder());
-        } catch (IllegalStateException e) {
-            throw closed(e);
-        }
+        checkAlive();
+        return segment.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
      * Returns the memory segment of this buffer: the escape hatch to every {@code java.lang.foreign} operation. It
-     * has this buffer's bounds and lifetime.
+     * has this buffer's bounds and lifetime: its accesses throw {@link IllegalStateException} once the buffer is
+     * closed.
      *
      * @return the segment
+     * @throws IllegalStateException if the buffer was closed
      */
     public MemorySegment segment() {
+        checkAlive();
         return segment;
     }
 

@@ -10,9 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class SharedBufferTest {
@@ -192,6 +194,34 @@ class SharedBufferTest {
         SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
         buffer.close();
         buffer.close();
+        assertTrue(buffer.isCloseable());
+    }
+
+    @Test
+    void close_thenMemoryAccessors_throwIllegalState() {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(16);
+        SharedBuffer slice = buffer.slice(8, 8);
+        buffer.close();
+        List<Executable> accessors = List.of(
+                buffer::asByteBuffer,
+                buffer::segment,
+                () -> buffer.slice(0, 8),
+                buffer::asIntArray,
+                () -> buffer.asIntArray(0, 1),
+                buffer::asLongArray,
+                () -> buffer.asLongArray(8, 1),
+                buffer::asDoubleArray,
+                () -> buffer.asDoubleArray(0, 2),
+                () -> buffer.copyFrom(0, new byte[1], 0, 1),
+                () -> buffer.copyTo(0, new byte[1], 0, 1));
+        for (int i = 0; i < accessors.size(); i++) {
+            var e = assertThrows(IllegalStateException.class, accessors.get(i), "accessor " + i);
+            assertEquals("buffer closed: byteLength=16", e.getMessage(), "accessor " + i);
+        }
+        var e = assertThrows(IllegalStateException.class, slice::asByteBuffer);
+        assertEquals("buffer closed: byteLength=8", e.getMessage());
+        assertThrows(IllegalStateException.class, slice::segment);
+        assertEquals(16, buffer.byteLength(), "metadata still answers after close");
         assertTrue(buffer.isCloseable());
     }
 
