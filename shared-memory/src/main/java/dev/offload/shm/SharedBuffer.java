@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fixed-length, off-heap memory shared on purpose between threads, and through {@link #map(Path, long)} between
@@ -29,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * by {@link #close()}; afterwards every access, from any thread, throws {@link IllegalStateException}, and so does
  * every method that hands out the memory ({@link #slice}, the {@code as...} views, {@link #asByteBuffer()},
  * {@link #segment()}); {@link #byteLength()}, {@link #isCloseable()} and {@link #isMapped()} still answer. Threads
- * waiting in {@link Atomics#wait} on it wake up and throw too.
+ * waiting in {@link Atomics#wait} on it wake up and throw too. While an I/O operation or native call uses the memory,
+ * {@code close()} refuses to free it and throws, and the buffer stays fully usable.
  *
  * <p>Memory consistency effects: none of its own. Ordering between threads comes only from the access mode of each
  * access (see {@link IntArray}) and from {@link Atomics#notify}; bulk copies and {@link #asByteBuffer()} accesses are
@@ -55,7 +55,7 @@ public final class SharedBuffer implements AutoCloseable {
     private final Lifetime lifetime;
     private final boolean crossProcess;
     private final long offsetInAllocation;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object closeLock = new Object();
 
     private SharedBuffer(
             MemorySegment segment, Arena arena, Lifetime lifetime, boolean crossProcess, long offsetInAllocation) {
@@ -327,7 +327,8 @@ public final class SharedBuffer implements AutoCloseable {
     /**
      * Returns a direct {@link ByteBuffer} over this buffer's memory in {@linkplain ByteOrder#nativeOrder() native
      * order} (the order of the typed views). Its accesses are plain; after {@link #close()} they throw
-     * {@link IllegalStateException}.
+     * {@link IllegalStateException}. While channel I/O on it is in progress, {@link #close()} throws instead of
+     * freeing the memory.
      *
      * @return a new byte buffer over the whole buffer
      * @throws UnsupportedOperationException if the buffer is longer than {@link Integer#MAX_VALUE} bytes
@@ -371,14 +372,24 @@ public final class SharedBuffer implements AutoCloseable {
     }
 
     /**
-     * Frees the memory of an {@link #allocateCloseable} or {@link #map} buffer; later calls do nothing. Afterwards
-     * every access through this buffer, its slices, views, segment and byte buffers throws
-     * {@link IllegalStateException} in every thread, and threads in {@link Atomics#wait} or {@link Atomics#waitAsync}
-     * on it wake and fail with {@link IllegalStateException}. An access racing with close either completes on live
-     * memory or throws.
+     * Frees the memory of an {@link #allocateCloseable} or {@link #map} buffer, or throws and frees nothing while an
+     * I/O operation or native call uses it; once it freed the memory, later calls do nothing. Afterwards every access
+     * through this buffer, its slices, views, segment and byte buffers throws {@link IllegalStateException} in every
+     * thread, and threads in {@link Atomics#wait} or {@link Atomics#waitAsync} on it wake and fail with
+     * {@link IllegalStateException}. An access racing with close either completes on live memory or throws.
      *
-     * <p>Threading: any thread.
+     * <p>A call that returns normally returns after the memory was freed and its waiters were woken, also when
+     * another thread's call freed it; of racing calls, exactly one frees the memory. A call that throws because the
+     * memory is in use (a channel read or write into {@link #asByteBuffer()}, a native call passed
+     * {@link #segment()}) leaves the buffer open and fully usable, and every call throws until the operation
+     * returns; close it then.
      *
+     * <p>Memory consistency effects: actions of a thread before a call that frees the memory happen-before the
+     * return of each later call, and before each waiter it wakes throws (or its stage fails).
+     *
+     * <p>Threading: any thread; concurrent calls run one at a time.
+     *
+     * @throws IllegalStateException if an I/O operation or native call is using the memory; nothing was freed
      * @throws UnsupportedOperationException if the garbage collector manages the memory ({@link #allocate}) or this
      *     buffer is a slice
      */
@@ -391,9 +402,19 @@ public final class SharedBuffer implements AutoCloseable {
         if (lifetime == Lifetime.SLICE) {
             throw new UnsupportedOperationException("close of a slice: close the buffer it was sliced from");
         }
-        if (closed.compareAndSet(false, true)) {
+        synchronized (closeLock) { // a close that returns has seen the memory freed and its waiters woken
+            if (!arena.scope().isAlive()) {
+                return;
+            }
             long base = segment.address();
-            arena.close();
+            try {
+                arena.close();
+            } catch (IllegalStateException acquired) { // open, and only we close it: NIO or a downcall holds it
+                throw new IllegalStateException(
+                        "buffer in use by an I/O operation or native call: byteLength=" + byteLength()
+                                + "; close it after the operation returns",
+                        acquired);
+            }
             WaitTable.wakeClosed(base, segment.byteSize());
         }
     }
