@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fixed-length, off-heap memory shared on purpose between threads, and through {@link #map(Path, long)} between
@@ -26,8 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Lifetime: {@link #allocate(long)} memory is freed by the garbage collector once no buffer, slice, view, segment
  * or byte buffer over it is reachable. {@link #allocateCloseable(long)} and {@link #map(Path, long)} memory is freed
- * by {@link #close()}; afterwards every access, from any thread, throws {@link IllegalStateException}, and threads
- * waiting in {@link Atomics#wait} on it wake up and throw too.
+ * by {@link #close()}; afterwards every access, from any thread, throws {@link IllegalStateException}, and so does
+ * every method that hands out the memory ({@link #slice}, the {@code as...} views, {@link #asByteBuffer()},
+ * {@link #segment()}); {@link #byteLength()}, {@link #isCloseable()} and {@link #isMapped()} still answer. Threads
+ * waiting in {@link Atomics#wait} on it wake up and throw too. While an I/O operation or native call uses the memory,
+ * {@code close()} refuses to free it and throws, and the buffer stays fully usable.
  *
  * <p>Memory consistency effects: none of its own. Ordering between threads comes only from the access mode of each
  * access (see {@link IntArray}) and from {@link Atomics#notify}; bulk copies and {@link #asByteBuffer()} accesses are
@@ -53,7 +55,7 @@ public final class SharedBuffer implements AutoCloseable {
     private final Lifetime lifetime;
     private final boolean crossProcess;
     private final long offsetInAllocation;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object closeLock = new Object();
 
     private SharedBuffer(
             MemorySegment segment, Arena arena, Lifetime lifetime, boolean crossProcess, long offsetInAllocation) {
@@ -169,6 +171,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @param length the length of the slice in bytes
      * @return the slice
      * @throws IndexOutOfBoundsException if the range is negative or exceeds this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public SharedBuffer slice(long byteOffset, long length) {
         Checks.range("slice out of bounds", byteOffset, length, byteLength());
@@ -187,6 +190,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view, {@code byteLength() / 4} elements long
      * @throws IllegalArgumentException if {@code byteLength()} is not a multiple of 4 or the buffer (a slice) is not
      *     4-byte aligned
+     * @throws IllegalStateException if the buffer was closed
      */
     public IntArray asIntArray() {
         return new IntArray(this, view(0, wholeLength(Integer.BYTES), Integer.BYTES));
@@ -200,6 +204,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view
      * @throws IllegalArgumentException if {@code byteOffset} is misaligned or {@code length} is negative
      * @throws IndexOutOfBoundsException if the view is wider than this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public IntArray asIntArray(long byteOffset, long length) {
         return new IntArray(this, view(byteOffset, length, Integer.BYTES));
@@ -211,6 +216,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view, {@code byteLength() / 8} elements long
      * @throws IllegalArgumentException if {@code byteLength()} is not a multiple of 8 or the buffer (a slice) is not
      *     8-byte aligned
+     * @throws IllegalStateException if the buffer was closed
      */
     public LongArray asLongArray() {
         return new LongArray(this, view(0, wholeLength(Long.BYTES), Long.BYTES));
@@ -224,6 +230,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view
      * @throws IllegalArgumentException if {@code byteOffset} is misaligned or {@code length} is negative
      * @throws IndexOutOfBoundsException if the view is wider than this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public LongArray asLongArray(long byteOffset, long length) {
         return new LongArray(this, view(byteOffset, length, Long.BYTES));
@@ -235,6 +242,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view, {@code byteLength() / 8} elements long
      * @throws IllegalArgumentException if {@code byteLength()} is not a multiple of 8 or the buffer (a slice) is not
      *     8-byte aligned
+     * @throws IllegalStateException if the buffer was closed
      */
     public DoubleArray asDoubleArray() {
         return new DoubleArray(this, view(0, wholeLength(Double.BYTES), Double.BYTES));
@@ -248,6 +256,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @return the view
      * @throws IllegalArgumentException if {@code byteOffset} is misaligned or {@code length} is negative
      * @throws IndexOutOfBoundsException if the view is wider than this buffer
+     * @throws IllegalStateException if the buffer was closed
      */
     public DoubleArray asDoubleArray(long byteOffset, long length) {
         return new DoubleArray(this, view(byteOffset, length, Double.BYTES));
@@ -318,27 +327,28 @@ public final class SharedBuffer implements AutoCloseable {
     /**
      * Returns a direct {@link ByteBuffer} over this buffer's memory in {@linkplain ByteOrder#nativeOrder() native
      * order} (the order of the typed views). Its accesses are plain; after {@link #close()} they throw
-     * {@link IllegalStateException}.
+     * {@link IllegalStateException}. While channel I/O on it is in progress, {@link #close()} throws instead of
+     * freeing the memory.
      *
      * @return a new byte buffer over the whole buffer
      * @throws UnsupportedOperationException if the buffer is longer than {@link Integer#MAX_VALUE} bytes
      * @throws IllegalStateException if the buffer was closed
      */
     public ByteBuffer asByteBuffer() {
-        try {
-            return segment.asByteBuffer().order(ByteOrder.nativeOrder());
-        } catch (IllegalStateException e) {
-            throw closed(e);
-        }
+        checkAlive();
+        return segment.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /**
      * Returns the memory segment of this buffer: the escape hatch to every {@code java.lang.foreign} operation. It
-     * has this buffer's bounds and lifetime.
+     * has this buffer's bounds and lifetime: its accesses throw {@link IllegalStateException} once the buffer is
+     * closed.
      *
      * @return the segment
+     * @throws IllegalStateException if the buffer was closed
      */
     public MemorySegment segment() {
+        checkAlive();
         return segment;
     }
 
@@ -362,14 +372,24 @@ public final class SharedBuffer implements AutoCloseable {
     }
 
     /**
-     * Frees the memory of an {@link #allocateCloseable} or {@link #map} buffer; later calls do nothing. Afterwards
-     * every access through this buffer, its slices, views, segment and byte buffers throws
-     * {@link IllegalStateException} in every thread, and threads in {@link Atomics#wait} or {@link Atomics#waitAsync}
-     * on it wake and fail with {@link IllegalStateException}. An access racing with close either completes on live
-     * memory or throws.
+     * Frees the memory of an {@link #allocateCloseable} or {@link #map} buffer, or throws and frees nothing while an
+     * I/O operation or native call uses it; once it freed the memory, later calls do nothing. Afterwards every access
+     * through this buffer, its slices, views, segment and byte buffers throws {@link IllegalStateException} in every
+     * thread, and threads in {@link Atomics#wait} or {@link Atomics#waitAsync} on it wake and fail with
+     * {@link IllegalStateException}. An access racing with close either completes on live memory or throws.
      *
-     * <p>Threading: any thread.
+     * <p>A call that returns normally returns after the memory was freed and its waiters were woken, also when
+     * another thread's call freed it; of racing calls, exactly one frees the memory. A call that throws because the
+     * memory is in use (a channel read or write into {@link #asByteBuffer()}, a native call passed
+     * {@link #segment()}) leaves the buffer open and fully usable, and every call throws until the operation
+     * returns; close it then.
      *
+     * <p>Memory consistency effects: actions of a thread before a call that frees the memory happen-before the
+     * return of each later call, and before each waiter it wakes throws (or its stage fails).
+     *
+     * <p>Threading: any thread; concurrent calls run one at a time.
+     *
+     * @throws IllegalStateException if an I/O operation or native call is using the memory; nothing was freed
      * @throws UnsupportedOperationException if the garbage collector manages the memory ({@link #allocate}) or this
      *     buffer is a slice
      */
@@ -382,9 +402,19 @@ public final class SharedBuffer implements AutoCloseable {
         if (lifetime == Lifetime.SLICE) {
             throw new UnsupportedOperationException("close of a slice: close the buffer it was sliced from");
         }
-        if (closed.compareAndSet(false, true)) {
+        synchronized (closeLock) { // a close that returns has seen the memory freed and its waiters woken
+            if (!arena.scope().isAlive()) {
+                return;
+            }
             long base = segment.address();
-            arena.close();
+            try {
+                arena.close();
+            } catch (IllegalStateException acquired) { // open, and only we close it: NIO or a downcall holds it
+                throw new IllegalStateException(
+                        "buffer in use by an I/O operation or native call: byteLength=" + byteLength()
+                                + "; close it after the operation returns",
+                        acquired);
+            }
             WaitTable.wakeClosed(base, segment.byteSize());
         }
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.offload.shm.internal.WaitTable;
 import java.time.Duration;
@@ -110,8 +109,8 @@ class AtomicsTest {
     @Test
     void waitThenNotify_otherThread_waiterReturnsOk() throws Exception {
         IntArray a = SharedBuffer.allocate(8).asIntArray();
-        CompletableFuture<WaitResult> waiter = waitOnThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
-        awaitWaiters(a, 0, 1);
+        CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
+        Waiters.awaitRegistered(a, 0, 1);
         Atomics.store(a, 0, 1);
         assertEquals(1, Atomics.notify(a, 0, 1), "notify did not wake the registered waiter");
         assertEquals(WaitResult.OK, waiter.get(10, TimeUnit.SECONDS));
@@ -120,8 +119,8 @@ class AtomicsTest {
     @Test
     void wait_longArrayNoTimeout_wokenByNotify() throws Exception {
         LongArray a = SharedBuffer.allocate(16).asLongArray();
-        CompletableFuture<WaitResult> waiter = waitOnThread(() -> Atomics.wait(a, 1, 0L));
-        awaitWaiters(a, 1, 1);
+        CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> Atomics.wait(a, 1, 0L));
+        Waiters.awaitRegistered(a, 1, 1);
         assertEquals(1, Atomics.notify(a, 1));
         assertEquals(WaitResult.OK, waiter.get(10, TimeUnit.SECONDS));
     }
@@ -131,9 +130,9 @@ class AtomicsTest {
         IntArray a = SharedBuffer.allocate(8).asIntArray();
         List<CompletableFuture<WaitResult>> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            waiters.add(waitOnThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT)));
+            waiters.add(Waiters.onThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT)));
         }
-        awaitWaiters(a, 0, 3);
+        Waiters.awaitRegistered(a, 0, 3);
         assertEquals(2, Atomics.notify(a, 0, 2));
         assertEquals(1, WaitTable.waiterCount(a.address(0)), "notify(2) must leave one of three waiting");
         assertEquals(1, Atomics.notify(a, 0, 5));
@@ -145,8 +144,8 @@ class AtomicsTest {
     @Test
     void notify_otherElement_wakesNobody() throws Exception {
         IntArray a = SharedBuffer.allocate(8).asIntArray();
-        CompletableFuture<WaitResult> waiter = waitOnThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
-        awaitWaiters(a, 0, 1);
+        CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
+        Waiters.awaitRegistered(a, 0, 1);
         assertEquals(0, Atomics.notify(a, 1, 1));
         assertFalse(waiter.isDone(), "a notify on element 1 woke a waiter on element 0");
         assertEquals(1, Atomics.notify(a, 0, 1));
@@ -157,11 +156,11 @@ class AtomicsTest {
     void wait_interrupted_throwsInterruptedException() throws Exception {
         IntArray a = SharedBuffer.allocate(8).asIntArray();
         CompletableFuture<Thread> thread = new CompletableFuture<>();
-        CompletableFuture<WaitResult> waiter = waitOnThread(() -> {
+        CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> {
             thread.complete(Thread.currentThread());
             return Atomics.wait(a, 0, 0, LONG_WAIT);
         });
-        awaitWaiters(a, 0, 1);
+        Waiters.awaitRegistered(a, 0, 1);
         thread.get(10, TimeUnit.SECONDS).interrupt();
         var e = assertThrows(ExecutionException.class, () -> waiter.get(10, TimeUnit.SECONDS));
         assertInstanceOf(InterruptedException.class, e.getCause());
@@ -172,9 +171,9 @@ class AtomicsTest {
     void wait_bufferClosed_waiterThrowsIllegalState() throws Exception {
         SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
         IntArray a = buffer.asIntArray();
-        CompletableFuture<WaitResult> waiter = waitOnThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
+        CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
         CompletionStage<WaitResult> async = Atomics.waitAsync(a, 1, 0, LONG_WAIT);
-        awaitWaiters(a, 0, 1);
+        Waiters.awaitRegistered(a, 0, 1);
         buffer.close();
         var e = assertThrows(ExecutionException.class, () -> waiter.get(10, TimeUnit.SECONDS));
         assertEquals("buffer closed: byteLength=8", e.getCause().getMessage());
@@ -224,9 +223,9 @@ class AtomicsTest {
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         try (SharedBuffer buffer = SharedBuffer.map(dir.resolve("cell"), 8)) {
             IntArray a = buffer.asIntArray();
-            CompletableFuture<WaitResult> waiter = waitOnThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
+            CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> Atomics.wait(a, 0, 0, LONG_WAIT));
             CompletionStage<WaitResult> async = Atomics.waitAsync(a, 0, 0, LONG_WAIT);
-            awaitWaiters(a, 0, 2);
+            Waiters.awaitRegistered(a, 0, 2);
             a.setVolatile(0, 1); // no notify: another process could have written it
             assertEquals(WaitResult.OK, waiter.get(10, TimeUnit.SECONDS), "polling waiter missed the change");
             assertEquals(WaitResult.OK, async.toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -255,40 +254,5 @@ class AtomicsTest {
         CompletableFuture<WaitResult> f = stage.toCompletableFuture();
         assertTrue(f.isDone(), "stage not complete at once");
         return f.join();
-    }
-
-    private interface Wait {
-        WaitResult call() throws Exception;
-    }
-
-    private static CompletableFuture<WaitResult> waitOnThread(Wait wait) {
-        CompletableFuture<WaitResult> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                result.complete(wait.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result;
-    }
-
-    private static void awaitWaiters(IntArray a, long index, int n) throws InterruptedException {
-        awaitWaiters(a.address(index), n);
-    }
-
-    private static void awaitWaiters(LongArray a, long index, int n) throws InterruptedException {
-        awaitWaiters(a.address(index), n);
-    }
-
-    private static void awaitWaiters(long address, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (WaitTable.waiterCount(address) < n) {
-            if (System.nanoTime() > deadline) {
-                fail("waiters did not register within 10 s: expected=" + n + ", registered="
-                        + WaitTable.waiterCount(address));
-            }
-            Thread.sleep(1);
-        }
     }
 }

@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.shm.internal.WaitTable;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class SharedBufferTest {
+    private static final String IN_USE =
+            "buffer in use by an I/O operation or native call: byteLength=16; close it after the operation returns";
+
     @Test
     void allocate_zeroedWithLength() {
         SharedBuffer buffer = SharedBuffer.allocate(24);
@@ -193,6 +201,84 @@ class SharedBufferTest {
         buffer.close();
         buffer.close();
         assertTrue(buffer.isCloseable());
+    }
+
+    @Test
+    void close_thenMemoryAccessors_throwIllegalState() {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(16);
+        SharedBuffer slice = buffer.slice(8, 8);
+        buffer.close();
+        List<Executable> accessors = List.of(
+                buffer::asByteBuffer,
+                buffer::segment,
+                () -> buffer.slice(0, 8),
+                buffer::asIntArray,
+                () -> buffer.asIntArray(0, 1),
+                buffer::asLongArray,
+                () -> buffer.asLongArray(8, 1),
+                buffer::asDoubleArray,
+                () -> buffer.asDoubleArray(0, 2),
+                () -> buffer.copyFrom(0, new byte[1], 0, 1),
+                () -> buffer.copyTo(0, new byte[1], 0, 1));
+        for (int i = 0; i < accessors.size(); i++) {
+            var e = assertThrows(IllegalStateException.class, accessors.get(i), "accessor " + i);
+            assertEquals("buffer closed: byteLength=16", e.getMessage(), "accessor " + i);
+        }
+        var e = assertThrows(IllegalStateException.class, slice::asByteBuffer);
+        assertEquals("buffer closed: byteLength=8", e.getMessage());
+        assertThrows(IllegalStateException.class, slice::segment);
+        assertEquals(16, buffer.byteLength(), "metadata still answers after close");
+        assertTrue(buffer.isCloseable());
+    }
+
+    @Test
+    void close_duringChannelRead_throwsInUseEveryTimeAndBufferStaysUsable() throws Exception {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(16);
+        IntArray ints = buffer.asIntArray();
+        try (BlockedChannelRead read = BlockedChannelRead.into(buffer)) {
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                var e = assertThrows(IllegalStateException.class, buffer::close, "attempt " + attempt);
+                assertEquals(IN_USE, e.getMessage(), "attempt " + attempt);
+            }
+            ints.setVolatile(3, 42);
+            assertEquals(42, buffer.asByteBuffer().getInt(12));
+            assertEquals(42, buffer.segment().get(ValueLayout.JAVA_INT, 12));
+            read.finish((byte) 7);
+        }
+        assertEquals(7, buffer.asByteBuffer().get(0), "the read landed in the buffer");
+        buffer.close();
+        var e = assertThrows(IllegalStateException.class, () -> ints.get(3));
+        assertEquals("buffer closed: byteLength=16", e.getMessage());
+        buffer.close();
+    }
+
+    @Test
+    void close_afterInUseFailure_freesAndWakesWaiterOnceReadReturns() throws Exception {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(16);
+        IntArray ints = buffer.asIntArray();
+        CompletableFuture<WaitResult> waiter = Waiters.onThread(() -> Atomics.wait(ints, 1, 0));
+        Waiters.awaitRegistered(ints, 1, 1);
+        try (BlockedChannelRead read = BlockedChannelRead.into(buffer)) {
+            assertThrows(IllegalStateException.class, buffer::close);
+            assertEquals(1, WaitTable.waiterCount(ints.address(1)), "a close that failed woke the waiter");
+            read.finish((byte) 1);
+        }
+        buffer.close();
+        var e = assertThrows(ExecutionException.class, () -> waiter.get(10, TimeUnit.SECONDS));
+        assertEquals("buffer closed: byteLength=16", e.getCause().getMessage());
+    }
+
+    @Test
+    void close_mappedDuringChannelRead_throwsInUseThenUnmapsAfterRead(@TempDir Path dir) throws Exception {
+        SharedBuffer buffer = SharedBuffer.map(dir.resolve("in-use.bin"), 16);
+        try (BlockedChannelRead read = BlockedChannelRead.into(buffer)) {
+            var e = assertThrows(IllegalStateException.class, buffer::close);
+            assertEquals(IN_USE, e.getMessage());
+            read.finish((byte) 3);
+        }
+        assertEquals(3, buffer.asByteBuffer().get(0));
+        buffer.close();
+        assertThrows(IllegalStateException.class, buffer::asByteBuffer);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.offload.shm;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -15,12 +17,14 @@ import org.openjdk.jcstress.infra.results.JJJ_Result;
 
 /**
  * Concurrency contracts of {@link SharedBuffer} and its typed views: atomicity of read-modify-write, release/acquire
- * publication, close racing with access.
+ * publication, close racing with access, with another close and with a waiter.
  *
  * <p>Run: {@code java -jar stress-tests/target/jcstress.jar -t SharedBufferStress}
  */
 public final class SharedBufferStress {
     private SharedBufferStress() {}
+
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
     /** Two racing {@code getAndAdd} on one int: both land and each sees a distinct previous value. */
     @JCStressTest
@@ -167,6 +171,110 @@ public final class SharedBufferStress {
                 r.r1 = cells.getVolatile(1);
             } catch (IllegalStateException closed) {
                 r.r1 = -1;
+            }
+        }
+    }
+
+    /**
+     * Two threads close one buffer that a {@code waitAsync} stage waits on. A call that returns normally returns only
+     * once the memory is freed and the waiter failed, also when the other call freed it; exactly one call frees it (a
+     * second free would throw). Results, per closer, right after its {@code close()}: 0 freed and waiter failed, 1
+     * the memory was still readable, 2 the waiter still pended, 3 close threw.
+     */
+    @JCStressTest
+    @Outcome(
+            id = "0, 0",
+            expect = ACCEPTABLE,
+            desc = "Each call returned after the memory was freed and the waiter failed.")
+    @Outcome(
+            id = {"0, 1", "1, 0"},
+            expect = FORBIDDEN,
+            desc = "A call returned while the memory was still readable: it did not wait for the other call's free.")
+    @Outcome(
+            id = {"0, 2", "2, 0"},
+            expect = FORBIDDEN,
+            desc = "A call returned before the waiter on the freed memory was failed.")
+    @Outcome(
+            id = {"0, 3", "3, 0"},
+            expect = FORBIDDEN,
+            desc = "A call threw: both calls tried to free the memory.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other result is a bug.")
+    @State
+    public static class CloseVersusClose {
+        private static final int FREED = 0;
+        private static final int STILL_READABLE = 1;
+        private static final int WAITER_PENDING = 2;
+        private static final int CLOSE_THREW = 3;
+
+        private final SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
+        private final IntArray cells = buffer.asIntArray();
+        private final CompletableFuture<WaitResult> waiter =
+                Atomics.waitAsync(cells, 0, 0, FOREVER).toCompletableFuture();
+
+        private int closeAndLook() {
+            try {
+                buffer.close();
+            } catch (IllegalStateException e) {
+                return CLOSE_THREW;
+            }
+            try {
+                cells.getVolatile(1);
+                return STILL_READABLE;
+            } catch (IllegalStateException closed) {
+                return waiter.isCompletedExceptionally() ? FREED : WAITER_PENDING;
+            }
+        }
+
+        @Actor
+        public void closer1(II_Result r) {
+            r.r1 = closeAndLook();
+        }
+
+        @Actor
+        public void closer2(II_Result r) {
+            r.r2 = closeAndLook();
+        }
+    }
+
+    /**
+     * {@code close()} racing with a {@code waitAsync} on the same buffer: the waiter never outlives the memory. Either
+     * {@code waitAsync} throws (the buffer closed first) or, once close returned, its stage has failed. Result: 1
+     * waitAsync threw, 2 the stage failed, 3 the stage still pends, 4 the stage completed normally.
+     */
+    @JCStressTest
+    @Outcome(id = "1", expect = ACCEPTABLE, desc = "The buffer closed first: waitAsync threw IllegalStateException.")
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "The waiter registered first: close failed its stage.")
+    @Outcome(id = "3", expect = FORBIDDEN, desc = "Lost wake-up: the stage pends on freed memory after close returned.")
+    @Outcome(id = "4", expect = FORBIDDEN, desc = "The stage completed normally although nobody notified it.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other result is a bug.")
+    @State
+    public static class CloseVersusWaitAsync {
+        private final SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
+        private final IntArray cells = buffer.asIntArray();
+        private CompletableFuture<WaitResult> stage; // null when waitAsync threw
+
+        @Actor
+        public void waiter() {
+            try {
+                stage = Atomics.waitAsync(cells, 0, 0, FOREVER).toCompletableFuture();
+            } catch (IllegalStateException closed) {
+                stage = null;
+            }
+        }
+
+        @Actor
+        public void closer() {
+            buffer.close();
+        }
+
+        @Arbiter
+        public void arbiter(I_Result r) {
+            if (stage == null) {
+                r.r1 = 1;
+            } else if (stage.isCompletedExceptionally()) {
+                r.r1 = 2;
+            } else {
+                r.r1 = stage.isDone() ? 4 : 3;
             }
         }
     }
