@@ -379,8 +379,9 @@ public final class SharedBuffer implements AutoCloseable {
      * {@link IllegalStateException}. An access racing with close either completes on live memory or throws.
      *
      * <p>A call that returns normally returns after the memory was freed and its waiters were woken, also when
-     * another thread's call freed it; of racing calls, exactly one frees the memory. A call that throws because the
-     * memory is in use (a channel read or write into {@link #asByteBuffer()}, a native call passed
+     * another thread's call freed it; of racing calls, exactly one frees the memory, and the {@code waitAsync} stages
+     * on it fail on that call's thread before it returns (so their callbacks run there). A call that throws because
+     * the memory is in use (a channel read or write into {@link #asByteBuffer()}, a native call passed
      * {@link #segment()}) leaves the buffer open and fully usable, and every call throws until the operation
      * returns; close it then.
      *
