@@ -37,6 +37,7 @@ def load(paths):
         for r in data:
             r["_round"] = int(m.group(1)) if m else 0
             r["_group"] = m.group(2) if m else os.path.basename(path)
+            r["_baseline"] = r["_group"].endswith("-baseline")
             rows.append(r)
     return rows
 
@@ -53,9 +54,9 @@ def rounds(rows):
     return sorted({r["_round"] for r in rows if not profiled(r)})
 
 
-def find(rows, rnd, name, **params):
+def find(rows, rnd, name, baseline=False, **params):
     for r in rows:
-        if r["_round"] == rnd and short(r) == name and not profiled(r) and all(
+        if r["_round"] == rnd and short(r) == name and not profiled(r) and r["_baseline"] == baseline and all(
                 str(r.get("params", {}).get(k)) == str(v) for k, v in params.items()):
             return r
     return None
@@ -158,11 +159,28 @@ def targets(rows):
         if s:
             out.append((tid, what, s, goal, None if test is None else test(s[0])))
     alloc = [secondary(r, "gc.alloc.rate.norm") for r in rows
-             if profiled(r) and short(r) == "PipelineBenchmark.offload"]
+             if profiled(r) and short(r) == "PipelineBenchmark.offload" and not r["_baseline"]]
     if alloc:
         s = spread(alloc)
         # JMH's own per-iteration allocations add a fraction of a byte per op; objects come in 8-byte steps.
         out.append(("P4", "allocation per no-op task, B/op (all threads, -prof gc)", s, "≤ 128", round(s[0]) <= 128))
+    return out
+
+
+def regressions(rows):
+    """(what, (median, lo, hi)) of this build against the baseline build, per round: >1 means this build is slower."""
+    out = []
+    ks = rounds(rows)
+    for bench, unit_time in (("RoundTripBenchmark.offload", True), ("PipelineBenchmark.offload", False)):
+        extra = {"idle": "BALANCED"} if bench.startswith("RoundTrip") else {}
+        for sup in ("default", "timeouts", "off"):
+            def fig(k, sup=sup, bench=bench, extra=extra, unit_time=unit_time):
+                now = score(find(rows, k, bench, supervision=sup, **extra))
+                before = score(find(rows, k, bench, baseline=True, **extra))
+                return ratio(now, before) if unit_time else ratio(before, now)
+            s = spread([fig(k) for k in ks])
+            if s:
+                out.append((f"{bench}, supervision={sup}: time per task, this build / before", s))
     return out
 
 
@@ -197,9 +215,15 @@ def markdown(rows, date):
     for tid, what, (med, lo, hi), goal, met in targets(rows):
         verdict = "-" if met is None else "yes" if met else "**no**"
         lines.append(f"| {tid} | {what} | {fmt(med)} | {fmt(lo)} – {fmt(hi)} | {goal} | {verdict} |")
+    regress = regressions(rows)
+    if regress:
+        lines += ["", "Against the build before this change, same rounds (above 1: slower now):", "",
+                  "| what | median | range over rounds |", "|---|---|---|"]
+        for what, (med, lo, hi) in regress:
+            lines.append(f"| {what} | {fmt(med)} | {fmt(lo)} – {fmt(hi)} |")
     lines += ["", "| benchmark | params | median | per-round scores | unit |", "|---|---|---|---|---|"]
     keys = {}
-    for r in timed:
+    for r in (r for r in timed if not r["_baseline"]):
         params = ", ".join(f"{k}={v}" for k, v in sorted(r.get("params", {}).items()))
         keys.setdefault((short(r), params, r["primaryMetric"]["scoreUnit"]), {})[r["_round"]] = r
     for (name, params, unit), by_round in sorted(keys.items()):

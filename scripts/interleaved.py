@@ -34,8 +34,12 @@ GROUPS = {
     "idle": {"what": "P9: CPU of an idle pool and loop", "args": ["IdleCpuBenchmark"]},
     "gc": {"what": "P4: allocation per task (-prof gc; timings from it are not used)",
            "args": ["PipelineBenchmark.offload", "-prof", "gc"]},
+    "supervision": {"what": "round trip and pipeline with the supervisor's watchdog, time limits, or neither",
+                    "args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED",
+                             "-p", "supervision=default,timeouts,off"],
+                    "baseline_args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"]},
 }
-DEFAULT_GROUPS = [g for g in GROUPS if g != "gc"]
+DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision")]
 
 
 def java25():
@@ -49,6 +53,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--out", default=os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S")))
     ap.add_argument("--jmh", default="-f 1 -wi 2 -i 3", help="JMH options for every run (one short fork)")
+    ap.add_argument("--baseline", help="a benchmarks.jar built from an earlier commit: each group that names "
+                    "baseline_args also runs them on it, in the same round (ROUND-GROUP-baseline.json)")
     args = ap.parse_args()
     unknown = [g for g in args.groups if g not in GROUPS]
     if unknown:
@@ -60,13 +66,17 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for k in range(1, args.rounds + 1):
         for group in args.groups:
-            out = os.path.join(args.out, f"round{k}-{group}.json")
-            cmd = [java, "-jar", jar] + GROUPS[group]["args"] + shlex.split(args.jmh) + ["-rf", "json", "-rff", out]
-            print(f"[round {k}/{args.rounds}] {group}: {' '.join(shlex.quote(c) for c in cmd)}", flush=True)
-            with open(os.path.join(args.out, f"round{k}-{group}.log"), "w") as log:
-                rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
-            if rc != 0:
-                sys.exit(f"JMH failed (exit {rc}) in round {k}, group {group}: see {out[:-5]}.log")
+            runs = [(group, jar, GROUPS[group]["args"])]
+            if args.baseline and "baseline_args" in GROUPS[group]:
+                runs.append((group + "-baseline", args.baseline, GROUPS[group]["baseline_args"]))
+            for name, jar_path, jmh_args in runs:
+                out = os.path.join(args.out, f"round{k}-{name}.json")
+                cmd = [java, "-jar", jar_path] + jmh_args + shlex.split(args.jmh) + ["-rf", "json", "-rff", out]
+                print(f"[round {k}/{args.rounds}] {name}: {' '.join(shlex.quote(c) for c in cmd)}", flush=True)
+                with open(os.path.join(args.out, f"round{k}-{name}.log"), "w") as log:
+                    rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+                if rc != 0:
+                    sys.exit(f"JMH failed (exit {rc}) in round {k}, run {name}: see {out[:-5]}.log")
     print(f"done: {args.out}; report: python3 scripts/bench_report.py {args.out} --readme README.md "
           f"--svg docs/benchmarks.svg")
 

@@ -1,5 +1,6 @@
 package dev.offload.bench;
 
+import dev.offload.WorkerPool;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +35,27 @@ final class BenchThreads {
      */
     static <T> T await(Future<T> future) throws ExecutionException, TimeoutException, InterruptedException {
         return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sets what a pool's supervisor watches, for the benchmarks' {@code supervision} parameter: {@code default} (the
+     * blocked-task watchdog at its default threshold, no time limit), {@code timeouts} (also a 10 s time limit on
+     * every task, so that the supervisor learns of each task's deadline) or {@code off} (no watchdog, no limit).
+     *
+     * @param builder the pool's builder
+     * @param supervision the parameter's value
+     * @return the builder
+     * @throws IllegalArgumentException for another value
+     */
+    static WorkerPool.Builder supervised(WorkerPool.Builder builder, String supervision) {
+        return switch (supervision) {
+            case "default" -> builder;
+            case "timeouts" -> builder.taskTimeout(Duration.ofSeconds(10));
+            case "off" -> builder.blockedTaskThreshold(Duration.ZERO);
+            default ->
+                throw new IllegalArgumentException(
+                        "supervision must be default, timeouts or off: supervision=" + supervision);
+        };
     }
 
     /**

@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -146,6 +147,10 @@ public class PipelineBenchmark {
     /** offload: an event loop and a pool of one worker, default options. */
     @State(Scope.Benchmark)
     public static class Offload extends Window {
+        /** What the pool's supervisor watches: see {@link BenchThreads#supervised}. */
+        @Param({"default"})
+        public String supervision;
+
         private final Task<Integer, Integer> task = PipelineBenchmark::noop;
         EventLoop loop;
         private WorkerPool pool;
@@ -153,7 +158,7 @@ public class PipelineBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             loop = EventLoop.builder().name("bench-loop").daemon(true).start();
-            pool = WorkerPool.builder()
+            pool = BenchThreads.supervised(WorkerPool.builder(), supervision)
                     .name("bench-pool")
                     .minWorkers(1)
                     .maxWorkers(1)

@@ -140,6 +140,10 @@ public class RoundTripBenchmark {
         @Param({"LATENCY", "BALANCED", "EFFICIENT"})
         public IdleStrategy idle;
 
+        /** What the pool's supervisor watches: see {@link BenchThreads#supervised}. */
+        @Param({"default"})
+        public String supervision;
+
         private final Task<Integer, Integer> task = RoundTripBenchmark::noop;
         EventLoop loop;
         private WorkerPool pool;
@@ -151,7 +155,7 @@ public class RoundTripBenchmark {
                     .idleStrategy(idle)
                     .daemon(true)
                     .start();
-            pool = WorkerPool.builder()
+            pool = BenchThreads.supervised(WorkerPool.builder(), supervision)
                     .name("bench-pool")
                     .minWorkers(1)
                     .maxWorkers(1)
