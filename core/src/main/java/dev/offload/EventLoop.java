@@ -1,5 +1,6 @@
 package dev.offload;
 
+import dev.offload.internal.Durations;
 import dev.offload.internal.LoopCore;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,8 +17,10 @@ import java.util.function.Consumer;
  * their futures ({@code thenApply}, {@code whenComplete}, … and the stages derived from them) runs on this thread,
  * however the future completes: with the task's result, or by {@code cancel}, {@code complete}, {@code orTimeout} or
  * {@code completeOnTimeout} on any other thread. So callbacks never need locks. Only methods given an executor run
- * elsewhere. Blocking on such a future ({@code get()}, {@code join()}) on this thread, before it is done, throws
- * {@link IllegalStateException}: it would wait forever. Other threads hand work to the loop with
+ * elsewhere. Once the loop has ended, a dependent added or released later runs on the thread that adds or releases
+ * it, as there is no loop left to run it. Blocking on such a future ({@code get()}, {@code get(timeout)},
+ * {@code join()}) on this thread, before it is done, throws {@link IllegalStateException}: the loop completes it
+ * only when it is free, so the wait could only end badly. Other threads hand work to the loop with
  * {@link #execute(Runnable)}.
  *
  * <p>Batching: a task submitted from a callback on this loop is accepted or refused at once, but handed to the
@@ -48,7 +51,7 @@ public final class EventLoop implements Executor, AutoCloseable {
                 builder.daemon,
                 idle.spinNanos(),
                 idle.yieldNanos(),
-                builder.closeTimeout.toNanos(),
+                saturatedNanos(builder.closeTimeout),
                 builder.uncaughtHandler);
     }
 
@@ -181,7 +184,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      *
      * <p>From another thread, returns once the loop thread has ended: within about {@code timeout}; if the loop thread
      * is stuck in a callback that never returns, it is left to it and a warning is logged. From the loop thread itself,
-     * returns at once and the loop ends after the current callback.
+     * returns at once; the loop goes on running what it holds and waiting for what it is owed, as above, then ends.
      *
      * @param timeout how long the tasks the loop is owed may take, zero or more
      * @throws IllegalArgumentException if {@code timeout} is negative
@@ -222,11 +225,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
-        }
+        return Durations.toNanos(d);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.offload;
 
+import dev.offload.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -51,8 +52,8 @@ public record RestartPolicy(
      * @return the delay
      */
     public Duration delayBefore(int n) {
-        double nanos = initialDelay.toNanos() * Math.pow(factor, Math.max(0, n - 1));
-        return nanos >= maxDelay.toNanos() ? maxDelay : Duration.ofNanos((long) nanos);
+        double nanos = Durations.toNanos(initialDelay) * Math.pow(factor, Math.max(0, n - 1));
+        return nanos >= Durations.toNanos(maxDelay) ? maxDelay : Duration.ofNanos((long) nanos);
     }
 
     private static void nonNegative(String name, Duration value) {

@@ -8,8 +8,10 @@ import java.util.concurrent.CancellationException;
  * pool closed forcibly), the worker's own state made by the pool's {@link WorkerPool.Builder#workerState initializer}
  * (like the top level of a Piscina worker file), and hooks to tear down what it holds when it is stopped.
  *
- * <p>Threading: worker thread only; each worker has its own context and its own state object, never shared with
- * another worker, so the state needs no synchronization.
+ * <p>Threading: worker thread only, while the task runs: for an {@link AsyncTask}, during its synchronous part (the
+ * context of a continuation that runs later on the worker describes whatever the worker runs then). Each worker has
+ * its own context and its own state object, never shared with another worker, so the state needs no
+ * synchronization.
  */
 public interface TaskContext {
     /**

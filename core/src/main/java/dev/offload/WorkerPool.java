@@ -145,8 +145,25 @@ public final class WorkerPool implements AutoCloseable {
      * @throws RejectedExecutionException if the queue is full or the pool is closed or failed
      */
     public <I, O> CompletableFuture<O> submitAsync(AsyncTask<I, O> task, I input) {
+        return submitAsync(task, input, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Submits a task that finishes asynchronously, with options; a time limit counts from when its worker starts it
+     * until its stage completes, and a task past it is failed and frees its worker's slot at once.
+     *
+     * @param task the task; it may capture only immutable values
+     * @param input the input, may be null
+     * @param options priority, completion executor and time limits
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the future of the output
+     * @throws NotSendableException if the task captures, or the input holds, a value that may not cross threads
+     * @throws RejectedExecutionException if the queue is full or the pool is closed or failed
+     */
+    public <I, O> CompletableFuture<O> submitAsync(AsyncTask<I, O> task, I input, TaskOptions options) {
         Objects.requireNonNull(task, "task");
-        return enqueue(task, input, TaskOptions.DEFAULT);
+        return enqueue(task, input, options);
     }
 
     private <O> CompletableFuture<O> enqueue(Object task, Object input, TaskOptions options) {
@@ -173,8 +190,10 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Sets what runs each time the queue, having been full, drains to half of {@code maxQueue}: the moment to resume
-     * submitting. Registered from an event loop, it runs on that loop; otherwise on the thread that drained the queue
-     * (a worker), so it must only hand off. Replaces an earlier listener.
+     * submitting. Registered from an event loop, it runs on that loop; otherwise on the thread whose step drained the
+     * queue (a worker taking a task, a submitting or cancelling thread, an event loop handing tasks over), or on a
+     * thread of its own when the pool's supervisor drained it, so it must only hand off. Replaces an earlier
+     * listener.
      *
      * @param listener the listener
      */
@@ -223,7 +242,11 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Puts a {@link PoolState#FAILED FAILED} pool back to {@code RUNNING}: the restart backoff starts over and the pool
-     * starts its {@code minWorkers} again. Does nothing in any other state. Any thread; returns at once.
+     * starts its {@code minWorkers} again. Does nothing in any other state. Any thread; the supervisor makes the change
+     * (between two of its drains of the failed pool's queue, so no task submitted afterwards is failed by an earlier
+     * drain), and this returns once it has, which takes moments.
+     *
+     * @throws IllegalStateException if interrupted while waiting, or if the supervisor does not answer within 10 s
      */
     public void reset() {
         core.resetFailed();
@@ -239,7 +262,7 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Closes gracefully: refuses new tasks, runs every task already accepted, and returns once every worker thread
-     * has ended. A task that never ends holds it forever (the watchdog reports it); use {@link #close(Duration)} for a
+     * has ended (from a {@link PoolListener} on the supervisor thread: begins the close and returns at once). A task that never ends holds it forever (the watchdog reports it); use {@link #close(Duration)} for a
      * bound. Any thread but the pool's own workers.
      *
      * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
@@ -268,9 +291,11 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Closes at once: refuses new tasks; queued tasks are cancelled (their futures fail with
-     * {@link java.util.concurrent.CancellationException}); running and pending tasks are cancelled with interrupt
-     * and their stop hooks run; a worker that does not leave its task within the {@link Builder#cancelGracePeriod
-     * grace period} is abandoned. Returns once every worker thread has ended or was abandoned.
+     * {@link java.util.concurrent.CancellationException}); running tasks are cancelled with interrupt, and pending
+     * {@link AsyncTask}s (whose worker is not running them) are cancelled; stop hooks run; a worker that does not
+     * leave its task within the {@link Builder#cancelGracePeriod grace period} is abandoned. Returns once every worker
+     * thread has ended or was abandoned. Called from a {@link PoolListener} on the pool's supervisor thread, it begins
+     * the close and returns at once (waiting there would wait for itself).
      *
      * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
      */
@@ -687,7 +712,7 @@ public final class WorkerPool implements AutoCloseable {
                     max,
                     maxQueue == UNSET ? DEFAULT_MAX_QUEUE : maxQueue,
                     tasksPerWorker == UNSET ? 1 : tasksPerWorker,
-                    (idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout).toNanos(),
+                    EventLoop.saturatedNanos(idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout),
                     idle.spinNanos(),
                     idle.yieldNanos(),
                     daemon != null && daemon,

@@ -620,6 +620,93 @@ class MisuseTest {
         trusted.close();
     }
 
+    // ---- found in review ----
+
+    @Test
+    void loopCloseTimeout_aDependentThatRetries_isRefused_andEveryFutureCompletes() {
+        CountDownLatch release = new CountDownLatch(1);
+        WorkerPool trusted = trustedPool();
+        EventLoop own = EventLoop.start("t-retry-close");
+        CompletableFuture<Throwable> retry = new CompletableFuture<>();
+        CompletableFuture<Integer> owed = Await.onLoop(own, () -> {
+            CompletableFuture<Integer> f = trusted.submit(
+                    (CountDownLatch l) -> {
+                        while (l.getCount() > 0) {
+                            try {
+                                l.await();
+                            } catch (InterruptedException ignored) {
+                                // ignores its cancel
+                            }
+                        }
+                        return 1;
+                    },
+                    release);
+            f.exceptionally(e -> {
+                try {
+                    trusted.submit(() -> 2); // a retry while the loop's close timed out
+                    retry.complete(null);
+                } catch (Throwable t) {
+                    retry.complete(t);
+                }
+                return null;
+            });
+            return f;
+        });
+        closeWithin(() -> own.close(Duration.ofMillis(50)), "loop.close(50 ms) with a stuck task");
+        assertTrue(owed.isCancelled());
+        assertInstanceOf(RejectedExecutionException.class, Await.result(retry, "the retry"));
+        release.countDown();
+        trusted.close();
+    }
+
+    @Test
+    void loopThatAlwaysHasWork_stillClosesByItsDeadline() {
+        EventLoop own = EventLoop.start("t-busy-close");
+        Runnable[] again = new Runnable[1];
+        again[0] = () -> own.execute(again[0]); // re-posts itself forever
+        own.execute(again[0]);
+        Await.result(own.closeAsync(Duration.ofMillis(50)).toCompletableFuture(), "close of a loop that never idles");
+    }
+
+    @Test
+    void longChainOfDependents_onALoopOwnedFuture_doesNotOverflowTheLoopStack() {
+        WorkerPool trusted = trustedPool();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> last = Await.onLoop(loop, () -> {
+            CompletableFuture<Integer> f = trusted.submit(
+                    (CountDownLatch l) -> {
+                        l.await(20, TimeUnit.SECONDS);
+                        return 0;
+                    },
+                    release);
+            for (int i = 0; i < 100_000; i++) {
+                f = f.thenApply(x -> x + 1);
+            }
+            return f;
+        });
+        release.countDown();
+        assertEquals(100_000, Await.result(last, "the last of 100,000 chained stages"));
+        trusted.close();
+    }
+
+    @Test
+    void loopFuture_getWithTimeoutOnItsOwnLoop_throwsInsteadOfBlockingTheLoop() {
+        WorkerPool trusted = trustedPool();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> held = heldOnLoop(trusted, release);
+        Throwable e = Await.onLoop(loop, () -> {
+            try {
+                held.get(1, TimeUnit.SECONDS);
+                return null;
+            } catch (IllegalStateException expected) {
+                return expected;
+            }
+        });
+        release.countDown();
+        assertInstanceOf(IllegalStateException.class, e);
+        trusted.close();
+    }
+
     // ---- helpers ----
 
     static int square(int x) {

@@ -490,4 +490,204 @@ class SupervisionTest {
             }
         }
     }
+
+    // ---- found in review: each once broke a contract ----
+
+    private static Thread threadNamed(String name) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no thread named " + name);
+    }
+
+    @Test
+    void asyncTaskPastItsTimeLimit_freesItsWorkersSlot_andTheSupervisorParks() {
+        WorkerPool pool = WorkerPool.builder()
+                .name("t-async-timeout")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .tasksPerWorker(1)
+                .build();
+        CompletableFuture<Integer> never = pool.submitAsync(
+                (Integer x) -> new CompletableFuture<Integer>(),
+                1,
+                TaskOptions.DEFAULT.withTimeout(Duration.ofMillis(30)));
+        assertInstanceOf(TaskTimeoutException.class, Await.failure(never, "pending async task"));
+        assertEquals(4, Await.result(pool.submit((Integer x) -> x * x, 2), "task on the freed worker"));
+        Thread supervisor = threadNamed("t-async-timeout-supervisor");
+        Await.until(
+                () -> supervisor.getState() == Thread.State.WAITING,
+                "the supervisor parks (a decided async task's deadline kept it spinning)");
+        MisuseTest.closeWithin(pool::close, "graceful close after an async timeout");
+    }
+
+    @Test
+    void timeLimitOfForever_meansNoLimit_insteadOfKillingTheWorker() {
+        try (WorkerPool pool = WorkerPool.create(1)) {
+            TaskOptions forever = TaskOptions.DEFAULT
+                    .withTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+                    .withQueueTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration());
+            assertEquals(9, Await.result(pool.submit((Integer x) -> x * x, 3, forever), "task with no limit"));
+            assertEquals(0, pool.stats().workerCrashes());
+        }
+    }
+
+    @Test
+    void growthRequestedDuringARestartBackoff_doesNotSpinTheSupervisor() {
+        RestartPolicy slow =
+                new RestartPolicy(Duration.ofSeconds(2), 1.0, Duration.ofSeconds(2), Duration.ofSeconds(10), 5);
+        WorkerPool pool = WorkerPool.builder()
+                .name("t-backoff-grow")
+                .minWorkers(0)
+                .maxWorkers(2)
+                .restartPolicy(slow)
+                .workerState(() -> {
+                    throw new IllegalStateException("down");
+                })
+                .build();
+        try {
+            pool.submit(() -> 1); // starts a worker, which crashes: a 2 s backoff begins
+            Await.until(() -> pool.stats().workerCrashes() == 1, "the first crash");
+            pool.submit(() -> 2); // asks for growth during the backoff
+            Thread supervisor = threadNamed("t-backoff-grow-supervisor");
+            Await.until(
+                    () -> supervisor.getState() == Thread.State.TIMED_WAITING,
+                    "the supervisor sleeps out the backoff instead of spinning on the growth request");
+        } finally {
+            pool.closeNow();
+        }
+    }
+
+    @Test
+    void gracefulCloseWithWorkersThatAlwaysCrash_backsOff_stopsAtTheLimit_andReturns() {
+        RestartPolicy policy =
+                new RestartPolicy(Duration.ofMillis(5), 2.0, Duration.ofMillis(20), Duration.ofSeconds(10), 2);
+        WorkerPool pool = WorkerPool.builder()
+                .name("t-drain-crash")
+                .minWorkers(0)
+                .maxWorkers(1)
+                .restartPolicy(policy)
+                .workerState(() -> {
+                    throw new IllegalStateException("no database");
+                })
+                .build();
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(pool.submit(() -> 1));
+        }
+        MisuseTest.closeWithin(pool::close, "graceful close while every worker start crashes");
+        for (CompletableFuture<Integer> f : queued) {
+            assertInstanceOf(PoolFailedException.class, Await.failure(f, "queued task"));
+        }
+        assertTrue(pool.stats().workerCrashes() <= policy.maxRestarts() + 1, "restarts past the limit while closing");
+    }
+
+    @Test
+    void closeWithZeroTimeout_racingSubmits_leavesNoFutureIncomplete() throws InterruptedException {
+        WorkerPool pool = WorkerPool.builder()
+                .name("t-close-zero")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .build();
+        List<CompletableFuture<Integer>> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread submitter = Thread.ofPlatform().start(() -> {
+            while (true) {
+                try {
+                    accepted.add(pool.submit((Integer x) -> x, 1));
+                } catch (RejectedExecutionException e) {
+                    return;
+                }
+            }
+        });
+        Await.until(() -> accepted.size() > 100, "submits under way");
+        MisuseTest.closeWithin(() -> pool.close(Duration.ZERO), "close(0)");
+        submitter.join();
+        for (CompletableFuture<Integer> f : accepted) {
+            Await.until(f::isDone, "every accepted future completes");
+        }
+        assertEquals(0, pool.stats().inFlight());
+    }
+
+    @Test
+    void closeFromAListenerOnFailed_closesThePool_insteadOfDeadlocking() {
+        RestartPolicy none = new RestartPolicy(Duration.ZERO, 1.0, Duration.ZERO, Duration.ofSeconds(10), 0);
+        WorkerPool[] self = new WorkerPool[1];
+        self[0] = WorkerPool.builder()
+                .name("t-listener-close")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .restartPolicy(none)
+                .listener(e -> {
+                    if (e instanceof PoolEvent.StateChanged c && c.to() == PoolState.FAILED) {
+                        self[0].close();
+                    }
+                })
+                .workerState(() -> {
+                    throw new IllegalStateException("down");
+                })
+                .build();
+        Await.until(() -> self[0].state() == PoolState.CLOSED, "the pool closed by its own listener");
+    }
+
+    @Test
+    void dependentsOfAFutureTheSupervisorDecides_doNotRunOnTheSupervisor() {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = oneWorker("t-off-supervisor").build()) {
+            pool.submit(SupervisionTest::stubborn, release);
+            CompletableFuture<Integer> waiting =
+                    pool.submit((Integer x) -> x, 1, TaskOptions.DEFAULT.withQueueTimeout(Duration.ofMillis(20)));
+            CompletableFuture<String> where =
+                    waiting.handle((v, t) -> Thread.currentThread().getName());
+            assertFalse(
+                    Await.result(where, "dependent of a queue timeout").endsWith("-supervisor"),
+                    "a dependent ran on the supervisor thread");
+            release.countDown(); // before the graceful close, which waits for the task
+        } finally {
+            release.countDown();
+        }
+    }
+
+    static final IllegalStateException CACHED = new IllegalStateException("cached");
+
+    @Test
+    void submitSite_onAThrowableSharedByTasks_isAddedOnce() {
+        try (WorkerPool pool = WorkerPool.builder()
+                .minWorkers(1)
+                .maxWorkers(1)
+                .captureSubmitSite(true)
+                .build()) {
+            for (int i = 0; i < 5; i++) {
+                Await.failure(
+                        pool.submit(() -> {
+                            throw CACHED;
+                        }),
+                        "task throwing a shared exception");
+            }
+            assertEquals(1, CACHED.getSuppressed().length, "the shared exception grew with every task");
+        }
+    }
+
+    @Test
+    void watchdog_reportsATaskCancelledWithoutInterrupt_thatKeepsRunning() {
+        List<PoolEvent.TaskBlocked> reports = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = oneWorker("t-watch-soft")
+                .blockedTaskThreshold(Duration.ofMillis(50))
+                .listener(e -> {
+                    if (e instanceof PoolEvent.TaskBlocked b) {
+                        reports.add(b);
+                    }
+                })
+                .build()) {
+            CompletableFuture<Integer> f = pool.submit(SupervisionTest::stubborn, release);
+            Await.until(() -> pool.stats().busyWorkers() == 1, "the task runs");
+            f.cancel(false);
+            Await.until(() -> !reports.isEmpty(), "a report of the cancelled task that keeps its worker");
+            release.countDown(); // before the graceful close, which waits for the task
+        } finally {
+            release.countDown();
+        }
+    }
 }

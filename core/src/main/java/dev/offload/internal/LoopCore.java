@@ -78,6 +78,7 @@ public final class LoopCore {
     private volatile int producers;
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile long closeTimeoutNanos;
+    private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
 
     /**
      * Creates and starts a loop.
@@ -191,6 +192,9 @@ public final class LoopCore {
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         if (Thread.currentThread() == thread) {
+            if (state == TERMINATED) { // in the loop's last drain, or a dependent of its termination
+                throw new RejectedExecutionException("event loop closed: loop=" + name);
+            }
             inbox.offer(task); // the loop cannot end while it runs this caller; it drains its inbox before it ends
             return;
         }
@@ -239,8 +243,13 @@ public final class LoopCore {
      */
     void deliverCompletion(TaskRecord record) {
         inbox.offer(record);
+        int s = state; // after the offer: pairs with the loop's TERMINATED write before its last drain
+        if (s == TERMINATED) {
+            record.completeOnOwner(); // the loop may have ended without this: complete here (a repeat is a no-op)
+            return;
+        }
         Waker k = idler.waker();
-        if (k.isParked() && (state != RUNNING || record.pool.ownerMustAct())) { // after the offer: pairs with park
+        if (k.isParked() && (s != RUNNING || record.pool.ownerMustAct())) { // after the offer: pairs with park
             k.wake();
         }
     }
@@ -309,11 +318,16 @@ public final class LoopCore {
      * it (so that nothing can fail once the pool admitted it).
      */
     void reserveSubmit() {
-        if (state == TERMINATED) {
+        if (state == TERMINATED || closeTimedOut) {
             throw new RejectedExecutionException("event loop closed: loop=" + name
                     + "; a loop that has ended cannot receive the completion of a task");
         }
         local.reserve();
+    }
+
+    /** Loop thread: a submit that reserved room failed before its pool admitted the task. */
+    void unreserveSubmit() {
+        local.unreserve();
     }
 
     /** Loop thread: a pool admitted {@code record}; keep it for the hand-over and expect its completion. */
@@ -453,8 +467,8 @@ public final class LoopCore {
     private void loop() {
         // Work is an item in the inbox, or, once closing, the chance to end or a deadline to act on: close() and the
         // last producer wake the loop after their volatile writes, and the loop re-checks both before it parks.
-        Idler.WorkSource hasWork = () ->
-                !inbox.isEmpty() || (state != RUNNING && (canTerminate() || closeDeadline - System.nanoTime() <= 0));
+        Idler.WorkSource hasWork = () -> !inbox.isEmpty()
+                || (state != RUNNING && (canTerminate() || (!closeTimedOut && closeDeadline - System.nanoTime() <= 0)));
         long stragglerDeadline = Long.MAX_VALUE;
         long lookAt = Long.MAX_VALUE; // when a loop owed completions looks at its inbox without being woken
         long lookEvery = LOOK_MIN_NANOS;
@@ -474,26 +488,29 @@ public final class LoopCore {
                     work += runDueTimers();
                 }
             }
-            if (work > 0) {
-                idler.reset();
-                lookAt = Long.MAX_VALUE;
-                lookEvery = LOOK_MIN_NANOS;
-                continue;
-            }
-            if (state != RUNNING) {
-                if (endIfDone()) {
+            if (state != RUNNING) { // checked on every pass: a loop that always has work still meets its deadline
+                if (work == 0 && endIfDone()) {
                     return;
                 }
                 long now = System.nanoTime();
-                if (stragglerDeadline == Long.MAX_VALUE && closeDeadline - now <= 0) {
+                if (!closeTimedOut && closeDeadline - now <= 0) {
                     cancelOutstanding();
                     stragglerDeadline = now + STRAGGLER_NANOS;
                     continue;
                 }
                 if (now - stragglerDeadline >= 0) {
-                    finalDrain(); // decided tasks whose delivery never came complete wherever they are delivered
+                    // Past the deadline and the stragglers' grace: end. A completion delivered later completes its
+                    // record where it is delivered (deliverCompletion); callbacks still queued run once more, and
+                    // new ones are refused.
+                    finalDrain();
                     return;
                 }
+            }
+            if (work > 0) {
+                idler.reset();
+                lookAt = Long.MAX_VALUE;
+                lookEvery = LOOK_MIN_NANOS;
+                continue;
             }
             long now = System.nanoTime();
             if (!local.isIdle()) {
@@ -552,6 +569,7 @@ public final class LoopCore {
     }
 
     private void cancelOutstanding() {
+        closeTimedOut = true; // from now on callbacks cannot submit: nothing new is owed
         int n = 0;
         long timeout = closeTimeoutNanos;
         for (TaskRecord r : local.registered()) {

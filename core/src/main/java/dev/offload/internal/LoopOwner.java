@@ -37,11 +37,32 @@ final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentEx
         return this;
     }
 
-    /** Runs a dependent at once on the loop thread, else hands it to the loop (after it ended: runs it here). */
+    /**
+     * Runs a dependent at once on the loop thread, else hands it to the loop (after it ended: runs it here). On the
+     * loop thread the dependents that running one releases (a chain of stages) run one after the other, not nested,
+     * as {@code CompletableFuture} itself does: a long chain does not grow the stack.
+     */
     @Override
     public void execute(Runnable dependent) {
-        if (Thread.currentThread() == loop.thread() || !loop.offer(dependent)) {
+        if (Thread.currentThread() != loop.thread()) {
+            if (!loop.offer(dependent)) {
+                dependent.run();
+            }
+            return;
+        }
+        if (running) {
+            released.add(dependent);
+            return;
+        }
+        running = true;
+        try {
             dependent.run();
+            Runnable next;
+            while ((next = released.poll()) != null) {
+                next.run();
+            }
+        } finally {
+            running = false;
         }
     }
 
@@ -65,6 +86,8 @@ final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentEx
 abstract class LoopOwnerFields extends CompletionOwner {
     final LoopCore loop;
     final Executor later;
+    final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // loop thread only
+    boolean running; // loop thread only: inside a dependent
 
     LoopOwnerFields(LoopCore loop) {
         this.loop = loop;

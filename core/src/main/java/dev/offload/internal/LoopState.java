@@ -47,6 +47,7 @@ public final class LoopState extends PadHead {
     private int count;
     private int heldFor; // callbacks run since the oldest unpublished task was admitted
     private int live; // registry slots taken
+    private int reserved; // room promised to submits under way (nested ones included)
     private int freeTop; // entries in free
     private boolean idle;
     private long idleNanos; // seqlock-protected: written by the loop, read by anyone
@@ -83,34 +84,42 @@ public final class LoopState extends PadHead {
      * {@link #register} cannot fail afterwards. May throw {@link OutOfMemoryError}; then nothing changed.
      */
     void reserve() {
-        if (freeTop == 0) {
+        int needed = reserved + 1; // a submit re-entered from this one (an onDrain listener) reserves its own room
+        while (freeTop < needed) {
             int old = slots.length;
             TaskRecord[] grownSlots = Arrays.copyOf(slots, old * 2);
-            int[] grownFree = new int[old * 2];
+            int[] grownFree = Arrays.copyOf(free, old * 2); // keeps the free slots it has
             for (int i = 0; i < old; i++) {
-                grownFree[i] = old * 2 - 1 - i;
+                grownFree[freeTop + i] = old * 2 - 1 - i; // and adds the new ones
             }
             slots = grownSlots;
             free = grownFree;
-            freeTop = old;
+            freeTop += old;
         }
-        if (PAD + count == records.length - PAD) {
-            int capacity = 2 * count;
+        if (PAD + count + needed > records.length - PAD) {
+            int capacity = 2 * (count + needed);
             TaskRecord[] grownRecords = Arrays.copyOf(records, PAD + capacity + PAD);
             PoolCore[] grownPools = Arrays.copyOf(pools, PAD + capacity + PAD);
             records = grownRecords;
             pools = grownPools;
         }
+        reserved = needed; // last: if growing failed (OutOfMemoryError), nothing changed
     }
 
     /** Registers an admitted task and keeps it for publishing; room was made by {@link #reserve()}. */
     void register(PoolCore pool, TaskRecord record) {
+        reserved--;
         int slot = free[--freeTop];
         slots[slot] = record;
         record.loopSlot = slot;
         live++;
         pools[PAD + count] = pool;
         records[PAD + count++] = record;
+    }
+
+    /** A submit that reserved room failed before its pool admitted the task: gives the room back. */
+    void unreserve() {
+        reserved--;
     }
 
     /** A registered task's completion reached the loop; returns false if it was not registered (any more). */
@@ -152,23 +161,20 @@ public final class LoopState extends PadHead {
      * each batch: publishing may run an {@code onDrain} listener on this thread, which may submit more.
      */
     void publish() {
-        if (count == 0) {
-            return;
-        }
-        // One clock read per batch: the tasks' stamps (wait-time start and submission order) are that reading plus
-        // their index, kept strictly increasing across batches.
-        long stamp = Math.max(System.nanoTime(), lastStamp + 1);
-        for (int k = 0; k < count; k++) {
-            records[PAD + k].submitNanos = stamp + k;
-        }
-        lastStamp = stamp + count - 1;
         int i = 0;
-        while (i < count) {
+        while (i < count) { // re-read: a batch may run an onDrain listener on this thread, which may submit more
             PoolCore pool = pools[PAD + i];
             int end = i + 1;
             while (end < count && pools[PAD + end] == pool) {
                 end++;
             }
+            // One clock read per batch: the tasks' stamps (wait-time start and submission order) are that reading
+            // plus their index, strictly increasing across batches.
+            long stamp = Math.max(System.nanoTime(), lastStamp + 1);
+            for (int k = i; k < end; k++) {
+                records[PAD + k].submitNanos = stamp + (k - i);
+            }
+            lastStamp = stamp + (end - i) - 1;
             Arrays.fill(pools, PAD + i, PAD + end, null);
             pool.publish(records, PAD + i, PAD + end, cursor);
             i = end;

@@ -83,6 +83,14 @@ public abstract class OwnedFuture<T> extends CompletableFuture<T> {
         return super.join();
     }
 
+    @Override
+    public T get(long timeout, java.util.concurrent.TimeUnit unit)
+            throws InterruptedException, java.util.concurrent.ExecutionException,
+                    java.util.concurrent.TimeoutException {
+        checkNotOwnerWait("get(timeout)"); // the loop could only time out: it completes the future when it is free
+        return super.get(timeout, unit);
+    }
+
     private void checkNotOwnerWait(String method) {
         DependentExecutor dx = dependentExecutor();
         if (dx != null && !isDone() && dx.onOwnerThread()) {

@@ -6,6 +6,7 @@ import dev.offload.PoolState;
 import dev.offload.PoolStats;
 import dev.offload.TaskOptions;
 import dev.offload.TaskQueue;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -147,38 +148,70 @@ public final class PoolCore extends PadHead {
         if (loop != null) {
             loop.reserveSubmit(); // room to register it, so that nothing can fail once it is admitted
         }
-        acquireSlot(); // counts the task as submitted, or refuses it (counted rejected)
         Sendables.Moves moves = null;
+        boolean admitted = false;
         try {
-            if (prepared instanceof Sendables.Moves m) {
-                m.commit(); // the point of no return for the caller's buffers
-                moves = m;
-                record.payload = m.value();
-            }
-            if (loop != null) {
-                loop.register(this, record);
-            } else {
-                record.submitNanos = System.nanoTime();
-                if (!queue.offer(record)) {
-                    throw queueRefused();
+            acquireSlot(); // counts the task as submitted, or refuses it (counted rejected)
+            try {
+                if (prepared instanceof Sendables.Moves m) {
+                    m.commit(); // the point of no return for the caller's buffers
+                    moves = m;
+                    record.payload = m.value();
                 }
-                signalWork(1);
-                if (state != RUNNING) {
-                    // Closed forcibly or failed after this submit was admitted: the queue is drained by the
-                    // supervisor after it changed the state; this read after the offer pairs with that drain.
-                    supervisor.wake();
+                if (loop != null) {
+                    loop.register(this, record);
+                } else {
+                    record.submitNanos = System.nanoTime();
+                    if (!queue.offer(record)) {
+                        throw queueRefused();
+                    }
                 }
+                admitted = true;
+            } catch (Throwable t) {
+                releaseSlot();
+                counters.rejected.getAndIncrement();
+                if (moves != null) {
+                    moves.rollback();
+                }
+                throw t;
             }
-        } catch (Throwable t) {
-            releaseSlot();
-            counters.rejected.getAndIncrement();
-            if (moves != null) {
-                moves.rollback();
+        } finally {
+            if (loop != null && !admitted) {
+                loop.unreserveSubmit();
             }
-            throw t;
+        }
+        // Accepted: what follows cannot undo the admission.
+        if (loop == null) {
+            signalWork(1);
+            afterOffer();
         }
         watchQueueTime(record);
         return record;
+    }
+
+    /**
+     * After an offer: if the pool stopped running meanwhile, its supervisor drains the queue after it changed the
+     * state, so this read of the state after the offer pairs with that drain: the supervisor is woken to drain again,
+     * or, once it has ended (CLOSED), this thread drains the queue itself.
+     */
+    private void afterOffer() {
+        // The offer ends with release stores; without a full fence this read could come before they are visible,
+        // and the supervisor's drain, begun after it changed the state, could miss the task (a Dekker pair).
+        VarHandle.fullFence();
+        int s = state;
+        if (s == CLOSED) {
+            rejectQueuedAfterClose();
+        } else if (s != RUNNING) {
+            supervisor.wake();
+        }
+    }
+
+    /** The pool closed while tasks were being handed over: they are refused, their futures failed. */
+    void rejectQueuedAfterClose() {
+        TaskRecord r;
+        while ((r = poll()) != null) {
+            reject(r, closedBeforeHandOver());
+        }
     }
 
     private void acquireSlot() {
@@ -218,7 +251,7 @@ public final class PoolCore extends PadHead {
 
     private void watchQueueTime(TaskRecord record) {
         long limit = record.options.queueTimeout() != null
-                ? record.options.queueTimeout().toNanos()
+                ? Durations.toNanos(record.options.queueTimeout())
                 : config.queueTimeoutNanos();
         if (limit > 0) {
             supervisor.watchQueued(record, System.nanoTime() + limit, limit);
@@ -251,9 +284,7 @@ public final class PoolCore extends PadHead {
         Arrays.fill(records, from, to, null);
         if (queued > 0) {
             signalWork(queued);
-            if (state != RUNNING) {
-                supervisor.wake(); // as in submit: the supervisor drains what a failed or forced pool still gets
-            }
+            afterOffer(); // as in submit
         }
     }
 
@@ -356,7 +387,7 @@ public final class PoolCore extends PadHead {
      */
     void onFinished(TaskRecord record, Worker worker, TaskRecord.Outcome outcome) {
         if (outcome != TaskRecord.Outcome.COMPLETED && record.submitSite != null && record.failure != null) {
-            record.failure.addSuppressed(record.submitSite);
+            addSubmitSite(record.failure, record.submitSite);
         }
         if (worker != null && outcome == TaskRecord.Outcome.COMPLETED) {
             worker.countOutcome(true);
@@ -366,6 +397,21 @@ public final class PoolCore extends PadHead {
             counters.count(outcome);
         }
         deliver(record);
+    }
+
+    /**
+     * Adds where the task was submitted to its failure, once per throwable: a throwable instance that tasks share (a
+     * cached exception) carries the first site only, instead of growing with every task.
+     */
+    private static void addSubmitSite(Throwable failure, Throwable site) {
+        synchronized (failure) {
+            for (Throwable s : failure.getSuppressed()) {
+                if (s instanceof SubmitSite) {
+                    return;
+                }
+            }
+            failure.addSuppressed(site);
+        }
     }
 
     /** Another thread than the runner decided the task's end ({@link TaskRecord#stop}). */
@@ -396,6 +442,12 @@ public final class PoolCore extends PadHead {
     }
 
     void deliver(TaskRecord record) {
+        if (record.owner == CompletionOwner.DIRECT && supervisor.onSupervisorThread()) {
+            // A time limit, a forced close or a failed pool decided it: its dependents must not run on, and hold up,
+            // the supervisor.
+            Thread.ofVirtual().name(config.name() + "-completion").start(() -> record.owner.deliver(record));
+            return;
+        }
         record.owner.deliver(record);
     }
 
@@ -410,13 +462,20 @@ public final class PoolCore extends PadHead {
     private void fireDrain() {
         events.emit(new PoolEvent.QueueDrained(config.name(), config.maxQueue()));
         Runnable listener = drainListener;
-        if (listener != null) {
-            try {
-                listener.run();
-            } catch (Throwable t) {
-                System.getLogger("dev.offload.WorkerPool")
-                        .log(System.Logger.Level.WARNING, "onDrain listener failed: pool=" + config.name(), t);
-            }
+        if (listener != null && supervisor.onSupervisorThread()) {
+            Runnable l = listener; // released by a drain of the supervisor: run the user's code elsewhere
+            Thread.ofVirtual().name(config.name() + "-drain").start(() -> runDrainListener(l));
+        } else if (listener != null) {
+            runDrainListener(listener);
+        }
+    }
+
+    private void runDrainListener(Runnable listener) {
+        try {
+            listener.run();
+        } catch (Throwable t) {
+            System.getLogger("dev.offload.WorkerPool")
+                    .log(System.Logger.Level.WARNING, "onDrain listener failed: pool=" + config.name(), t);
         }
     }
 

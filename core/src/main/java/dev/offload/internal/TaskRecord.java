@@ -60,7 +60,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
     Throwable failure; // written by the decider after winning; published by the delivery
     Thread runner; // written before the CAS to RUNNING, read by a decider that saw RUNNING
 
-    private boolean interruptedStop; // written before the end state by a stop that interrupted the runner
+    private boolean interruptedStop; // written by a stop before its CAS out of RUNNING, which publishes it
     private volatile int state;
     private volatile Object hooks; // null, a Hook chain, or HOOKS_CLOSED
 
@@ -71,6 +71,17 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
         this.owner = owner;
         this.options = options;
         this.submitSite = site;
+    }
+
+    /**
+     * A record that belongs to no pool and reads as stopped, with its hooks closed: a worker's current task once the
+     * supervisor abandoned it (a hook the abandoned task registers then runs at once).
+     */
+    static TaskRecord stoppedMark() {
+        TaskRecord mark = new TaskRecord(null, null, null, CompletionOwner.DIRECT, TaskOptions.DEFAULT, null);
+        mark.state = CANCELLED;
+        mark.hooks = HOOKS_CLOSED;
+        return mark;
     }
 
     @Override
@@ -118,6 +129,10 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
         return state == QUEUED;
     }
 
+    boolean isPending() {
+        return state == PENDING;
+    }
+
     /** Worker thread, inside the task: whether another thread decided the task's end (cancel, timeout, close). */
     boolean isStopRequested() {
         return state != RUNNING;
@@ -125,7 +140,8 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
 
     /**
      * Whether a stop interrupted the running task (cancel with interrupt, timeout, forced close): if the task keeps
-     * running past the grace period, its worker is abandoned. Read after {@link #isStopRequested()} returned true.
+     * running past the grace period, its worker is abandoned. Meaningful once {@link #isStopRequested()} is true: the
+     * stop writes it before the CAS that makes that so.
      */
     boolean stoppedWithInterrupt() {
         return interruptedStop;
@@ -144,8 +160,8 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
      */
     boolean finishRun(int next) {
         if (STATE.compareAndSet(this, RUNNING, next)) {
-            runner = null;
             if (next == DONE) {
+                runner = null;
                 hooks = HOOKS_CLOSED; // the task is over: a hook has nothing left to tear down
             }
             return true;
@@ -160,6 +176,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
     /** Any thread: an async task's stage completed; decides DONE unless another thread decided first. */
     boolean finishPending() {
         if (STATE.compareAndSet(this, PENDING, DONE)) {
+            runner = null;
             hooks = HOOKS_CLOSED;
             return true;
         }
@@ -192,11 +209,15 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
             if (s == QUEUED || s == PENDING) {
                 if (STATE.compareAndSet(this, s, end)) {
                     this.failure = failure != null ? failure : cancellation;
+                    if (s == PENDING && runner instanceof WorkerThread t) {
+                        t.worker().asyncDone(this); // frees its worker's async slot now, not when its stage ends
+                    }
                     pool.onStopped(this, s == QUEUED, false, outcome);
                     fireHooks();
                     return true;
                 }
             } else if (s == RUNNING) {
+                interruptedStop = interrupt; // before the CAS, which publishes it with the new state
                 if (STATE.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : end)) {
                     this.failure = failure != null ? failure : cancellation;
                     if (interrupt) {
@@ -204,8 +225,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
                         if (t != null) {
                             t.interrupt();
                         }
-                        interruptedStop = true;
-                        state = end; // releases the worker waiting in finishRun; publishes interruptedStop
+                        state = end; // releases the worker waiting in finishRun
                     }
                     pool.onStopped(this, false, interrupt, outcome);
                     fireHooks();

@@ -49,6 +49,9 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         }
     }
 
+    /** What {@link #current} holds once the supervisor abandoned the worker inside a task. */
+    private static final TaskRecord ABANDONED = TaskRecord.stoppedMark();
+
     private final PoolCore pool;
     private final PoolConfig config;
     private final WorkerSupervisor supervisor;
@@ -69,7 +72,8 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     volatile long currentStart; // written before current
     volatile boolean online; // the initializer returned; taking tasks
     volatile boolean retireRequested; // recycled: end after the current task
-    volatile boolean abandoned; // left to a task that would not stop: take nothing more
+    volatile boolean abandoned; // left to a task that would not stop, or left at a close deadline: take nothing more
+    private boolean abandonedHere; // worker thread: it lost the leaveTask CAS to abandonIn
     volatile boolean recycleDue; // asked the supervisor to recycle it (task count reached)
     volatile boolean reported; // the worker told the supervisor it ended
     // Supervisor thread only (or the thread that built the pool, before the supervisor started):
@@ -144,8 +148,8 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             if (crash != null) {
                 failInFlight(crash);
             }
-            if (!abandoned) {
-                teardownState(); // an abandoned worker's state was torn down by the supervisor
+            if (!abandonedHere) {
+                teardownState(); // a worker abandoned inside a task has its state torn down by the supervisor
             }
             reported = true;
             supervisor.workerEnded(this, crash, reason);
@@ -190,7 +194,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         boolean busy = false;
         long idleSince = System.nanoTime();
         while (true) {
-            if (abandoned) {
+            if (abandoned || abandonedHere) {
                 return "abandoned thread ended";
             }
             if (retireRequested) {
@@ -305,7 +309,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         } catch (Throwable t) {
             failure = t;
         }
-        CURRENT.setRelease(this, null);
+        leaveTask(record);
         long end = System.nanoTime();
         lastEnd = end;
         latencies.record(start - record.submitNanos, end - start);
@@ -331,6 +335,31 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
                         + record.taskName() + ", cause=" + cause,
                 id,
                 cause);
+    }
+
+    /**
+     * The task is over on this thread: clears {@link #current} with a CAS that decides, against the supervisor's
+     * {@link #abandonIn}, whether this worker goes on. If the supervisor abandoned it first, the worker takes no other
+     * task and leaves its state to the supervisor's teardown.
+     */
+    private void leaveTask(TaskRecord record) {
+        if (!CURRENT.compareAndSet(this, record, null)) {
+            abandonedHere = true;
+        }
+    }
+
+    /**
+     * Supervisor thread: abandons this worker if it is still inside {@code record}. The CAS makes the supervisor and
+     * the worker agree: either the worker left the task first and goes on, or it is abandoned and does not.
+     *
+     * @return {@code true} if abandoned
+     */
+    boolean abandonIn(TaskRecord record) {
+        if (record == null || !CURRENT.compareAndSet(this, record, ABANDONED)) {
+            return false;
+        }
+        abandoned = true;
+        return true;
     }
 
     /** Makes the running task visible to the supervisor (see the class comment for the ordering). */
@@ -387,7 +416,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
                 throw new NullPointerException("async task returned a null CompletionStage: task=" + record.taskName());
             }
         } catch (Throwable t) {
-            endSyncPart(start);
+            endSyncPart(record, start);
             boolean fatal = t instanceof VirtualMachineError;
             if (record.finishRun(TaskRecord.DONE)) {
                 record.failure = fatal ? crashOf(record, t) : t;
@@ -399,9 +428,9 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             }
             return;
         }
-        endSyncPart(start);
         asyncCount.incrementAndGet();
-        pendingAsync.put(record, start);
+        pendingAsync.put(record, start); // before the task leaves current: the supervisor always sees one of the two
+        endSyncPart(record, start);
         if (!record.finishRun(TaskRecord.PENDING)) {
             asyncDone(record); // stopped while its synchronous part ran
             Thread.interrupted();
@@ -411,8 +440,8 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         stage.whenComplete((value, failure) -> onAsyncDone(record, value, failure, start));
     }
 
-    private void endSyncPart(long start) {
-        CURRENT.setRelease(this, null);
+    private void endSyncPart(TaskRecord record, long start) {
+        leaveTask(record);
         lastEnd = 0;
         addBusy(System.nanoTime() - start);
     }
@@ -440,7 +469,8 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         }
     }
 
-    private void asyncDone(TaskRecord record) {
+    /** Any thread: an async task of this worker ended (its stage completed, or it was stopped); frees its slot. */
+    void asyncDone(TaskRecord record) {
         if (pendingAsync.remove(record) != null) {
             asyncCount.decrementAndGet();
             idler.wake(); // the worker may be waiting for a free async slot

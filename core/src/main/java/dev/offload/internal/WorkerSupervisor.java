@@ -5,6 +5,7 @@ import dev.offload.PoolFailedException;
 import dev.offload.PoolStats;
 import dev.offload.RestartPolicy;
 import dev.offload.TaskTimeoutException;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,6 +75,7 @@ final class WorkerSupervisor {
     private boolean backoff;
     private int restartsOwed;
     private boolean forcedDone;
+    private boolean drainFailed; // closing, and the workers crashed past the restart limit: start no more
     private final PriorityQueue<QueueWatch> queueWatches =
             new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
     private int watchPurgeAt = 1024;
@@ -109,6 +111,10 @@ final class WorkerSupervisor {
 
     CompletableFuture<Void> termination() {
         return termination;
+    }
+
+    boolean onSupervisorThread() {
+        return Thread.currentThread() == thread;
     }
 
     // ---- requests from any thread ----
@@ -199,7 +205,7 @@ final class WorkerSupervisor {
 
     long runLimitOf(TaskRecord record) {
         Duration d = record.options.timeout();
-        return d != null ? d.toNanos() : config.taskTimeoutNanos();
+        return d != null ? Durations.toNanos(d) : config.taskTimeoutNanos();
     }
 
     int busyWorkers() {
@@ -233,7 +239,7 @@ final class WorkerSupervisor {
         }
         pool.wakeAll();
         wake();
-        if (wait) {
+        if (wait && Thread.currentThread() != thread) { // a listener on the supervisor thread: waiting would deadlock
             awaitClosed();
         }
     }
@@ -279,7 +285,8 @@ final class WorkerSupervisor {
                 long next = nextDeadline(now);
                 nextWake = next;
                 sleepMode = next == Long.MAX_VALUE ? FOREVER : TIMED; // volatile, then the re-scan: pairs with workers
-                if (!requests.isEmpty() || growRequested.get() || nextDeadline(now) - next < 0) {
+                boolean growNow = growRequested.get() && !(backoff && System.nanoTime() - startAllowedAt < 0);
+                if (!requests.isEmpty() || growNow || earlier(nextDeadline(now), next) != next) {
                     continue;
                 }
                 if (next == Long.MAX_VALUE) {
@@ -360,7 +367,7 @@ final class WorkerSupervisor {
         events.emit(new PoolEvent.WorkerCrashed(
                 config.name(), w == null ? -1 : w.workerId(), crash, Duration.ofNanos(uptime)));
         RestartPolicy policy = config.restartPolicy();
-        if (uptime >= policy.minUptime().toNanos()) {
+        if (uptime >= Durations.toNanos(policy.minUptime())) {
             unstable = 0;
         } else {
             unstable++;
@@ -369,15 +376,21 @@ final class WorkerSupervisor {
             if (pool.fail(crash)) {
                 restartsOwed = 0;
                 failQueuedIfFailed();
+            } else if (pool.state() == PoolCore.DRAINING && !drainFailed) {
+                // Closing with workers that keep crashing: no more restarts; what is queued fails as in FAILED.
+                drainFailed = true;
+                restartsOwed = 0;
+                failQueued(true);
             }
             return;
         }
-        if (pool.state() != PoolCore.RUNNING) {
-            return; // closing: a replacement would only be started to finish queued tasks (see staff)
-        }
         Duration delay = unstable == 0 ? Duration.ZERO : policy.delayBefore(unstable);
-        startAllowedAt = System.nanoTime() + delay.toNanos(); // from now: handling the crash may have taken a while
+        // From now: handling the crash may have taken a while. The backoff holds while closing too.
+        startAllowedAt = System.nanoTime() + Durations.toNanos(delay);
         backoff = unstable > 0;
+        if (pool.state() != PoolCore.RUNNING) {
+            return; // closing: a replacement is started only to finish queued tasks (see staff)
+        }
         restartsOwed++;
         events.emit(new PoolEvent.WorkerRestartScheduled(config.name(), unstable, delay));
     }
@@ -439,6 +452,7 @@ final class WorkerSupervisor {
     }
 
     private void failQueued(boolean poolFailed) {
+        VarHandle.fullFence(); // the state change is visible before the drain reads the queue: pairs with afterOffer
         TaskRecord r;
         while ((r = pool.poll()) != null) {
             if (poolFailed) {
@@ -482,28 +496,43 @@ final class WorkerSupervisor {
             TaskRecord p = entry.getKey();
             long limit = runLimitOf(p);
             long elapsed = now - entry.getValue();
-            if (limit > 0 && elapsed >= limit) {
-                timeOut(p, limit, elapsed, false);
+            if (limit > 0 && elapsed >= limit && p.isPending()) {
+                timeOut(p, limit, elapsed, false); // decides it and frees the worker's async slot
             }
         }
-        if (w.recycleDue || (config.maxWorkerAgeNanos() > 0 && now - w.startedNanos >= config.maxWorkerAgeNanos())) {
-            if (w != recycling && w != replacement) {
-                toRecycle.add(w);
-            }
+        if (recycleCandidate(w)
+                && (w.recycleDue
+                        || (config.maxWorkerAgeNanos() > 0 && now - w.startedNanos >= config.maxWorkerAgeNanos()))) {
+            toRecycle.add(w);
         }
+    }
+
+    /** Whether a recycle of {@code w} could be queued now: the pool runs and {@code w} is not being recycled. */
+    private boolean recycleCandidate(Worker w) {
+        return pool.state() == PoolCore.RUNNING && w != recycling && w != replacement && !toRecycle.contains(w);
     }
 
     private void watchRunning(Worker w, TaskRecord r, long now) {
         long elapsed = now - w.currentStart;
+        long blocked = config.blockedNanos();
+        if (blocked > 0 && elapsed >= blocked && w.reportedBlocked != r) { // also a task cancelled without interrupt
+            w.reportedBlocked = r;
+            events.emit(new PoolEvent.TaskBlocked(
+                    config.name(),
+                    w.workerId(),
+                    r.taskName(),
+                    Duration.ofNanos(elapsed),
+                    List.of(w.thread().getStackTrace())));
+        }
         if (r.isStopRequested()) {
             if (!r.stoppedWithInterrupt()) {
-                return; // cancel(false): the task may finish in its own time
+                return; // cancel(false): the task may finish in its own time (the watchdog still reports it)
             }
             if (w.stopSeenFor != r) {
                 w.stopSeenFor = r;
                 w.stopSeenAt = now;
-            } else if (now - w.stopSeenAt >= config.cancelGraceNanos() && w.current == r) {
-                abandon(w, r);
+            } else if (now - w.stopSeenAt >= config.cancelGraceNanos()) {
+                abandon(w, r); // only if the worker is still inside r (a CAS decides)
             }
             return;
         }
@@ -512,17 +541,6 @@ final class WorkerSupervisor {
             timeOut(r, limit, elapsed, true);
             w.stopSeenFor = r;
             w.stopSeenAt = now;
-            return;
-        }
-        long blocked = config.blockedNanos();
-        if (blocked > 0 && elapsed >= blocked && w.reportedBlocked != r) {
-            w.reportedBlocked = r;
-            events.emit(new PoolEvent.TaskBlocked(
-                    config.name(),
-                    w.workerId(),
-                    r.taskName(),
-                    Duration.ofNanos(elapsed),
-                    List.of(w.thread().getStackTrace())));
         }
     }
 
@@ -535,8 +553,16 @@ final class WorkerSupervisor {
         }
     }
 
-    /** The worker will never get another task; its thread is left to the task. */
+    /**
+     * The worker will never get another task; its thread is left to what it runs. Inside a task, only if the worker
+     * is still in it ({@link Worker#abandonIn}: the worker may have left it just now); then the supervisor owns the
+     * worker's state and tears it down on another thread. An idle worker (a close deadline) tears its state down
+     * itself when it ends.
+     */
     private void abandon(Worker w, TaskRecord r) {
+        if (r != null && !w.abandonIn(r)) {
+            return; // it left the task first and goes on
+        }
         w.abandoned = true;
         List<StackTraceElement> stack = List.of(w.thread().getStackTrace());
         synchronized (counters) {
@@ -557,7 +583,7 @@ final class WorkerSupervisor {
         }
         events.emit(new PoolEvent.WorkerAbandoned(
                 config.name(), w.workerId(), r == null ? "none (idle)" : r.taskName(), stack));
-        if (config.teardown() != null && w.hasState()) {
+        if (r != null && config.teardown() != null && w.online && w.hasState()) { // online: publishes the state
             Object state = w.stateForTeardown();
             Thread.ofVirtual().name(config.name() + "-teardown-" + w.workerId()).start(() -> {
                 try {
@@ -592,7 +618,7 @@ final class WorkerSupervisor {
     private void staff(long now) {
         int s = pool.state();
         boolean grow = growRequested.getAndSet(false);
-        if (s == PoolCore.FAILED || s == PoolCore.CLOSED || pool.isForced()) {
+        if (s == PoolCore.FAILED || s == PoolCore.CLOSED || pool.isForced() || drainFailed) {
             return;
         }
         if (backoff && now - startAllowedAt < 0) {
@@ -692,7 +718,8 @@ final class WorkerSupervisor {
     }
 
     private void finish() {
-        pool.setClosed();
+        pool.setClosed(); // then the last drain: a submit that offers after this sees CLOSED and drains itself
+        failQueued(false);
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -711,6 +738,9 @@ final class WorkerSupervisor {
             TaskRecord r = w.current;
             if (r != null) {
                 long start = w.currentStart;
+                if (config.blockedNanos() > 0 && w.reportedBlocked != r) {
+                    next = earlier(next, start + config.blockedNanos());
+                }
                 if (r.isStopRequested()) {
                     if (r.stoppedWithInterrupt()) {
                         next = earlier(next, w.stopSeenFor == r ? w.stopSeenAt + config.cancelGraceNanos() : now);
@@ -720,30 +750,29 @@ final class WorkerSupervisor {
                     if (limit > 0) {
                         next = earlier(next, start + limit);
                     }
-                    if (config.blockedNanos() > 0 && w.reportedBlocked != r) {
-                        next = earlier(next, start + config.blockedNanos());
-                    }
                 }
             }
             for (var entry : w.pendingAsync.entrySet()) {
                 long limit = runLimitOf(entry.getKey());
-                if (limit > 0) {
+                if (limit > 0 && entry.getKey().isPending()) {
                     next = earlier(next, entry.getValue() + limit);
                 }
             }
-            if (config.maxWorkerAgeNanos() > 0) {
-                next = earlier(next, w.startedNanos + config.maxWorkerAgeNanos());
-            }
-            if (w.recycleDue && w != recycling) {
-                next = earlier(next, now);
+            if (recycleCandidate(w)) { // a worker waiting for its turn, or being recycled, needs no deadline
+                if (config.maxWorkerAgeNanos() > 0) {
+                    next = earlier(next, w.startedNanos + config.maxWorkerAgeNanos());
+                }
+                if (w.recycleDue) {
+                    next = earlier(next, now);
+                }
             }
         }
         QueueWatch q = queueWatches.peek();
         if (q != null) {
             next = earlier(next, q.deadline);
         }
-        if (backoff && restartsOwed > 0) {
-            next = earlier(next, startAllowedAt);
+        if (backoff && now - startAllowedAt < 0) {
+            next = earlier(next, startAllowedAt); // a start the backoff holds (a restart, growth, a draining pool's)
         }
         if (pool.state() == PoolCore.DRAINING) {
             next = earlier(next, forcedDone ? closeDeadline : forceAt);
