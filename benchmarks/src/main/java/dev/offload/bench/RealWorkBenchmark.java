@@ -125,6 +125,10 @@ public class RealWorkBenchmark {
         @Param({"cores"})
         public String workers;
 
+        /** offload's isolation: CHECKED (the default: the input is copied on submit) or TRUSTED (passed as is). */
+        @Param({"CHECKED"})
+        public dev.offload.Isolation isolation;
+
         Task<byte[], byte[]> task;
         int rounds;
         int workerCount;
@@ -245,6 +249,7 @@ public class RealWorkBenchmark {
                     .name("bench-pool")
                     .minWorkers(w.workerCount)
                     .maxWorkers(w.workerCount)
+                    .isolation(w.isolation)
                     .daemon(true)
                     .build();
         }

@@ -236,10 +236,10 @@ public final class LoopCore {
     /**
      * Worker (or deciding) thread: hands over the completion of a task this loop submitted. The task is registered, so
      * the loop cannot end before the completion arrives; no producer count is needed. A parked loop is woken only if
-     * it must act now: its pool's queue is about to run dry (at most one queued task per live worker), so the loop
-     * should submit more, or it is closing. Otherwise it stays parked (the workers keep the cores) and collects the
-     * completions when it next looks, within {@value #LOOK_MAX_NANOS} ns, in one batch: one wake-up for many
-     * completions instead of one each.
+     * it must act now: its pool's queue is about to run dry (a few queued tasks per live worker, see
+     * {@code PoolCore.ownerMustAct}), so the loop should submit more, or it is closing. Otherwise it stays parked (the
+     * workers keep the cores) and collects the completions when it next looks, within {@value #LOOK_MAX_NANOS} ns, in
+     * one batch: one wake-up for many completions instead of one each.
      */
     void deliverCompletion(TaskRecord record) {
         inbox.offer(record);
