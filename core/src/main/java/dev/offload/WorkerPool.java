@@ -262,8 +262,9 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Closes gracefully: refuses new tasks, runs every task already accepted, and returns once every worker thread
-     * has ended (from a {@link PoolListener} on the supervisor thread: begins the close and returns at once). A task that never ends holds it forever (the watchdog reports it); use {@link #close(Duration)} for a
-     * bound. Any thread but the pool's own workers.
+     * has ended (from a {@link PoolListener} on the supervisor thread: begins the close and returns at once). A task
+     * that never ends holds it forever (the watchdog reports it); use {@link #close(Duration)} for a bound. Any thread
+     * but the pool's own workers.
      *
      * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
      */

@@ -314,8 +314,8 @@ public final class LoopCore {
     }
 
     /**
-     * Loop thread: before a pool admits a task from this loop: refuses if the loop has ended, and makes room to register
-     * it (so that nothing can fail once the pool admitted it).
+     * Loop thread: before a pool admits a task from this loop: refuses if the loop has ended, and makes room to
+     * register it (so that nothing can fail once the pool admitted it).
      */
     void reserveSubmit() {
         if (state == TERMINATED || closeTimedOut) {

@@ -50,8 +50,8 @@ public final class Sendables {
     public static final int MAX_DEPTH = 512;
 
     private static final String FIX = "pass an immutable value (String, box, enum, record or List.of/Map.of of those),"
-            + " a primitive array or ArrayList/HashMap/HashSet of sendable values (copied), a SharedBuffer or one of its"
-            + " views (shared) or a TransferableBuffer (moved); or build the pool with Isolation.TRUSTED";
+            + " a primitive array or ArrayList/HashMap/HashSet of sendable values (copied), a SharedBuffer or one of"
+            + " its views (shared) or a TransferableBuffer (moved); or build the pool with Isolation.TRUSTED";
     private static final Object IN_PROGRESS = new Object();
 
     private enum Kind {
