@@ -27,6 +27,8 @@ GROUPS = {
     "pipeline": {"what": "P3, P10: 1000 no-op tasks in flight, peers", "args": ["PipelineBenchmark"]},
     "realwork": {"what": "P11, P12: loop + a worker per core, 64 SHA-256 tasks in flight, peers",
                  "args": ["RealWorkBenchmark"]},
+    "realwork-trusted": {"what": "the same, offload with Isolation.TRUSTED (no copy of the 4 KiB input)",
+                         "args": ["RealWorkBenchmark.offload", "-p", "isolation=TRUSTED"]},
     "responsive": {"what": "P13: loop timer delay while the pool is saturated, peer",
                    "args": ["LoopResponsivenessBenchmark"]},
     "scaling": {"what": "P5: 100 µs CPU tasks, 2 workers against 1", "args": ["CpuBoundScalingBenchmark"]},
