@@ -7,7 +7,7 @@ import org.jctools.queues.MessagePassingQueue;
  * Hands the records of a batch to a queue's bulk offer one by one, without allocating per batch. Owned by one thread
  * (an event loop), reused for every batch it publishes.
  */
-public final class BatchCursor implements MessagePassingQueue.Supplier<QueuedTask> {
+final class BatchCursor implements MessagePassingQueue.Supplier<QueuedTask> {
     private TaskRecord[] records;
     private int next;
 

@@ -7,7 +7,7 @@ package dev.offload.internal;
  *
  * <p>Any thread. A thread changes the count only when it starts, parks, wakes with work, or ends; not per task.
  */
-public final class CpuBudget {
+final class CpuBudget {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final PaddedCounter ON_CPU = new PaddedCounter();
 

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
-public final class Idler extends PadHead {
+final class Idler extends PadHead {
     private static final int CLOCK_CHECK_MASK = 63;
     private static final long SPIN_YIELD_NANOS = 20_000;
     private static final int SPIN = 0;

@@ -23,7 +23,7 @@ import java.util.Arrays;
  *
  * <p>Loop thread only, but {@link #idleNanos(long)} from any thread.
  */
-public final class LoopState extends PadHead {
+final class LoopState extends PadHead {
     /** Tasks submitted by callbacks are published after at most this many callbacks. */
     public static final int PUBLISH_BATCH = 16;
 

@@ -29,7 +29,7 @@ import java.util.function.Function;
  *
  * @param <T> the result type
  */
-public abstract class OwnedFuture<T> extends CompletableFuture<T> {
+abstract class OwnedFuture<T> extends CompletableFuture<T> {
     /** For subclasses. */
     OwnedFuture() {}
 

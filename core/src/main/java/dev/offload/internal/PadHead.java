@@ -11,7 +11,7 @@ package dev.offload.internal;
  * by others. Which objects end up next to each other depends on allocation order and on where the garbage collector
  * copies them, so without padding the cost changes from run to run.
  */
-public abstract class PadHead {
+abstract class PadHead {
     @SuppressWarnings("unused")
     private byte h000, h001, h002, h003, h004, h005, h006, h007, h008, h009, h010, h011, h012, h013, h014, h015;
     @SuppressWarnings("unused")

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Any thread. {@link #get()} is a volatile read; updates are atomic read-modify-writes.
  */
-public final class PaddedCounter {
+final class PaddedCounter {
     private static final VarHandle VALUE;
 
     static {

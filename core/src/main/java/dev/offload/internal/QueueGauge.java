@@ -27,7 +27,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Any thread.
  */
-public final class QueueGauge extends PadHead {
+final class QueueGauge extends PadHead {
     /** Bit of {@link #tryAcquire()}'s result: a slot was reserved (else the queue is full). */
     public static final int ACQUIRED = 1;
     /** Bit of {@link #tryAcquire()}'s result: the caller must fire the drain signal (the queue drained meanwhile). */

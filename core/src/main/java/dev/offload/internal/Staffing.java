@@ -12,7 +12,7 @@ package dev.offload.internal;
  *
  * <p>Any thread.
  */
-public final class Staffing {
+final class Staffing {
     /** What the retiring worker re-reads after giving up its place. */
     public interface QueueProbe {
         /**

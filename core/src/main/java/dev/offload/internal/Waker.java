@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Any thread, but {@link #announcePark()} and {@link #clearPark()} from the owner only.
  */
-public final class Waker extends WakerFields {
+final class Waker extends WakerFields {
     @SuppressWarnings("unused")
     private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
 
