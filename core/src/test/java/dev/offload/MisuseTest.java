@@ -406,14 +406,18 @@ class MisuseTest {
                         return 0;
                     },
                     flag);
-            Await.until(() -> tiny.stats().busyWorkers() == 1, "the blocker runs");
-            tiny.submit(MisuseTest::square, 1); // fills the queue
-            TransferableBuffer buffer = TransferableBuffer.allocate(8);
-            buffer.setLong(0, 42L);
-            assertThrows(RejectedExecutionException.class, () -> tiny.submit(TransferableBuffer::byteLength, buffer));
-            assertFalse(buffer.isDetached(), "a refused submit detached the caller's buffer");
-            assertEquals(42L, buffer.getLong(0));
-            flag.setVolatile(0, 1);
+            try {
+                Await.until(() -> tiny.stats().busyWorkers() == 1, "the blocker runs");
+                tiny.submit(MisuseTest::square, 1); // fills the queue
+                TransferableBuffer buffer = TransferableBuffer.allocate(8);
+                buffer.setLong(0, 42L);
+                assertThrows(
+                        RejectedExecutionException.class, () -> tiny.submit(TransferableBuffer::byteLength, buffer));
+                assertFalse(buffer.isDetached(), "a refused submit detached the caller's buffer");
+                assertEquals(42L, buffer.getLong(0));
+            } finally {
+                flag.setVolatile(0, 1); // a failed assertion must not leave close() waiting for the blocker
+            }
         }
     }
 
@@ -694,15 +698,19 @@ class MisuseTest {
         WorkerPool trusted = trustedPool();
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Integer> held = heldOnLoop(trusted, release);
-        Throwable e = Await.onLoop(loop, () -> {
-            try {
-                held.get(1, TimeUnit.SECONDS);
-                return null;
-            } catch (IllegalStateException expected) {
-                return expected;
-            }
-        });
-        release.countDown();
+        Throwable e;
+        try {
+            e = Await.onLoop(loop, () -> {
+                try {
+                    held.get(1, TimeUnit.SECONDS);
+                    return null;
+                } catch (IllegalStateException expected) {
+                    return expected;
+                }
+            });
+        } finally {
+            release.countDown();
+        }
         assertInstanceOf(IllegalStateException.class, e);
         trusted.close();
     }

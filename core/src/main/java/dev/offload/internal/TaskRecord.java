@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * publishes them to the owner, which completes the future. A {@code cancel} completes the future at once, on the
  * cancelling thread, as {@code Future} requires; its dependents still run where the owner says.
  */
-public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
+final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
     static final int QUEUED = 0;
     static final int RUNNING = 1;
     static final int INTERRUPTING = 2;
@@ -60,7 +60,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
     Throwable failure; // written by the decider after winning; published by the delivery
     Thread runner; // written before the CAS to RUNNING, read by a decider that saw RUNNING
 
-    private boolean interruptedStop; // written by a stop before its CAS out of RUNNING, which publishes it
+    private boolean interruptedStop; // written by the stop that won, published by its store of the end state
     private volatile int state;
     private volatile Object hooks; // null, a Hook chain, or HOOKS_CLOSED
 
@@ -140,11 +140,12 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
 
     /**
      * Whether a stop interrupted the running task (cancel with interrupt, timeout, forced close): if the task keeps
-     * running past the grace period, its worker is abandoned. Meaningful once {@link #isStopRequested()} is true: the
-     * stop writes it before the CAS that makes that so.
+     * running past the grace period, its worker is abandoned. Only the stop that won writes it, between its CAS to
+     * {@code INTERRUPTING} and its store of the end state, which publishes it; a stop that lost (the worker finished
+     * first) writes nothing, so a task that ended its own way never reads as interrupted.
      */
     boolean stoppedWithInterrupt() {
-        return interruptedStop;
+        return state == INTERRUPTING || interruptedStop;
     }
 
     /** Worker thread: claims a queued task. Returns false if it ended meanwhile (cancelled, timed out, failed). */
@@ -161,8 +162,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
     boolean finishRun(int next) {
         if (STATE.compareAndSet(this, RUNNING, next)) {
             if (next == DONE) {
-                runner = null;
-                hooks = HOOKS_CLOSED; // the task is over: a hook has nothing left to tear down
+                runner = null; // hooks stay as they are: none can be added any more, and none will run
             }
             return true;
         }
@@ -177,7 +177,6 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
     boolean finishPending() {
         if (STATE.compareAndSet(this, PENDING, DONE)) {
             runner = null;
-            hooks = HOOKS_CLOSED;
             return true;
         }
         return false;
@@ -217,10 +216,10 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
                     return true;
                 }
             } else if (s == RUNNING) {
-                interruptedStop = interrupt; // before the CAS, which publishes it with the new state
                 if (STATE.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : end)) {
                     this.failure = failure != null ? failure : cancellation;
                     if (interrupt) {
+                        interruptedStop = true; // published by the store of the end state below
                         Thread t = runner;
                         if (t != null) {
                             t.interrupt();

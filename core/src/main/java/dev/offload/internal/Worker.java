@@ -22,14 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code finally} blocks and locks may not have run) fails the task with {@link WorkerCrashedException} and ends the
  * worker, which the supervisor replaces; any other throwable fails only its task.
  *
- * <p>Memory ordering: when the supervisor watches each task (a time limit or the watchdog is on), {@link #current} is
- * written with a volatile store and then the supervisor's next wake-up time is read (volatile): the supervisor
- * publishes its wake-up time, then re-reads every worker's {@code current}, so either it sees the new task or the
- * worker sees a wake-up time later than the task's deadline and wakes it (Dekker).
+ * <p>Memory ordering: a task with a time limit is published in {@link #current} with a volatile store, and then the
+ * supervisor's next wake-up time is read (volatile): the supervisor publishes its wake-up time, then re-reads every
+ * worker's {@code current}, so either it sees the new task or the worker sees a wake-up time later than the task's
+ * deadline and wakes it (Dekker). For the watchdog, whose threshold is long, the same pairing uses the busy flag,
+ * written once per busy period: other tasks are published with a release store, so a task costs no store-load fence
+ * unless it has a time limit.
  *
  * <p>Worker thread only, except what the supervisor and the stats read (volatile fields) and {@link #wake()}.
  */
-public final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
+final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
     private static final VarHandle BUSY_NANOS;
     private static final VarHandle COMPLETED;
     private static final VarHandle FAILED;
@@ -202,11 +204,19 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             }
             TaskRecord record = canTakeMore() ? pool.pollForWorker() : null;
             if (record != null) {
+                if (!start(record)) {
+                    continue;
+                }
+                // Busy only once the task left the queue: a reader of stats never sees a busy worker whose task
+                // still holds its queue slot.
                 if (!busy) {
                     busy = true;
-                    BUSY.setRelease(this, true);
+                    BUSY.setVolatile(this, true); // then the read of the supervisor's wake-up time: pairs with its scan
+                    if (config.blockedNanos() > 0) {
+                        supervisor.noteBusy();
+                    }
                 }
-                execute(record);
+                run(record);
                 idler.reset();
                 continue;
             }
@@ -283,10 +293,23 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
 
     /** Runs one task taken from the queue. Worker thread (or a stress test's thread standing in for it). */
     void execute(TaskRecord record) {
+        if (start(record)) {
+            run(record);
+        }
+    }
+
+    /** Claims a task taken from the queue and frees its slot; false if it was decided while queued. */
+    private boolean start(TaskRecord record) {
         if (!record.tryStart(Thread.currentThread())) {
-            return; // decided while queued (cancelled, timed out, failed); its slot was released by the decider
+            return false; // decided while queued (cancelled, timed out, failed); its slot was released by the decider
         }
         pool.onStarted(record);
+        return true;
+    }
+
+    /** Runs a task this worker started. */
+    private void run(TaskRecord record) {
+
         // Back to back, the previous task's end is this one's start: one clock read per task instead of two.
         long start = lastEnd != 0 ? lastEnd : System.nanoTime();
         publishCurrent(record, start);
@@ -309,12 +332,13 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         } catch (Throwable t) {
             failure = t;
         }
-        leaveTask(record);
         long end = System.nanoTime();
         lastEnd = end;
         latencies.record(start - record.submitNanos, end - start);
         addBusy(end - start);
-        if (record.finishRun(TaskRecord.DONE)) {
+        boolean won = record.finishRun(TaskRecord.DONE);
+        leaveTask(record, won);
+        if (won) {
             record.payload = output;
             record.failure = failure;
             TaskRecord.Outcome outcome = fatal != null
@@ -338,14 +362,23 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     }
 
     /**
-     * The task is over on this thread: clears {@link #current} with a CAS that decides, against the supervisor's
-     * {@link #abandonIn}, whether this worker goes on. If the supervisor abandoned it first, the worker takes no other
-     * task and leaves its state to the supervisor's teardown.
+     * The task is over on this thread: clears {@link #current}. A task that ended its own way ({@code finished}: the
+     * worker won {@code finishRun}) was never stopped, so the supervisor, which abandons only inside a task stopped
+     * with interrupt, cannot be abandoning this worker: a release store. Otherwise a CAS decides, against the
+     * supervisor's {@link #abandonIn}, whether this worker goes on; if the supervisor abandoned it first, the worker
+     * takes no other task and leaves its state to the supervisor's teardown.
      */
-    private void leaveTask(TaskRecord record) {
-        if (!CURRENT.compareAndSet(this, record, null)) {
+    private void leaveTask(TaskRecord record, boolean finished) {
+        if (finished) {
+            CURRENT.setRelease(this, null);
+        } else if (!CURRENT.compareAndSet(this, record, null)) {
             abandonedHere = true;
         }
+    }
+
+    /** Worker thread: whether it lost {@link #leaveTask}'s CAS, so that it is abandoned and goes no further. */
+    boolean abandonedHere() {
+        return abandonedHere;
     }
 
     /**
@@ -362,15 +395,19 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         return true;
     }
 
-    /** Makes the running task visible to the supervisor (see the class comment for the ordering). */
+    /**
+     * Makes the running task visible to the supervisor. A task with a time limit is published with a volatile store
+     * followed by the read of the supervisor's wake-up time (see the class comment), so that its limit is enforced on
+     * time; other tasks with a release store: the watchdog's threshold is long, and the supervisor learns that this
+     * worker is busy from its busy flag, written the same Dekker way but once per busy period, not per task.
+     */
     private void publishCurrent(TaskRecord record, long start) {
         currentStart = start;
         long limit = supervisor.runLimitOf(record);
-        long blocked = config.blockedNanos();
-        if (limit > 0 || blocked > 0) {
+        if (limit > 0) {
             CURRENT.setVolatile(this, record); // then the volatile read of the wake-up time: pairs with the supervisor
-            long nearest = Math.min(limit > 0 ? limit : Long.MAX_VALUE, blocked > 0 ? blocked : Long.MAX_VALUE);
-            supervisor.noteDeadline(start + nearest);
+            long blocked = config.blockedNanos();
+            supervisor.noteDeadline(start + (blocked > 0 ? Math.min(limit, blocked) : limit));
         } else {
             CURRENT.setRelease(this, record);
         }
@@ -416,9 +453,11 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
                 throw new NullPointerException("async task returned a null CompletionStage: task=" + record.taskName());
             }
         } catch (Throwable t) {
-            endSyncPart(record, start);
+            endSyncPart(start);
             boolean fatal = t instanceof VirtualMachineError;
-            if (record.finishRun(TaskRecord.DONE)) {
+            boolean won = record.finishRun(TaskRecord.DONE);
+            leaveTask(record, won);
+            if (won) {
                 record.failure = fatal ? crashOf(record, t) : t;
                 pool.onFinished(record, this, fatal ? TaskRecord.Outcome.CRASHED : TaskRecord.Outcome.FAILED);
             }
@@ -430,8 +469,10 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         }
         asyncCount.incrementAndGet();
         pendingAsync.put(record, start); // before the task leaves current: the supervisor always sees one of the two
-        endSyncPart(record, start);
-        if (!record.finishRun(TaskRecord.PENDING)) {
+        endSyncPart(start);
+        boolean pending = record.finishRun(TaskRecord.PENDING);
+        leaveTask(record, pending);
+        if (!pending) {
             asyncDone(record); // stopped while its synchronous part ran
             Thread.interrupted();
             return;
@@ -440,8 +481,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         stage.whenComplete((value, failure) -> onAsyncDone(record, value, failure, start));
     }
 
-    private void endSyncPart(TaskRecord record, long start) {
-        leaveTask(record);
+    private void endSyncPart(long start) {
         lastEnd = 0;
         addBusy(System.nanoTime() - start);
     }

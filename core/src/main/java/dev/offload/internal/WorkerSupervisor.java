@@ -3,15 +3,12 @@ package dev.offload.internal;
 import dev.offload.PoolEvent;
 import dev.offload.PoolFailedException;
 import dev.offload.PoolStats;
-import dev.offload.RestartPolicy;
 import dev.offload.TaskTimeoutException;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,6 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * Changes of the worker registry and reads of the statistics hold the {@link PoolCounters} lock, so that a worker that
  * ends is counted exactly once.
  *
+ * <p>Size: this class is one thread's decisions (close, time limits, abandonment, staffing, recycle), which read one
+ * another's state; its data structures are classes of their own ({@link WorkerRegistry}, {@link RestartBackoff},
+ * {@link QueueDeadlines}). Hence its length.
+ *
  * <p>Threading: the supervisor thread runs {@link #run()}; the other methods may be called from any thread.
  */
 final class WorkerSupervisor {
@@ -53,6 +54,7 @@ final class WorkerSupervisor {
     private final PoolConfig config;
     private final PoolEvents events;
     private final PoolCounters counters;
+    private final WorkerRegistry registry;
     private final Thread thread;
     private final Thread shutdownHook;
     private final ConcurrentLinkedQueue<Object> requests = new ConcurrentLinkedQueue<>();
@@ -60,8 +62,6 @@ final class WorkerSupervisor {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean growRequested = new AtomicBoolean();
 
-    private volatile Worker[] workers = new Worker[0]; // live and registered; changed under the counters lock
-    private volatile Worker[] departed = new Worker[0]; // abandoned, their threads still running
     private volatile int sleepMode = AWAKE;
     private volatile boolean woken;
     private volatile long nextWake;
@@ -70,15 +70,11 @@ final class WorkerSupervisor {
 
     // Supervisor thread only (and the constructor, before the thread starts):
     private int nextId;
-    private int unstable; // consecutive unstable restarts
-    private long startAllowedAt;
-    private boolean backoff;
     private int restartsOwed;
     private boolean forcedDone;
     private boolean drainFailed; // closing, and the workers crashed past the restart limit: start no more
-    private final PriorityQueue<QueueWatch> queueWatches =
-            new PriorityQueue<>((a, b) -> Long.compare(a.deadline - b.deadline, 0));
-    private int watchPurgeAt = 1024;
+    private final QueueDeadlines queueDeadlines = new QueueDeadlines();
+    private final RestartBackoff backoff;
     private final LinkedHashSet<Worker> toRecycle = new LinkedHashSet<>();
     private Worker recycling;
     private Worker replacement;
@@ -88,6 +84,8 @@ final class WorkerSupervisor {
         this.config = pool.config();
         this.events = pool.events();
         this.counters = pool.counters();
+        this.registry = new WorkerRegistry(pool);
+        this.backoff = new RestartBackoff(config.restartPolicy());
         this.thread = new Thread(this::run, config.name() + "-supervisor");
         thread.setDaemon(config.daemon());
         if (config.shutdownHookNanos() >= 0) {
@@ -143,6 +141,13 @@ final class WorkerSupervisor {
         return growRequested.get();
     }
 
+    /** Worker thread, after setting its busy flag: wakes a supervisor asleep with no deadline (for the watchdog). */
+    void noteBusy() {
+        if (sleepMode == FOREVER) { // volatile read after the worker's volatile write of its busy flag
+            wake();
+        }
+    }
+
     /** Worker thread, after publishing its task: wakes the supervisor if {@code deadline} comes before its wake-up. */
     void noteDeadline(long deadline) {
         int mode = sleepMode; // volatile read after the worker's volatile write of its task
@@ -152,7 +157,7 @@ final class WorkerSupervisor {
     }
 
     void watchQueued(TaskRecord record, long deadline, long limit) {
-        requests.add(new QueueWatch(record, deadline, limit));
+        requests.add(new QueueDeadlines.Watch(record, deadline, limit));
         noteDeadline(deadline);
     }
 
@@ -198,8 +203,7 @@ final class WorkerSupervisor {
 
     private void resetNow() {
         if (pool.reset()) {
-            unstable = 0;
-            backoff = false;
+            backoff.reset();
         }
     }
 
@@ -209,13 +213,7 @@ final class WorkerSupervisor {
     }
 
     int busyWorkers() {
-        int n = 0;
-        for (Worker w : workers) {
-            if (w.isBusy()) {
-                n++;
-            }
-        }
-        return n;
+        return registry.busy();
     }
 
     /**
@@ -285,7 +283,7 @@ final class WorkerSupervisor {
                 long next = nextDeadline(now);
                 nextWake = next;
                 sleepMode = next == Long.MAX_VALUE ? FOREVER : TIMED; // volatile, then the re-scan: pairs with workers
-                boolean growNow = growRequested.get() && !(backoff && System.nanoTime() - startAllowedAt < 0);
+                boolean growNow = growRequested.get() && !backoff.holds(System.nanoTime());
                 if (!requests.isEmpty() || growNow || earlier(nextDeadline(now), next) != next) {
                     continue;
                 }
@@ -307,8 +305,8 @@ final class WorkerSupervisor {
             switch (request) {
                 case Ended e -> onEnded(e, now);
                 case Online o -> onOnline(o.worker);
-                case QueueWatch q -> addQueueWatch(q);
-                case Request r -> toRecycle.addAll(Arrays.asList(workers)); // RECYCLE_ALL
+                case QueueDeadlines.Watch q -> queueDeadlines.add(q);
+                case Request r -> toRecycle.addAll(Arrays.asList(registry.live())); // RECYCLE_ALL
                 case Reset r -> {
                     resetNow();
                     r.done.complete(null);
@@ -331,18 +329,15 @@ final class WorkerSupervisor {
 
     private void onEnded(Ended e, long now) {
         Worker w = e.worker;
-        if (contains(departed, w)) {
-            synchronized (counters) {
-                departed = without(departed, w);
-                counters.mergeEnded(w);
-            }
+        if (registry.isDeparted(w)) {
+            registry.departedEnded(w);
             events.emit(new PoolEvent.WorkerExited(config.name(), w.workerId(), "abandoned thread ended"));
             return;
         }
-        if (!contains(workers, w)) {
+        if (!registry.isLive(w)) {
             return;
         }
-        unregister(w);
+        registry.ended(w);
         if (!IDLE.equals(e.reason)) {
             pool.staffing().release(); // a worker retiring when idle gave its place up already (Staffing.tryRetire)
         }
@@ -366,13 +361,8 @@ final class WorkerSupervisor {
         long uptime = w == null ? 0 : now - w.startedNanos;
         events.emit(new PoolEvent.WorkerCrashed(
                 config.name(), w == null ? -1 : w.workerId(), crash, Duration.ofNanos(uptime)));
-        RestartPolicy policy = config.restartPolicy();
-        if (uptime >= Durations.toNanos(policy.minUptime())) {
-            unstable = 0;
-        } else {
-            unstable++;
-        }
-        if (unstable > policy.maxRestarts()) {
+        RestartBackoff.Verdict verdict = backoff.onCrash(uptime); // the backoff holds while closing too
+        if (verdict.overLimit()) {
             if (pool.fail(crash)) {
                 restartsOwed = 0;
                 failQueuedIfFailed();
@@ -384,26 +374,11 @@ final class WorkerSupervisor {
             }
             return;
         }
-        Duration delay = unstable == 0 ? Duration.ZERO : policy.delayBefore(unstable);
-        // From now: handling the crash may have taken a while. The backoff holds while closing too.
-        startAllowedAt = System.nanoTime() + Durations.toNanos(delay);
-        backoff = unstable > 0;
         if (pool.state() != PoolCore.RUNNING) {
             return; // closing: a replacement is started only to finish queued tasks (see staff)
         }
         restartsOwed++;
-        events.emit(new PoolEvent.WorkerRestartScheduled(config.name(), unstable, delay));
-    }
-
-    private void addQueueWatch(QueueWatch q) {
-        if (!q.record.isQueued()) {
-            return;
-        }
-        queueWatches.add(q);
-        if (queueWatches.size() >= watchPurgeAt) {
-            queueWatches.removeIf(w -> !w.record.isQueued()); // tasks that started long before their deadline
-            watchPurgeAt = Math.max(1024, 2 * queueWatches.size());
-        }
+        events.emit(new PoolEvent.WorkerRestartScheduled(config.name(), verdict.unstable(), verdict.delay()));
     }
 
     private void handleClose(long now) {
@@ -424,7 +399,7 @@ final class WorkerSupervisor {
         pool.setForced();
         pool.wakeAll();
         failQueued(false);
-        for (Worker w : workers) {
+        for (Worker w : registry.live()) {
             TaskRecord r = w.current;
             if (r != null) {
                 r.stop(
@@ -474,7 +449,7 @@ final class WorkerSupervisor {
 
     /** Time limits, grace periods, the watchdog, silent thread deaths and recycle ages. */
     private void watchWorkers(long now) {
-        for (Worker w : workers) {
+        for (Worker w : registry.live()) {
             watchWorker(w, now);
         }
     }
@@ -565,11 +540,7 @@ final class WorkerSupervisor {
         }
         w.abandoned = true;
         List<StackTraceElement> stack = List.of(w.thread().getStackTrace());
-        synchronized (counters) {
-            workers = without(workers, w);
-            departed = append(departed, w);
-            pool.setWakers(wakersOf(workers));
-        }
+        registry.abandoned(w);
         pool.staffing().release();
         w.idler().detach();
         counters.workersAbandoned.getAndIncrement();
@@ -596,15 +567,14 @@ final class WorkerSupervisor {
     }
 
     private void expireQueued(long now) {
-        QueueWatch q;
-        while ((q = queueWatches.peek()) != null && now - q.deadline >= 0) {
-            queueWatches.poll();
-            TaskRecord r = q.record;
-            long elapsed = now - (q.deadline - q.limit);
+        QueueDeadlines.Watch q;
+        while ((q = queueDeadlines.pollDue(now)) != null) {
+            TaskRecord r = q.record();
+            long elapsed = now - (q.deadline() - q.limit());
             TaskTimeoutException timeout = new TaskTimeoutException(
                     r.taskName(),
                     TaskTimeoutException.Phase.QUEUED,
-                    Duration.ofNanos(q.limit),
+                    Duration.ofNanos(q.limit()),
                     Duration.ofNanos(elapsed));
             if (r.decideQueued(timeout, false)) {
                 pool.onQueuedDecided(r, TaskRecord.Outcome.TIMED_OUT);
@@ -621,7 +591,7 @@ final class WorkerSupervisor {
         if (s == PoolCore.FAILED || s == PoolCore.CLOSED || pool.isForced() || drainFailed) {
             return;
         }
-        if (backoff && now - startAllowedAt < 0) {
+        if (backoff.holds(now)) {
             if (grow) {
                 growRequested.set(true); // keep the request for when the backoff ends
             }
@@ -655,27 +625,21 @@ final class WorkerSupervisor {
     /** Registers a worker whose thread never starts, for stress tests whose actors run its steps. */
     Worker registerUnstarted() {
         Worker w = new Worker(pool, nextId++);
-        synchronized (counters) {
-            workers = append(workers, w);
-            pool.setWakers(wakersOf(workers));
-        }
+        registry.add(w);
         return w;
     }
 
     /** Starts a worker in a place already reserved; returns null (place given back, counted a crash) if it fails. */
     private Worker startWorker(boolean restart) {
         Worker w = new Worker(pool, nextId++);
-        synchronized (counters) {
-            workers = append(workers, w);
-            pool.setWakers(wakersOf(workers));
-        }
+        registry.add(w);
         try {
             w.start();
             w.startedThread = true;
             events.emit(new PoolEvent.WorkerStarted(
                     config.name(), w.workerId(), w.thread().getName()));
         } catch (Throwable t) { // such as OutOfMemoryError: unable to create native thread
-            unregister(w);
+            registry.ended(w);
             pool.staffing().release();
             onCrash(w, t, System.nanoTime());
             return null;
@@ -692,7 +656,7 @@ final class WorkerSupervisor {
             return;
         }
         Worker old = toRecycle.removeFirst();
-        if (!contains(workers, old) || old.abandoned) {
+        if (!registry.isLive(old) || old.abandoned) {
             return;
         }
         recycling = old;
@@ -709,12 +673,12 @@ final class WorkerSupervisor {
             return false;
         }
         if (now - closeDeadline >= 0) {
-            for (Worker w : workers) { // the deadline passed: what has not ended is left to itself
+            for (Worker w : registry.live()) { // the deadline passed: what has not ended is left to itself
                 abandon(w, w.current);
             }
             return true;
         }
-        return workers.length == 0 && pool.gauge().queued() == 0;
+        return registry.live().length == 0 && pool.gauge().queued() == 0;
     }
 
     private void finish() {
@@ -734,8 +698,11 @@ final class WorkerSupervisor {
     /** The earliest moment the supervisor must act without being woken. */
     private long nextDeadline(long now) {
         long next = Long.MAX_VALUE;
-        for (Worker w : workers) {
+        for (Worker w : registry.live()) {
             TaskRecord r = w.current;
+            if (r == null && config.blockedNanos() > 0 && w.isBusy()) {
+                next = earlier(next, now + config.blockedNanos()); // between two tasks of a busy period
+            }
             if (r != null) {
                 long start = w.currentStart;
                 if (config.blockedNanos() > 0 && w.reportedBlocked != r) {
@@ -767,12 +734,9 @@ final class WorkerSupervisor {
                 }
             }
         }
-        QueueWatch q = queueWatches.peek();
-        if (q != null) {
-            next = earlier(next, q.deadline);
-        }
-        if (backoff && now - startAllowedAt < 0) {
-            next = earlier(next, startAllowedAt); // a start the backoff holds (a restart, growth, a draining pool's)
+        next = earlier(next, queueDeadlines.next());
+        if (backoff.holds(now)) {
+            next = earlier(next, backoff.endsAt()); // a start the backoff holds (a restart, growth, a draining pool's)
         }
         if (pool.state() == PoolCore.DRAINING) {
             next = earlier(next, forcedDone ? closeDeadline : forceAt);
@@ -793,87 +757,8 @@ final class WorkerSupervisor {
         return a - b <= 0 ? a : b;
     }
 
-    // ---- registry ----
-
-    private void unregister(Worker w) {
-        synchronized (counters) {
-            workers = without(workers, w);
-            pool.setWakers(wakersOf(workers));
-            counters.mergeEnded(w);
-        }
-    }
-
     PoolStats stats(long createdNanos) {
-        synchronized (counters) {
-            Worker[] live = workers;
-            Worker[] all = departed.length == 0 ? live : concat(live, departed);
-            PoolCounters.Totals t = counters.read(all);
-            int busy = 0;
-            for (Worker w : live) {
-                if (w.isBusy()) {
-                    busy++;
-                }
-            }
-            long age = Math.max(1, System.nanoTime() - createdNanos);
-            double utilization = Math.min(1.0, (double) t.busyNanos() / ((double) age * config.maxWorkers()));
-            QueueGauge gauge = pool.gauge();
-            return new PoolStats(
-                    gauge.acquiredTotal() + counters.refusedFull.get(),
-                    t.completed(),
-                    t.failed(),
-                    counters.cancelled.get(),
-                    counters.rejected.get(),
-                    counters.timedOut.get(),
-                    gauge.queued(),
-                    busy,
-                    live.length,
-                    counters.workerCrashes.get(),
-                    counters.workerRestarts.get(),
-                    counters.workersAbandoned.get(),
-                    pool.publicState(),
-                    t.runTime(),
-                    t.waitTime(),
-                    utilization);
-        }
-    }
-
-    private static Waker[] wakersOf(Worker[] ws) {
-        Waker[] ks = new Waker[ws.length];
-        for (int i = 0; i < ws.length; i++) {
-            ks[i] = ws[i].waker();
-        }
-        return ks;
-    }
-
-    private static boolean contains(Worker[] ws, Worker w) {
-        for (Worker x : ws) {
-            if (x == w) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Worker[] append(Worker[] ws, Worker w) {
-        Worker[] next = Arrays.copyOf(ws, ws.length + 1);
-        next[ws.length] = w;
-        return next;
-    }
-
-    private static Worker[] without(Worker[] ws, Worker w) {
-        List<Worker> rest = new ArrayList<>(ws.length);
-        for (Worker x : ws) {
-            if (x != w) {
-                rest.add(x);
-            }
-        }
-        return rest.toArray(new Worker[0]);
-    }
-
-    private static Worker[] concat(Worker[] a, Worker[] b) {
-        Worker[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+        return registry.stats(createdNanos);
     }
 
     private enum Request {
@@ -885,6 +770,4 @@ final class WorkerSupervisor {
     private record Ended(Worker worker, Throwable crash, String reason) {}
 
     private record Online(Worker worker) {}
-
-    private record QueueWatch(TaskRecord record, long deadline, long limit) {}
 }

@@ -216,4 +216,55 @@ public final class TaskRecordStress {
             r.r4 = futureState(future);
         }
     }
+
+    /**
+     * A cancel with interrupt, then the supervisor's abandon ({@link Worker#abandonIn}, which it tries only for a task
+     * stopped with interrupt), race the worker finishing the task and leaving it. Both must agree: either the worker
+     * left first and goes on, or it is abandoned and knows it (and takes no other task). A cancel that lost to the
+     * worker's finish must not make the task read as stopped with interrupt. Results: r1 = the worker knows it was
+     * abandoned, r2 = the supervisor abandoned it, r3 = counts, r4 = the task reads as stopped with interrupt.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0, 1000, 0", expect = Expect.ACCEPTABLE, desc = "The worker finished first; the cancel lost.")
+    @Outcome(id = "0, 0, 10, 0", expect = Expect.ACCEPTABLE, desc = "Cancelled while queued.")
+    @Outcome(id = "0, 0, 10, 1", expect = Expect.ACCEPTABLE, desc = "Cancelled running; the worker left first.")
+    @Outcome(
+            id = "1, 1, 10, 1",
+            expect = Expect.ACCEPTABLE,
+            desc = "Cancelled and abandoned inside the task; it knows.")
+    @Outcome(id = "0, 1, .*", expect = Expect.FORBIDDEN, desc = "Abandoned, but the worker goes on: two owners.")
+    @Outcome(id = "1, 0, .*", expect = Expect.FORBIDDEN, desc = "The worker stops, but nobody abandoned it.")
+    @Outcome(id = ".*, 1000, 1", expect = Expect.FORBIDDEN, desc = "A cancel that lost left the mark of an interrupt.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "The task counted wrongly.")
+    @State
+    public static class AbandonVsFinish {
+        private final PoolCore core = StressPools.unstarted(0, 1, 0);
+        private final Worker worker = StressPools.worker(core);
+        private final CompletableFuture<Object> future = core.submit(IDENTITY, 1, TaskOptions.DEFAULT);
+        private final TaskRecord record = (TaskRecord) future;
+
+        @Actor
+        public void worker(IIII_Result r) {
+            TaskRecord taken = core.pollForWorker();
+            if (taken != null) {
+                worker.execute(taken);
+            }
+            r.r1 = worker.abandonedHere() ? 1 : 0;
+            Thread.interrupted();
+        }
+
+        @Actor
+        public void supervisor(IIII_Result r) {
+            future.cancel(true);
+            // As the supervisor's scan: only a task stopped with interrupt gets its worker abandoned.
+            boolean abandon = record.isStopRequested() && record.stoppedWithInterrupt() && worker.abandonIn(record);
+            r.r2 = abandon ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(IIII_Result r) {
+            r.r3 = counts(core);
+            r.r4 = record.stoppedWithInterrupt() ? 1 : 0;
+        }
+    }
 }
