@@ -125,6 +125,11 @@ public final class LoopCore {
         }
     }
 
+    /** The state the loop thread writes, on its own cache lines. Loop thread only. */
+    LoopState local() {
+        return local;
+    }
+
     /**
      * Returns the loop whose thread is calling, if any.
      *

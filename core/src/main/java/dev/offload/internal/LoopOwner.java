@@ -38,9 +38,8 @@ final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentEx
     }
 
     /**
-     * Runs a dependent at once on the loop thread, else hands it to the loop (after it ended: runs it here). On the
-     * loop thread the dependents that running one releases (a chain of stages) run one after the other, not nested,
-     * as {@code CompletableFuture} itself does: a long chain does not grow the stack.
+     * Runs a dependent at once on the loop thread ({@link LoopState#runDependent}: a chain of stages does not grow
+     * the stack), else hands it to the loop (after it ended: runs it here).
      */
     @Override
     public void execute(Runnable dependent) {
@@ -50,20 +49,7 @@ final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentEx
             }
             return;
         }
-        if (running) {
-            released.add(dependent);
-            return;
-        }
-        running = true;
-        try {
-            dependent.run();
-            Runnable next;
-            while ((next = released.poll()) != null) {
-                next.run();
-            }
-        } finally {
-            running = false;
-        }
+        loop.local().runDependent(dependent);
     }
 
     @Override
@@ -82,12 +68,10 @@ final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentEx
     }
 }
 
-/** The fields of {@link LoopOwner}, between its two paddings. */
+/** The fields of {@link LoopOwner}, between its two paddings: final, read by workers, written by no thread. */
 abstract class LoopOwnerFields extends CompletionOwner {
     final LoopCore loop;
     final Executor later;
-    final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // loop thread only
-    boolean running; // loop thread only: inside a dependent
 
     LoopOwnerFields(LoopCore loop) {
         this.loop = loop;

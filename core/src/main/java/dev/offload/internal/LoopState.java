@@ -59,6 +59,8 @@ final class LoopState extends PadHead {
     private TaskRecord[] slots = new TaskRecord[16];
     private int[] free = new int[16];
     private final BatchCursor cursor = new BatchCursor();
+    private final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // see runDependent
+    private boolean runningDependent;
 
     // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
     // references come last (see PadHead).
@@ -70,6 +72,30 @@ final class LoopState extends PadHead {
     private Object t16, t17, t18, t19, t20, t21, t22, t23;
     @SuppressWarnings("unused")
     private Object t24, t25, t26, t27, t28, t29, t30, t31;
+
+    /**
+     * Runs a dependent of a loop-owned future now; the dependents that running it releases (a chain of stages) run
+     * after it, one after the other, not nested, as {@code CompletableFuture} itself does: a long chain does not grow
+     * the stack. Here, not in {@link LoopOwner}, which every worker reads on every delivery.
+     *
+     * @param dependent the dependent
+     */
+    void runDependent(Runnable dependent) {
+        if (runningDependent) {
+            released.add(dependent);
+            return;
+        }
+        runningDependent = true;
+        try {
+            dependent.run();
+            Runnable next;
+            while ((next = released.poll()) != null) {
+                next.run();
+            }
+        } finally {
+            runningDependent = false;
+        }
+    }
 
     /** Creates the state of a new loop. */
     public LoopState() {
