@@ -157,6 +157,21 @@ class IsolationTest {
     }
 
     @Test
+    void refusedTaskClass_staysRefused_betweenAcceptedOnes() {
+        AtomicInteger counter = new AtomicInteger();
+        Task<Integer, Integer> capturing = x -> counter.addAndGet(x);
+        Task<Integer, Integer> clean = x -> x + 1;
+        for (int i = 0;
+                i < 3;
+                i++) { // accepted, refused, accepted, refused...: no check is skipped for a refused class
+            assertEquals(2, Await.result(pool.submit(clean, 1), "the clean task, round " + i));
+            assertThrows(NotSendableException.class, () -> pool.submit(capturing, 1), "round " + i);
+            assertThrows(NotSendableException.class, () -> pool.submit(capturing, 1), "again, round " + i);
+        }
+        assertEquals(0, counter.get(), "a refused task ran");
+    }
+
+    @Test
     void nonSendableOutput_failsFuture_andPoolKeepsGoing() {
         Throwable t = Await.failure(pool.submit((Integer x) -> new StringBuilder("out"), 1), "bad output");
         assertInstanceOf(NotSendableException.class, t);

@@ -79,6 +79,12 @@ public final class Sendables {
         }
     };
 
+    /**
+     * The task class checked last and found sendable: a submit loop that sends one task class over and over skips the
+     * class lookup. A racy cache, written only when the class changes: a thread that reads a stale class looks it up.
+     */
+    private static Class<?> lastSendableTask;
+
     private static final ClassValue<String> TASK_CHECKS = new ClassValue<>() {
         @Override
         protected String computeValue(Class<?> type) {
@@ -171,7 +177,11 @@ public final class Sendables {
         if (value == null) {
             return null;
         }
-        Plan plan = PLANS.get(value.getClass());
+        Class<?> type = value.getClass();
+        if (type == Integer.class || type == String.class || type == Long.class) {
+            return value; // the common immutable inputs and outputs, without the class lookup
+        }
+        Plan plan = PLANS.get(type);
         if (plan.kind == Kind.IMMUTABLE) {
             return value;
         }
@@ -221,10 +231,15 @@ public final class Sendables {
      * @throws NotSendableException naming the captured field if it does not
      */
     public static void checkTask(Object task) {
-        String problem = TASK_CHECKS.get(task.getClass());
-        if (problem != null) {
-            throw new NotSendableException("task", task.getClass(), problem);
+        Class<?> type = task.getClass();
+        if (type == lastSendableTask) {
+            return;
         }
+        String problem = TASK_CHECKS.get(type);
+        if (problem != null) {
+            throw new NotSendableException("task", type, problem);
+        }
+        lastSendableTask = type;
     }
 
     /** One walk of {@link #prepare}: what was copied already, and the buffers to move. */
