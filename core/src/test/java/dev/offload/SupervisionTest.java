@@ -613,22 +613,28 @@ class SupervisionTest {
     @Test
     void closeFromAListenerOnFailed_closesThePool_insteadOfDeadlocking() {
         RestartPolicy none = new RestartPolicy(Duration.ZERO, 1.0, Duration.ZERO, Duration.ofSeconds(10), 0);
-        WorkerPool[] self = new WorkerPool[1];
-        self[0] = WorkerPool.builder()
+        // The pool may fail before build() returns: the listener waits (boundedly) for the reference.
+        CompletableFuture<WorkerPool> self = new CompletableFuture<>();
+        WorkerPool built = WorkerPool.builder()
                 .name("t-listener-close")
                 .minWorkers(1)
                 .maxWorkers(1)
                 .restartPolicy(none)
                 .listener(e -> {
                     if (e instanceof PoolEvent.StateChanged c && c.to() == PoolState.FAILED) {
-                        self[0].close();
+                        try {
+                            self.get(20, TimeUnit.SECONDS).close();
+                        } catch (Exception x) {
+                            throw new AssertionError("the pool was not built within 20 s", x);
+                        }
                     }
                 })
                 .workerState(() -> {
                     throw new IllegalStateException("down");
                 })
                 .build();
-        Await.until(() -> self[0].state() == PoolState.CLOSED, "the pool closed by its own listener");
+        self.complete(built);
+        Await.until(() -> built.state() == PoolState.CLOSED, "the pool closed by its own listener");
     }
 
     @Test
