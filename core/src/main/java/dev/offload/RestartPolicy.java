@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link WorkerPool} replaces crashed workers, with PM2's semantics: a worker that crashes after running at
- * least {@code minUptime} was stable and is replaced at once; one that crashes sooner is an unstable restart, and
- * consecutive unstable restarts wait longer each time ({@code initialDelay}, then times {@code factor}, up to
- * {@code maxDelay}). After {@code maxRestarts} consecutive unstable restarts the next crash puts the pool in
- * {@link PoolState#FAILED}. A worker whose initializer throws counts as an unstable crash.
+ * How a {@link WorkerPool} replaces crashed workers, with PM2's semantics: a worker that crashes after running at least
+ * {@code minUptime} was stable and is replaced at once (or, if a wait for an earlier unstable crash is under way, when
+ * that wait ends: a stable crash resets the count, not a wait already announced); one that crashes sooner is an
+ * unstable restart, and consecutive unstable restarts wait longer each time ({@code initialDelay}, then times
+ * {@code factor}, up to {@code maxDelay}). After {@code maxRestarts} consecutive unstable restarts the next crash
+ * puts the pool in {@link PoolState#FAILED}. A worker whose initializer throws counts as an unstable crash.
  *
  * @param initialDelay the wait before the first unstable restart
  * @param factor how much each further unstable restart's wait grows, at least 1

@@ -24,16 +24,24 @@ final class RestartBackoff {
         this.policy = policy;
     }
 
-    /** A worker crashed after running {@code uptimeNanos}; the wait counts from now (the crash was handled now). */
+    /**
+     * A worker crashed after running {@code uptimeNanos}; the wait counts from now (the crash was handled now). A wait
+     * already under way is kept, even if this crash was stable (it resets the count, not a wait that was announced),
+     * and the verdict's delay is the whole wait left.
+     */
     Verdict onCrash(long uptimeNanos) {
         unstable = uptimeNanos >= Durations.toNanos(policy.minUptime()) ? 0 : unstable + 1;
         if (unstable > policy.maxRestarts()) {
             return new Verdict(true, unstable, Duration.ZERO);
         }
-        Duration delay = unstable == 0 ? Duration.ZERO : policy.delayBefore(unstable);
-        startAllowedAt = System.nanoTime() + Durations.toNanos(delay);
-        active = unstable > 0;
-        return new Verdict(false, unstable, delay);
+        long now = System.nanoTime();
+        long until = now + (unstable == 0 ? 0 : Durations.toNanos(policy.delayBefore(unstable)));
+        boolean held = holds(now);
+        if (!held || until - startAllowedAt > 0) {
+            startAllowedAt = until;
+        }
+        active = held || unstable > 0;
+        return new Verdict(false, unstable, active ? Duration.ofNanos(startAllowedAt - now) : Duration.ZERO);
     }
 
     /** Whether a start must wait at {@code now}. */
