@@ -179,7 +179,7 @@ final class Idler extends PadHead {
 
     private void park(WorkSource source, long parkDeadline) {
         exitBudget();
-        waker.announcePark(parkDeadline); // volatile store, then a volatile read of the work source: pairs with wake()
+        waker.announcePark(); // volatile store, then a volatile read of the work source: pairs with wake()
         if (source.hasWork()) {
             waker.clearPark();
             return;

@@ -254,14 +254,14 @@ public final class LoopCore {
             return;
         }
         Waker k = idler.waker();
-        // After the offer: pairs with park. A loop whose timed park (a timer, a look at its completions) is past its
-        // deadline is woken too, and the worker yields its core, where the OS tends to place the thread it woke: else
-        // the OS ends that park up to its timer slack late (50 µs), and later still while busy workers hold the cores
-        // (measured under P11's load: a timer's median delay 33 µs instead of about 90).
+        // After the offer: pairs with park. A loop parked past its next timer's time is woken too, and the worker
+        // yields its core, where the OS tends to place the thread it woke: else the OS ends that park up to its timer
+        // slack late (50 µs), and later still while busy workers hold the cores (measured under P11's load: a timer's
+        // median delay 33 µs instead of about 90). Timers only: a look at completions is meant to wait for more.
         if (k.isParked()) {
             if (s != RUNNING || record.pool.ownerMustAct()) {
                 k.wake();
-            } else if (k.pastDeadline() && k.wake() && Thread.currentThread() instanceof WorkerThread) {
+            } else if (k.pastDue() && k.wake() && Thread.currentThread() instanceof WorkerThread) {
                 Thread.yield();
             }
         }
@@ -541,7 +541,9 @@ public final class LoopCore {
             } else {
                 lookAt = Long.MAX_VALUE;
             }
-            idler.idle(hasWork, earlier(parkDeadline(stragglerDeadline), lookAt));
+            long parkDeadline = parkDeadline(stragglerDeadline);
+            idler.waker().dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
+            idler.idle(hasWork, earlier(parkDeadline, lookAt));
         }
     }
 

@@ -8,11 +8,11 @@ import java.util.concurrent.locks.LockSupport;
  * subclass: HotSpot lays out superclass fields first), so that a producer checking the flag on every hand-off reads a
  * line that only changes when the owner parks, not one that the owner writes while it spins or runs tasks.
  *
- * <p>Protocol (with {@link Idler}): the owner announces that it is about to park ({@link #announcePark}, a volatile
+ * <p>Protocol (with {@link Idler}): the owner announces that it is about to park ({@link #announcePark()}, a volatile
  * store), re-checks its work, and only then parks; a producer publishes work, then calls {@link #wake()} (a volatile
  * load of the flag). At least one of them sees the other, so no wake-up is lost.
  *
- * <p>Any thread, but {@link #announcePark} and {@link #clearPark()} from the owner only.
+ * <p>Any thread, but {@link #announcePark()}, {@link #dueAt} and {@link #clearPark()} from the owner only.
  */
 final class Waker extends WakerFields {
     @SuppressWarnings("unused")
@@ -28,14 +28,22 @@ final class Waker extends WakerFields {
         super(thread, worker);
     }
 
-    /**
-     * Owner: it is about to park (volatile store; the owner re-checks its work after it).
-     *
-     * @param deadline when its park ends on its own ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}
-     */
-    void announcePark(long deadline) {
-        parkDeadline = deadline; // published by the volatile store below
+    /** Owner: it is about to park (volatile store; the owner re-checks its work after it). */
+    void announcePark() {
         parked = 1;
+    }
+
+    /**
+     * Owner, before it parks: when it must run again whatever happens (an event loop's next timer), or
+     * {@link Long#MAX_VALUE}. Published by the next {@link #announcePark()}. Written only when it changes, so that a
+     * spinning owner does not write the line producers read.
+     *
+     * @param deadline {@link System#nanoTime()} of the next timer, or {@link Long#MAX_VALUE}
+     */
+    void dueAt(long deadline) {
+        if (dueAt != deadline) {
+            dueAt = deadline;
+        }
     }
 
     /** Owner: it parks no more. */
@@ -67,15 +75,15 @@ final class Waker extends WakerFields {
     }
 
     /**
-     * Any thread, after {@link #isParked()} returned {@code true}: whether the owner's timed park is past its deadline.
+     * Any thread, after {@link #isParked()} returned {@code true}: whether the owner's {@link #dueAt} time has come.
      * The OS ends a timed park late, by up to its timer slack (50 µs by default on Linux), and later still when busy
-     * threads hold every core; a producer that sees the deadline passed wakes the owner at once instead. Reads the
-     * clock only for a timed park.
+     * threads hold every core; a producer that sees the time passed wakes the owner at once instead. Reads the clock
+     * only when a time is set.
      *
      * @return {@code true} if the owner should be running by now
      */
-    boolean pastDeadline() {
-        long deadline = parkDeadline;
+    boolean pastDue() {
+        long deadline = dueAt;
         return deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
     }
 
@@ -94,7 +102,7 @@ abstract class WakerFields extends PadHead {
     final Thread thread;
     final Worker worker;
     volatile int parked;
-    long parkDeadline = Long.MAX_VALUE; // written by the owner before it announces a park
+    long dueAt = Long.MAX_VALUE; // written by the owner before it announces a park
 
     WakerFields(Thread thread, Worker worker) {
         this.thread = thread;
