@@ -38,6 +38,15 @@ public final class TaskRecordStress {
         }
     }
 
+    /** The worker's step, as its thread runs it: takes the next task, if any, and runs it. Returns the task taken. */
+    static TaskRecord takeAndRun(PoolCore core, Worker worker) {
+        TaskRecord taken = core.pollForWorker();
+        if (taken != null) {
+            worker.execute(taken);
+        }
+        return taken;
+    }
+
     /** The outcome counters as one number: completed, failed, cancelled, timed out as decimal digits. */
     static int counts(PoolCore core) {
         PoolStats s = core.stats();
@@ -64,10 +73,7 @@ public final class TaskRecordStress {
 
         @Actor
         public void worker(IIII_Result r) {
-            TaskRecord record = core.pollForWorker();
-            if (record != null) {
-                worker.execute(record);
-            }
+            takeAndRun(core, worker);
             r.r1 = Thread.currentThread().isInterrupted() ? 1 : 0;
             Thread.interrupted();
         }
@@ -105,11 +111,7 @@ public final class TaskRecordStress {
 
         @Actor
         public void worker(IIII_Result r) {
-            TaskRecord taken = core.pollForWorker();
-            r.r2 = taken == record ? 1 : 0;
-            if (taken != null) {
-                worker.execute(taken);
-            }
+            r.r2 = takeAndRun(core, worker) == record ? 1 : 0;
             r.r1 = Thread.currentThread().isInterrupted() ? 1 : 0;
             Thread.interrupted();
         }
@@ -151,10 +153,7 @@ public final class TaskRecordStress {
 
         @Actor
         public void worker() {
-            TaskRecord record = core.pollForWorker();
-            if (record != null) {
-                worker.execute(record);
-            }
+            takeAndRun(core, worker);
         }
 
         @Actor
@@ -245,10 +244,7 @@ public final class TaskRecordStress {
 
         @Actor
         public void worker(IIII_Result r) {
-            TaskRecord taken = core.pollForWorker();
-            if (taken != null) {
-                worker.execute(taken);
-            }
+            takeAndRun(core, worker);
             r.r1 = worker.abandonedHere() ? 1 : 0;
             Thread.interrupted();
         }
