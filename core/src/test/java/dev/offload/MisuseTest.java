@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -350,14 +351,7 @@ class MisuseTest {
         WorkerPool trusted = trustedPool();
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Integer> held = heldOnLoop(trusted, release);
-        IllegalStateException e = Await.onLoop(loop, () -> {
-            try {
-                held.join();
-                return null;
-            } catch (IllegalStateException expected) {
-                return expected;
-            }
-        });
+        IllegalStateException e = refusedOnLoop(held::join);
         release.countDown();
         assertTrue(e != null && e.getMessage().startsWith("join() on the thread of the event loop"), "got " + e);
         assertEquals(7, Await.result(held, "held task"));
@@ -700,14 +694,7 @@ class MisuseTest {
         CompletableFuture<Integer> held = heldOnLoop(trusted, release);
         Throwable e;
         try {
-            e = Await.onLoop(loop, () -> {
-                try {
-                    held.get(1, TimeUnit.SECONDS);
-                    return null;
-                } catch (IllegalStateException expected) {
-                    return expected;
-                }
-            });
+            e = refusedOnLoop(() -> held.get(1, TimeUnit.SECONDS));
         } finally {
             release.countDown();
         }
@@ -730,7 +717,19 @@ class MisuseTest {
                 .build();
     }
 
-    private static Thread threadNamed(String name) {
+    /** Runs a blocking wait on the loop; returns the {@code IllegalStateException} it threw, or null if it returned. */
+    private static IllegalStateException refusedOnLoop(Callable<?> wait) {
+        return Await.onLoop(loop, () -> {
+            try {
+                wait.call();
+                return null;
+            } catch (IllegalStateException expected) {
+                return expected;
+            }
+        });
+    }
+
+    static Thread threadNamed(String name) {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals(name)) {
                 return t;

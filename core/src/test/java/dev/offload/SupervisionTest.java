@@ -493,15 +493,6 @@ class SupervisionTest {
 
     // ---- found in review: each once broke a contract ----
 
-    private static Thread threadNamed(String name) {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals(name)) {
-                return t;
-            }
-        }
-        throw new AssertionError("no thread named " + name);
-    }
-
     @Test
     void asyncTaskPastItsTimeLimit_freesItsWorkersSlot_andTheSupervisorParks() {
         WorkerPool pool = WorkerPool.builder()
@@ -516,7 +507,7 @@ class SupervisionTest {
                 TaskOptions.DEFAULT.withTimeout(Duration.ofMillis(30)));
         assertInstanceOf(TaskTimeoutException.class, Await.failure(never, "pending async task"));
         assertEquals(4, Await.result(pool.submit((Integer x) -> x * x, 2), "task on the freed worker"));
-        Thread supervisor = threadNamed("t-async-timeout-supervisor");
+        Thread supervisor = MisuseTest.threadNamed("t-async-timeout-supervisor");
         Await.until(
                 () -> supervisor.getState() == Thread.State.WAITING,
                 "the supervisor parks (a decided async task's deadline kept it spinning)");
@@ -551,7 +542,7 @@ class SupervisionTest {
             pool.submit(() -> 1); // starts a worker, which crashes: a 2 s backoff begins
             Await.until(() -> pool.stats().workerCrashes() == 1, "the first crash");
             pool.submit(() -> 2); // asks for growth during the backoff
-            Thread supervisor = threadNamed("t-backoff-grow-supervisor");
+            Thread supervisor = MisuseTest.threadNamed("t-backoff-grow-supervisor");
             Await.until(
                     () -> supervisor.getState() == Thread.State.TIMED_WAITING,
                     "the supervisor sleeps out the backoff instead of spinning on the growth request");
