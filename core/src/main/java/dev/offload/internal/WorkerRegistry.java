@@ -73,8 +73,12 @@ final class WorkerRegistry {
     }
 
     int busy() {
+        return busyIn(live);
+    }
+
+    private static int busyIn(Worker[] workers) {
         int n = 0;
-        for (Worker w : live) {
+        for (Worker w : workers) {
             if (w.isBusy()) {
                 n++;
             }
@@ -88,12 +92,7 @@ final class WorkerRegistry {
             Worker[] now = live;
             Worker[] all = departed.length == 0 ? now : concat(now, departed);
             PoolCounters.Totals t = counters.read(all);
-            int busy = 0;
-            for (Worker w : now) {
-                if (w.isBusy()) {
-                    busy++;
-                }
-            }
+            int busy = busyIn(now);
             long age = Math.max(1, System.nanoTime() - createdNanos);
             double utilization = Math.min(1.0, (double) t.busyNanos() / ((double) age * config.maxWorkers()));
             QueueGauge gauge = pool.gauge();
