@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -262,6 +263,46 @@ class MisuseTest {
         assertTrue(f.isCancelled(), "cancel returned before the future was cancelled");
         assertEquals("t-misuse", Await.result(where, "dependent after cancel"));
         release.countDown();
+        trusted.close();
+    }
+
+    @Test
+    void loopTasksStoppedWhileRunning_byCancelAndByTimeout_leaveTheLoopOwingNothing_soItCloses() {
+        WorkerPool trusted = trustedPool();
+        EventLoop own = EventLoop.builder()
+                .name("t-stopped-running")
+                .closeTimeout(Duration.ofHours(1)) // a task the loop lost track of would hold close for an hour
+                .start();
+        int n = 20; // more than the loop's first registry slots
+        List<CountDownLatch> started = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            started.add(new CountDownLatch(1));
+        }
+        TaskOptions limited = TaskOptions.DEFAULT.withTimeout(Duration.ofMillis(20));
+        List<CompletableFuture<Integer>> futures = Await.onLoop(own, () -> {
+            List<CompletableFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                fs.add(trusted.submit(
+                        (CountDownLatch l) -> {
+                            l.countDown();
+                            Thread.sleep(60_000); // until interrupted
+                            return 1;
+                        },
+                        started.get(i),
+                        i % 2 == 0 ? limited : TaskOptions.DEFAULT));
+            }
+            return fs;
+        });
+        for (int i = 1; i < n; i += 2) { // the odd ones are cancelled while they run; the even ones time out
+            Await.latch(started.get(i), "start of task " + i);
+            assertTrue(futures.get(i).cancel(true), "cancel of running task " + i);
+        }
+        for (int i = 0; i < n; i++) {
+            Throwable t = Await.failure(futures.get(i), "task " + i);
+            Class<? extends Throwable> expected = i % 2 == 0 ? TaskTimeoutException.class : CancellationException.class;
+            assertTrue(expected.isInstance(t), "task " + i + " ended with " + t + ", not a " + expected.getName());
+        }
+        Await.result(own.closeAsync().toCompletableFuture(), "close of a loop whose tasks were stopped while running");
         trusted.close();
     }
 

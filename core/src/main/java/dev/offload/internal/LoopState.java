@@ -3,6 +3,7 @@ package dev.offload.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The state an event loop writes on every callback: the tasks it submitted and whose completions it still expects
@@ -58,6 +59,7 @@ final class LoopState extends PadHead {
     private TaskRecord[] records = new TaskRecord[PAD + 16 + PAD];
     private TaskRecord[] slots = new TaskRecord[16];
     private int[] free = new int[16];
+    private final int maxOutstanding;
     private final BatchCursor cursor = new BatchCursor();
     private final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // see runDependent
     private boolean runningDependent;
@@ -99,6 +101,12 @@ final class LoopState extends PadHead {
 
     /** Creates the state of a new loop. */
     public LoopState() {
+        this(TaskRecord.MAX_LOOP_SLOTS);
+    }
+
+    /** Creates the state of a loop that tracks at most {@code maxOutstanding} tasks (a power of two, at least 16). */
+    LoopState(int maxOutstanding) {
+        this.maxOutstanding = maxOutstanding;
         for (int i = 0; i < free.length; i++) {
             free[i] = free.length - 1 - i;
         }
@@ -108,11 +116,19 @@ final class LoopState extends PadHead {
     /**
      * Makes room for one more submitted task (a registry slot and a batch entry) before its pool admits it, so that
      * {@link #register} cannot fail afterwards. May throw {@link OutOfMemoryError}; then nothing changed.
+     *
+     * @throws RejectedExecutionException if the loop already tracks the most tasks it can; then nothing changed
      */
     void reserve() {
         int needed = reserved + 1; // a submit re-entered from this one (an onDrain listener) reserves its own room
         while (freeTop < needed) {
             int old = slots.length;
+            if (old >= maxOutstanding) {
+                throw new RejectedExecutionException("this loop has " + (live + reserved)
+                        + " tasks outstanding (submitted, their completion not yet run on the loop), the most one"
+                        + " loop can track (" + maxOutstanding + "); submit more from their callbacks, or bound the"
+                        + " work in flight");
+            }
             TaskRecord[] grownSlots = Arrays.copyOf(slots, old * 2);
             int[] grownFree = Arrays.copyOf(free, old * 2); // keeps the free slots it has
             for (int i = 0; i < old; i++) {
@@ -137,7 +153,7 @@ final class LoopState extends PadHead {
         reserved--;
         int slot = free[--freeTop];
         slots[slot] = record;
-        record.loopSlot = slot;
+        record.setLoopSlot(slot);
         live++;
         pools[PAD + count] = pool;
         records[PAD + count++] = record;
@@ -150,12 +166,11 @@ final class LoopState extends PadHead {
 
     /** A registered task's completion reached the loop; returns false if it was not registered (any more). */
     boolean unregister(TaskRecord record) {
-        int slot = record.loopSlot;
+        int slot = record.loopSlot(); // kept after this: the identity check below refuses a second time
         if (slot < 0 || slot >= slots.length || slots[slot] != record) {
             return false;
         }
         slots[slot] = null;
-        record.loopSlot = -1;
         free[freeTop++] = slot;
         live--;
         return true;

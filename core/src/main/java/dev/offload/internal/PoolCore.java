@@ -252,8 +252,8 @@ public final class PoolCore extends PadHead {
     }
 
     private void watchQueueTime(TaskRecord record) {
-        long limit = record.options.queueTimeout() != null
-                ? Durations.toNanos(record.options.queueTimeout())
+        long limit = record.options().queueTimeout() != null
+                ? Durations.toNanos(record.options().queueTimeout())
                 : config.queueTimeoutNanos();
         if (limit > 0) {
             supervisor.watchQueued(record, System.nanoTime() + limit, limit);
@@ -388,8 +388,8 @@ public final class PoolCore extends PadHead {
      * to its owner.
      */
     void onFinished(TaskRecord record, Worker worker, TaskRecord.Outcome outcome) {
-        if (outcome != TaskRecord.Outcome.COMPLETED && record.submitSite != null && record.failure != null) {
-            addSubmitSite(record.failure, record.submitSite);
+        if (outcome != TaskRecord.Outcome.COMPLETED && record.submitSite() != null && record.failure != null) {
+            addSubmitSite(record.failure, record.submitSite());
         }
         if (worker != null && outcome == TaskRecord.Outcome.COMPLETED) {
             worker.countOutcome(true);

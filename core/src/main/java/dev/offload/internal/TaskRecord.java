@@ -34,6 +34,16 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
     static final int DONE = 4;
     static final int CANCELLED = 5;
 
+    // The state word: the phase (one of the above) in the low bits, the interrupt mark of an end state above it, and
+    // above that the submitting loop's registry slot plus one (0: none). The slot is written once, by the loop, before
+    // the record is published; every transition keeps it. One word instead of three fields keeps a record at 64 bytes.
+    private static final int PHASE = 0b111;
+    private static final int INTERRUPTED = 0b1000;
+    private static final int SLOT_SHIFT = 4;
+
+    /** The most registry slots a loop can number in a record's state word. */
+    static final int MAX_LOOP_SLOTS = 1 << (Integer.SIZE - SLOT_SHIFT - 1);
+
     private static final VarHandle STATE;
     private static final VarHandle HOOKS;
     private static final Object HOOKS_CLOSED = new Object();
@@ -51,17 +61,14 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
     final PoolCore pool;
     final Object task;
     final CompletionOwner owner;
-    final TaskOptions options;
-    final Throwable submitSite;
+    private final Object options; // the TaskOptions, or a Sited holding them and the submit site
     long submitNanos; // when handed to the workers; set before the queue's offer publishes the record
-    int loopSlot = -1; // the submitting loop's registry slot; that loop's thread only
 
     Object payload; // the input (or its Moves until admission commits) until a worker takes it, then the output
     Throwable failure; // written by the decider after winning; published by the delivery
     Thread runner; // written before the CAS to RUNNING, read by a decider that saw RUNNING
 
-    private boolean interruptedStop; // written by the stop that won, published by its store of the end state
-    private volatile int state;
+    private volatile int state; // see PHASE
     private volatile Object hooks; // null, a Hook chain, or HOOKS_CLOSED
 
     TaskRecord(PoolCore pool, Object task, Object input, CompletionOwner owner, TaskOptions options, Throwable site) {
@@ -69,8 +76,7 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
         this.task = task;
         this.payload = input;
         this.owner = owner;
-        this.options = options;
-        this.submitSite = site;
+        this.options = site == null ? options : new Sited(options, site);
     }
 
     /**
@@ -84,9 +90,30 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
         return mark;
     }
 
+    /** The task's options. */
+    TaskOptions options() {
+        return options instanceof Sited sited ? sited.options : (TaskOptions) options;
+    }
+
+    /** Where the task was submitted, if its pool captures submit sites; else {@code null}. */
+    Throwable submitSite() {
+        return options instanceof Sited sited ? sited.site : null;
+    }
+
+    /** The loop's thread, before the record is published: numbers the record in the loop's registry. */
+    void setLoopSlot(int slot) {
+        int s = (int) STATE.get(this); // plain: no other thread has seen this record yet
+        STATE.set(this, (s & (PHASE | INTERRUPTED)) | ((slot + 1) << SLOT_SHIFT));
+    }
+
+    /** The loop's thread: the registry slot set by {@link #setLoopSlot}, or -1. */
+    int loopSlot() {
+        return (state >>> SLOT_SHIFT) - 1;
+    }
+
     @Override
     public int priority() {
-        return options.priority();
+        return options().priority();
     }
 
     @Override
@@ -126,32 +153,33 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
     }
 
     boolean isQueued() {
-        return state == QUEUED;
+        return (state & PHASE) == QUEUED;
     }
 
     boolean isPending() {
-        return state == PENDING;
+        return (state & PHASE) == PENDING;
     }
 
     /** Worker thread, inside the task: whether another thread decided the task's end (cancel, timeout, close). */
     boolean isStopRequested() {
-        return state != RUNNING;
+        return (state & PHASE) != RUNNING;
     }
 
     /**
      * Whether a stop interrupted the running task (cancel with interrupt, timeout, forced close): if the task keeps
-     * running past the grace period, its worker is abandoned. Only the stop that won writes it, between its CAS to
-     * {@code INTERRUPTING} and its store of the end state, which publishes it; a stop that lost (the worker finished
-     * first) writes nothing, so a task that ended its own way never reads as interrupted.
+     * running past the grace period, its worker is abandoned. Only the stop that won marks it, in its store of the end
+     * state after {@code INTERRUPTING}; a stop that lost (the worker finished first) writes nothing, so a task that
+     * ended its own way never reads as interrupted.
      */
     boolean stoppedWithInterrupt() {
-        return state == INTERRUPTING || interruptedStop;
+        int s = state;
+        return (s & PHASE) == INTERRUPTING || (s & INTERRUPTED) != 0;
     }
 
     /** Worker thread: claims a queued task. Returns false if it ended meanwhile (cancelled, timed out, failed). */
     boolean tryStart(Thread worker) {
         runner = worker;
-        return STATE.compareAndSet(this, QUEUED, RUNNING); // publishes runner to a decider that sees RUNNING
+        return move(QUEUED, RUNNING); // publishes runner to a decider that sees RUNNING
     }
 
     /**
@@ -160,13 +188,13 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
      * any, has been sent. The caller clears the interrupt status after every task either way.
      */
     boolean finishRun(int next) {
-        if (STATE.compareAndSet(this, RUNNING, next)) {
+        if (move(RUNNING, next)) {
             if (next == DONE) {
                 runner = null; // hooks stay as they are: none can be added any more, and none will run
             }
             return true;
         }
-        while (state == INTERRUPTING) {
+        while ((state & PHASE) == INTERRUPTING) {
             Thread.onSpinWait();
         }
         runner = null;
@@ -175,7 +203,7 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
 
     /** Any thread: an async task's stage completed; decides DONE unless another thread decided first. */
     boolean finishPending() {
-        if (STATE.compareAndSet(this, PENDING, DONE)) {
+        if (move(PENDING, DONE)) {
             runner = null;
             return true;
         }
@@ -184,7 +212,7 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
 
     /** Decides a task that no worker has taken: {@code QUEUED -> DONE} with {@code failure}, or cancelled. */
     boolean decideQueued(Throwable failure, boolean cancelled) {
-        if (STATE.compareAndSet(this, QUEUED, cancelled ? CANCELLED : DONE)) {
+        if (move(QUEUED, cancelled ? CANCELLED : DONE)) {
             this.failure = failure;
             return true;
         }
@@ -205,26 +233,27 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
         int end = failure == null ? CANCELLED : DONE;
         while (true) {
             int s = state;
-            if (s == QUEUED || s == PENDING) {
-                if (STATE.compareAndSet(this, s, end)) {
+            int phase = s & PHASE;
+            int slot = s & ~PHASE; // no interrupt mark before the end
+            if (phase == QUEUED || phase == PENDING) {
+                if (STATE.compareAndSet(this, s, slot | end)) {
                     this.failure = failure != null ? failure : cancellation;
-                    if (s == PENDING && runner instanceof WorkerThread t) {
+                    if (phase == PENDING && runner instanceof WorkerThread t) {
                         t.worker().asyncDone(this); // frees its worker's async slot now, not when its stage ends
                     }
-                    pool.onStopped(this, s == QUEUED, false, outcome);
+                    pool.onStopped(this, phase == QUEUED, false, outcome);
                     fireHooks();
                     return true;
                 }
-            } else if (s == RUNNING) {
-                if (STATE.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : end)) {
+            } else if (phase == RUNNING) {
+                if (STATE.compareAndSet(this, s, slot | (interrupt ? INTERRUPTING : end))) {
                     this.failure = failure != null ? failure : cancellation;
                     if (interrupt) {
-                        interruptedStop = true; // published by the store of the end state below
                         Thread t = runner;
                         if (t != null) {
                             t.interrupt();
                         }
-                        state = end; // releases the worker waiting in finishRun
+                        state = slot | end | INTERRUPTED; // releases the worker waiting in finishRun
                     }
                     pool.onStopped(this, false, interrupt, outcome);
                     fireHooks();
@@ -245,7 +274,7 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
      * A future completed from outside meanwhile ({@code complete}, {@code obtrude*}, {@code orTimeout}) keeps that.
      */
     void completeOnOwner() {
-        int s = state;
+        int s = state & PHASE;
         if (s == DONE) {
             Throwable f = failure;
             if (f != null) {
@@ -290,8 +319,20 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
 
     @Override
     public String toString() {
-        return "Task[" + taskName() + ", state=" + state + ", " + super.toString() + "]";
+        return "Task[" + taskName() + ", state=" + (state & PHASE) + ", " + super.toString() + "]";
     }
+
+    /**
+     * Moves the phase from {@code from} to {@code to}, keeping the rest of the state word. The registry slot never
+     * changes once the record is published, and the interrupt mark is set only with an end state, which never moves.
+     */
+    private boolean move(int from, int to) {
+        int slot = state & ~PHASE;
+        return STATE.compareAndSet(this, slot | from, slot | to);
+    }
+
+    /** The options of a task whose pool captures submit sites, with the site: one field for both in the record. */
+    private record Sited(TaskOptions options, Throwable site) {}
 
     /** How a decided task counts in the pool's statistics. */
     enum Outcome {

@@ -208,7 +208,7 @@ final class WorkerSupervisor {
     }
 
     long runLimitOf(TaskRecord record) {
-        Duration d = record.options.timeout();
+        Duration d = record.options().timeout();
         return d != null ? Durations.toNanos(d) : config.taskTimeoutNanos();
     }
 

@@ -1,9 +1,12 @@
 package dev.offload.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.TaskOptions;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 class LoopStateTest {
@@ -21,9 +24,56 @@ class LoopStateTest {
             TaskRecord outer = record();
             state.register(null, inner);
             state.register(null, outer);
-            assertTrue(inner.loopSlot != outer.loopSlot, "two tasks in one registry slot");
+            assertTrue(inner.loopSlot() != outer.loopSlot(), "two tasks in one registry slot");
         }
         assertEquals(200, state.outstanding());
+    }
+
+    @Test
+    void aLoopAtItsMostOutstandingTasks_refusesTheNextWithTheLimit_andTakesMoreOnceOneCompletes() {
+        LoopState state = new LoopState(32);
+        TaskRecord first = null;
+        for (int i = 0; i < 32; i++) {
+            state.reserve();
+            TaskRecord r = record();
+            state.register(null, r);
+            first = first == null ? r : first;
+        }
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, state::reserve);
+        assertTrue(
+                e.getMessage().contains("32 tasks outstanding")
+                        && e.getMessage().contains("(32)"),
+                e.getMessage());
+        assertEquals(32, state.outstanding(), "a refused reserve changed the count");
+        assertTrue(state.unregister(first));
+        state.reserve();
+        state.register(null, record());
+        assertEquals(32, state.outstanding());
+    }
+
+    @Test
+    void theRegistrySlot_survivesEveryTransitionOfTheTask_andASecondUnregisterIsRefused() {
+        LoopState state = new LoopState();
+        TaskRecord[] records = new TaskRecord[40]; // slots past 16: the slot shares the state word with the phase
+        for (int i = 0; i < records.length; i++) {
+            state.reserve();
+            records[i] = record();
+            state.register(null, records[i]);
+        }
+        TaskRecord done = records[37];
+        assertTrue(done.tryStart(Thread.currentThread()));
+        assertTrue(done.finishRun(TaskRecord.DONE));
+        TaskRecord async = records[38];
+        assertTrue(async.tryStart(Thread.currentThread()));
+        assertTrue(async.finishRun(TaskRecord.PENDING));
+        assertTrue(async.isPending());
+        assertTrue(async.finishPending());
+        assertTrue(records[39].decideQueued(new IllegalStateException("test"), false));
+        for (TaskRecord r : new TaskRecord[] {done, async, records[39]}) {
+            assertTrue(state.unregister(r), "lost its registry slot: " + r);
+            assertFalse(state.unregister(r), "unregistered twice: " + r);
+        }
+        assertEquals(37, state.outstanding());
     }
 
     @Test
