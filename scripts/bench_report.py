@@ -215,6 +215,10 @@ def markdown(rows, date):
     flags = (f"JMH {first.get('jmhVersion', '?')}, {first['forks']} fork × {first['warmupIterations']} × "
              f"{first['warmupTime']} warm-up, {first['measurementIterations']} × {first['measurementTime']} "
              f"measurement")
+    other = sorted({(r["benchmark"].rsplit(".", 2)[-2], r["warmupIterations"], r["warmupTime"]) for r in timed
+                    if (r["warmupIterations"], r["warmupTime"]) != (first["warmupIterations"], first["warmupTime"])})
+    if other:
+        flags += " (" + "; ".join(f"{c}: {n} × {t} warm-up" for c, n, t in other) + ")"
     lines = [
         f"Measured {date} on {cpu_model()}, {os.cpu_count()} cores, JDK {first.get('jdkVersion', '?')} "
         f"({first.get('vmName', '')}), {flags} per benchmark per round, in {len(ks)} interleaved rounds "

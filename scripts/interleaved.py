@@ -29,8 +29,10 @@ GROUPS = {
                  "args": ["RealWorkBenchmark"]},
     "realwork-trusted": {"what": "the same, offload with Isolation.TRUSTED (no copy of the 4 KiB input)",
                          "args": ["RealWorkBenchmark.offload", "-p", "isolation=TRUSTED"]},
+    # P13 is a steady-state figure: in a JVM's first seconds C2 compiles on the same 2 cores and delays any loop's
+    # timers, so this group warms up longer (both peers alike); "jmh" replaces the same options of --jmh.
     "responsive": {"what": "P13: loop timer delay while the pool is saturated, peer",
-                   "args": ["LoopResponsivenessBenchmark"]},
+                   "args": ["LoopResponsivenessBenchmark"], "jmh": ["-wi", "6"]},
     "scaling": {"what": "P5: 100 µs CPU tasks, 2 workers against 1", "args": ["CpuBoundScalingBenchmark"]},
     "headofline": {"what": "P6: short tasks beside long ones", "args": ["HeadOfLineBenchmark"]},
     "idle": {"what": "P9: CPU of an idle pool and loop", "args": ["IdleCpuBenchmark"]},
@@ -47,6 +49,21 @@ DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision")]
 def java25():
     return subprocess.run([os.path.join(ROOT, "scripts", "java25"), "--home"], check=True, capture_output=True,
                           text=True).stdout.strip()
+
+
+def jmh_options(common, group):
+    """The common JMH options with the group's own in place of the same ones (JMH refuses an option given twice)."""
+    own = {group[i] for i in range(0, len(group), 2)}
+    tokens = shlex.split(common)
+    kept = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in own:
+            i += 2  # the option and its value
+        else:
+            kept.append(tokens[i])
+            i += 1
+    return kept + group
 
 
 def main():
@@ -73,7 +90,8 @@ def main():
                 runs.append((group + "-baseline", args.baseline, GROUPS[group]["baseline_args"]))
             for name, jar_path, jmh_args in runs:
                 out = os.path.join(args.out, f"round{k}-{name}.json")
-                cmd = [java, "-jar", jar_path] + jmh_args + shlex.split(args.jmh) + ["-rf", "json", "-rff", out]
+                cmd = [java, "-jar", jar_path] + jmh_args + jmh_options(args.jmh, GROUPS[group].get("jmh", []))
+                cmd += ["-rf", "json", "-rff", out]
                 print(f"[round {k}/{args.rounds}] {name}: {' '.join(shlex.quote(c) for c in cmd)}", flush=True)
                 with open(os.path.join(args.out, f"round{k}-{name}.log"), "w") as log:
                     rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode

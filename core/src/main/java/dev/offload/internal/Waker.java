@@ -30,7 +30,7 @@ final class Waker extends WakerFields {
 
     /** Owner: it is about to park (volatile store; the owner re-checks its work after it). */
     void announcePark() {
-        parked = 1;
+        parked = PARKED;
     }
 
     /**
@@ -46,9 +46,9 @@ final class Waker extends WakerFields {
         }
     }
 
-    /** Owner: it parks no more. */
+    /** Owner: it parks no more; it runs. */
     void clearPark() {
-        parked = 0;
+        parked = AWAKE;
     }
 
     /**
@@ -57,8 +57,8 @@ final class Waker extends WakerFields {
      * @return {@code true} if the owner was parked and has been unparked
      */
     public boolean wake() {
-        if (parked != 0) { // volatile load after the producer's volatile publication of the work
-            parked = 0;
+        if (parked == PARKED) { // volatile load after the producer's volatile publication of the work
+            parked = WOKEN; // the owner clears it when it runs: it checks its work after that
             LockSupport.unpark(thread);
             return true;
         }
@@ -71,7 +71,17 @@ final class Waker extends WakerFields {
      * @return {@code true} if parked
      */
     public boolean isParked() {
-        return parked != 0;
+        return parked == PARKED;
+    }
+
+    /**
+     * Returns whether the owner is parked, or was woken and has not run since: the OS may hold a woken thread back
+     * while busy threads hold every core.
+     *
+     * @return {@code true} if the owner is not running
+     */
+    boolean isAsleep() {
+        return parked != AWAKE;
     }
 
     /**
@@ -101,6 +111,10 @@ final class Waker extends WakerFields {
 abstract class WakerFields extends PadHead {
     final Thread thread;
     final Worker worker;
+    static final int AWAKE = 0;
+    static final int PARKED = 1; // parked or about to park
+    static final int WOKEN = 2; // unparked, not yet running
+
     volatile int parked;
     long dueAt = Long.MAX_VALUE; // written by the owner before it announces a park
 
