@@ -7,6 +7,7 @@ import org.openjdk.jcstress.annotations.Mode;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
 
 /** Contract 5 for the idle strategy: work published while the owner goes to park always wakes it. */
 public final class IdlerStress {
@@ -40,6 +41,72 @@ public final class IdlerStress {
         @Signal
         public void producer() {
             work = true;
+            Idler owner = idler;
+            if (owner != null) {
+                owner.wake();
+            }
+        }
+    }
+
+    /**
+     * A producer publishes two pieces of work, waking the owner after each; the owner parks at once whenever it has
+     * seen all there is so far. The second wake-up may find the owner woken by the first and not yet running; it then
+     * leaves the owner to that first one, and the owner must still see the second piece before it parks again. (Two
+     * producers would be the same race, but jcstress runs no more actors than the machine has CPUs.) The owner's park
+     * has a 1 s deadline so that a lost wake-up shows as a result instead of a hang. Results: r1 = parks that ran out
+     * their deadline with work waiting (a lost wake-up), r2 = pieces of work the owner saw.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 2", expect = Expect.ACCEPTABLE, desc = "The owner saw both pieces, woken each time.")
+    @Outcome(id = "[1-9].*, 2", expect = Expect.FORBIDDEN, desc = "Lost wake-up: seen only when the park timed out.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "The owner stopped before it saw both pieces.")
+    @State
+    public static class WokenNotYetRunning implements Idler.WorkSource {
+        private static final long DEADLINE_NANOS = 1_000_000_000L;
+        private volatile boolean first;
+        private volatile boolean second;
+        private volatile Idler idler;
+        private int seen; // owner only
+
+        private int published() {
+            return (first ? 1 : 0) + (second ? 1 : 0);
+        }
+
+        @Override
+        public boolean hasWork() {
+            return published() > seen;
+        }
+
+        @Actor
+        public void owner(II_Result r) {
+            Idler mine = new Idler(Thread.currentThread(), 0, 0);
+            idler = mine;
+            int lost = 0;
+            while (seen < 2) {
+                int now = published();
+                if (now > seen) {
+                    seen = now;
+                    continue;
+                }
+                long start = System.nanoTime();
+                mine.idle(this, start + DEADLINE_NANOS);
+                if (System.nanoTime() - start >= DEADLINE_NANOS && hasWork()) {
+                    lost++;
+                }
+            }
+            r.r1 = lost;
+            r.r2 = seen;
+        }
+
+        @Actor
+        public void producer() {
+            first = true;
+            wakeOwner();
+            second = true;
+            wakeOwner();
+        }
+
+        private void wakeOwner() {
             Idler owner = idler;
             if (owner != null) {
                 owner.wake();
