@@ -234,9 +234,9 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
         while (true) {
             int s = state;
             int phase = s & PHASE;
-            int slot = s & ~PHASE; // no interrupt mark before the end
+            int kept = s & ~PHASE; // the registry slot; no interrupt mark before the end
             if (phase == QUEUED || phase == PENDING) {
-                if (STATE.compareAndSet(this, s, slot | end)) {
+                if (STATE.compareAndSet(this, s, kept | end)) {
                     this.failure = failure != null ? failure : cancellation;
                     if (phase == PENDING && runner instanceof WorkerThread t) {
                         t.worker().asyncDone(this); // frees its worker's async slot now, not when its stage ends
@@ -246,14 +246,14 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
                     return true;
                 }
             } else if (phase == RUNNING) {
-                if (STATE.compareAndSet(this, s, slot | (interrupt ? INTERRUPTING : end))) {
+                if (STATE.compareAndSet(this, s, kept | (interrupt ? INTERRUPTING : end))) {
                     this.failure = failure != null ? failure : cancellation;
                     if (interrupt) {
                         Thread t = runner;
                         if (t != null) {
                             t.interrupt();
                         }
-                        state = slot | end | INTERRUPTED; // releases the worker waiting in finishRun
+                        state = kept | end | INTERRUPTED; // releases the worker waiting in finishRun
                     }
                     pool.onStopped(this, false, interrupt, outcome);
                     fireHooks();
@@ -327,8 +327,8 @@ final class TaskRecord extends OwnedFuture<Object> implements QueuedTask {
      * changes once the record is published, and the interrupt mark is set only with an end state, which never moves.
      */
     private boolean move(int from, int to) {
-        int slot = state & ~PHASE;
-        return STATE.compareAndSet(this, slot | from, slot | to);
+        int kept = state & ~PHASE;
+        return STATE.compareAndSet(this, kept | from, kept | to);
     }
 
     /** The options of a task whose pool captures submit sites, with the site: one field for both in the record. */

@@ -12,6 +12,13 @@ import org.openjdk.jcstress.annotations.State;
 public final class IdlerStress {
     private IdlerStress() {}
 
+    /** The producer's wake-up: the owner may not have made its idler yet; then it sees the work before it idles. */
+    static void wakeIfIdling(Idler owner) {
+        if (owner != null) {
+            owner.wake();
+        }
+    }
+
     /**
      * The owner idles with no spin or yield budget, so it parks at once; the signal publishes work and wakes it.
      */
@@ -40,10 +47,7 @@ public final class IdlerStress {
         @Signal
         public void producer() {
             work = true;
-            Idler owner = idler;
-            if (owner != null) {
-                owner.wake();
-            }
+            wakeIfIdling(idler);
         }
     }
 
@@ -89,16 +93,9 @@ public final class IdlerStress {
         @Signal
         public void producer() {
             first = true;
-            wakeOwner();
+            wakeIfIdling(idler);
             second = true;
-            wakeOwner();
-        }
-
-        private void wakeOwner() {
-            Idler owner = idler;
-            if (owner != null) {
-                owner.wake();
-            }
+            wakeIfIdling(idler);
         }
     }
 }
