@@ -39,10 +39,6 @@ public final class LoopCore {
     private static final int TERMINATED = 2;
     private static final int DRAIN_BATCH = 4096;
     private static final long STRAGGLER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** The first look of a parked loop owed completions at its inbox, without being woken. */
-    static final long LOOK_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    /** The longest a non-urgent completion waits for a parked loop. */
-    static final long LOOK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final System.Logger LOG = System.getLogger("dev.offload.EventLoop");
     private static final VarHandle STATE;
@@ -79,6 +75,7 @@ public final class LoopCore {
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile long closeTimeoutNanos;
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
+    private final LookSchedule looks = new LookSchedule(); // loop thread
 
     /**
      * Creates and starts a loop.
@@ -242,9 +239,10 @@ public final class LoopCore {
      * Worker (or deciding) thread: hands over the completion of a task this loop submitted. The task is registered, so
      * the loop cannot end before the completion arrives; no producer count is needed. A parked loop is woken only if
      * it must act now: its pool's queue is about to run dry (a few queued tasks per live worker, see
-     * {@code PoolCore.ownerMustAct}), so the loop should submit more, or it is closing. Otherwise it stays parked (the
-     * workers keep the cores) and collects the completions when it next looks, within {@value #LOOK_MAX_NANOS} ns, in
-     * one batch: one wake-up for many completions instead of one each.
+     * {@code PoolCore.ownerMustAct}), so the loop should submit more; it is closing; or the completion is young beside
+     * those the loop's look period was set from (see {@link LookSchedule}). Otherwise it stays parked (the workers keep
+     * the cores) and collects the completions when it next looks, within {@value LookSchedule#MAX_NANOS} ns, in one
+     * batch: one wake-up for many completions instead of one each.
      */
     void deliverCompletion(TaskRecord record) {
         inbox.offer(record);
@@ -260,7 +258,7 @@ public final class LoopCore {
         // core. Measured under P11's load: timer delay p90 40-80 µs instead of 120-135 with only the waking worker
         // yielding. Timers only: a look at completions is meant to wait for more.
         if (k.isAsleep()) {
-            if (s != RUNNING || record.pool.ownerMustAct()) {
+            if (s != RUNNING || record.pool.ownerMustAct() || k.isYoung(record.submitNanos)) {
                 k.wake();
             } else if (k.pastDue() && Thread.currentThread() instanceof WorkerThread) {
                 k.wake();
@@ -485,8 +483,6 @@ public final class LoopCore {
         Idler.WorkSource hasWork = () -> !inbox.isEmpty()
                 || (state != RUNNING && (canTerminate() || (!closeTimedOut && closeDeadline - System.nanoTime() <= 0)));
         long stragglerDeadline = Long.MAX_VALUE;
-        long lookAt = Long.MAX_VALUE; // when a loop owed completions looks at its inbox without being woken
-        long lookEvery = LOOK_MIN_NANOS;
         while (true) {
             // The idle period ends when work arrives, before the work runs. Peeking reads only the next slot, not the
             // producers' index, which the workers write on every completion.
@@ -523,28 +519,20 @@ public final class LoopCore {
             }
             if (work > 0) {
                 idler.reset();
-                lookAt = Long.MAX_VALUE;
-                lookEvery = LOOK_MIN_NANOS;
+                looks.worked();
                 continue;
             }
             long now = System.nanoTime();
             if (!local.isIdle()) {
                 local.startIdle(now);
             }
-            if (local.outstanding() > 0) {
-                // Workers leave a parked loop asleep while its completions are not urgent (see deliverCompletion):
-                // it looks on its own, soon, then less often while the look finds nothing (long tasks).
-                if (lookAt == Long.MAX_VALUE) {
-                    lookAt = now + lookEvery;
-                } else if (now - lookAt >= 0) {
-                    lookEvery = Math.min(2 * lookEvery, LOOK_MAX_NANOS);
-                    lookAt = now + lookEvery;
-                }
-            } else {
-                lookAt = Long.MAX_VALUE;
-            }
+            // Workers leave a parked loop asleep while its completions are not urgent (see deliverCompletion): it looks
+            // on its own, or a young completion wakes it (LookSchedule).
+            long lookAt = looks.idle(now, local.outstanding() > 0);
             long parkDeadline = parkDeadline(stragglerDeadline);
-            idler.waker().dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
+            Waker waker = idler.waker();
+            waker.youngAfter(looks.youngAfter());
+            waker.dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
             idler.idle(hasWork, earlier(parkDeadline, lookAt));
         }
     }
@@ -624,6 +612,7 @@ public final class LoopCore {
 
     private void dispatch(Object item) {
         if (item instanceof TaskRecord record) {
+            looks.completed(record.submitNanos);
             local.unregister(record);
             try {
                 record.completeOnOwner(); // dependents run here, inside (OwnedFuture)

@@ -46,6 +46,32 @@ final class Waker extends WakerFields {
         }
     }
 
+    /**
+     * Owner (an event loop), before it parks: completions of tasks submitted after {@code submitNanos} are young
+     * beside those its look period was set from, and wake it (see {@link #isYoung}); {@link Long#MAX_VALUE} for none.
+     * Published by the next {@link #announcePark()}; written only when it changes, as {@link #dueAt}.
+     *
+     * @param submitNanos a submit stamp ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}
+     */
+    void youngAfter(long submitNanos) {
+        if (youngAfter != submitNanos) {
+            youngAfter = submitNanos;
+        }
+    }
+
+    /**
+     * Any thread, after {@link #isAsleep()} returned {@code true}: whether a completion of a task submitted at
+     * {@code submitNanos} is young beside those the owner's look period was set from, so that it should not wait for
+     * the owner's next look. Reads no clock.
+     *
+     * @param submitNanos the task's submit stamp
+     * @return {@code true} if the owner should be woken for it
+     */
+    boolean isYoung(long submitNanos) {
+        long bound = youngAfter;
+        return bound != Long.MAX_VALUE && submitNanos - bound > 0;
+    }
+
     /** Owner: it parks no more; it runs. */
     void clearPark() {
         parked = AWAKE;
@@ -117,6 +143,7 @@ abstract class WakerFields extends PadHead {
 
     volatile int parked;
     long dueAt = Long.MAX_VALUE; // written by the owner before it announces a park
+    long youngAfter = Long.MAX_VALUE; // the same
 
     WakerFields(Thread thread, Worker worker) {
         this.thread = thread;
