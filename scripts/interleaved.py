@@ -88,6 +88,8 @@ def main():
             runs = [(group, jar, GROUPS[group]["args"])]
             if args.baseline and "baseline_args" in GROUPS[group]:
                 runs.append((group + "-baseline", args.baseline, GROUPS[group]["baseline_args"]))
+                if k % 2 == 0:
+                    runs.reverse()  # the baseline first in every other round: a drift within a round favours neither
             for name, jar_path, jmh_args in runs:
                 out = os.path.join(args.out, f"round{k}-{name}.json")
                 cmd = [java, "-jar", jar_path] + jmh_args + jmh_options(args.jmh, GROUPS[group].get("jmh", []))
