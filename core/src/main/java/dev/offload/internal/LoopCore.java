@@ -612,7 +612,10 @@ public final class LoopCore {
 
     private void dispatch(Object item) {
         if (item instanceof TaskRecord record) {
-            looks.completed(record.submitNanos);
+            long submitted = record.submitNanos;
+            if (submitted != 0) { // 0: ended before the loop handed it to its pool (cancelled, refused)
+                looks.completed(submitted);
+            }
             local.unregister(record);
             try {
                 record.completeOnOwner(); // dependents run here, inside (OwnedFuture)

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * store), re-checks its work, and only then parks; a producer publishes work, then calls {@link #wake()} (a volatile
  * load of the flag). At least one of them sees the other, so no wake-up is lost.
  *
- * <p>Any thread, but {@link #announcePark()}, {@link #dueAt} and {@link #clearPark()} from the owner only.
+ * <p>Any thread, but {@link #announcePark()}, {@link #dueAt}, {@link #youngAfter} and {@link #clearPark()} from the
+ * owner only.
  */
 final class Waker extends WakerFields {
     @SuppressWarnings("unused")

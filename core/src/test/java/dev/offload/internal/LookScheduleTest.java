@@ -71,25 +71,45 @@ class LookScheduleTest {
     }
 
     @Test
-    void workFoundWithoutACompletion_startsAgainFromTheShortestPeriod() {
+    void workThatIsNotACompletion_keepsThePeriod_untilTheNextCompletionSetsIt() {
         LookSchedule looks = new LookSchedule();
         looks.completed(T - 4_000 * US);
         looks.worked();
         assertEquals(T + LookSchedule.MAX_NANOS, looks.idle(T, true));
-        looks.worked(); // a callback ran, no completion came
-        long now = T + LookSchedule.MAX_NANOS;
-        assertEquals(now + LookSchedule.MIN_NANOS, looks.idle(now, true));
+        looks.worked(); // a callback or a timer ran, no completion came
+        long now = T + 10 * US;
+        assertEquals(now + LookSchedule.MAX_NANOS, looks.idle(now, true), "a new look, the same period");
+        looks.completed(now - 200 * US);
+        looks.worked();
+        assertEquals(now + LookSchedule.MIN_NANOS, looks.idle(now, true), "a young completion sets it again");
     }
 
     @Test
-    void nothingOwed_noLook_andTheCompletionsFoundAreForgotten() {
+    void idleStepsBeforeTheLook_changeNeitherTheLookNorTheYoungBound() {
+        LookSchedule looks = new LookSchedule();
+        looks.completed(T - 800 * US);
+        looks.worked();
+        long lookAt = looks.idle(T, true);
+        long young = looks.youngAfter();
+        for (long t = T + US; t - lookAt < 0; t += 7 * US) {
+            assertEquals(lookAt, looks.idle(t, true));
+            assertEquals(young, looks.youngAfter(), "the loop rewrote the bound at " + (t - T) / US + " µs");
+        }
+    }
+
+    @Test
+    void nothingOwed_noLook_andThePeriodAndTheCompletionsFoundAreForgotten() {
         LookSchedule looks = new LookSchedule();
         looks.completed(T - 4_000 * US);
         looks.worked();
-        assertEquals(Long.MAX_VALUE, looks.idle(T, false));
+        assertEquals(T + LookSchedule.MAX_NANOS, looks.idle(T, true));
+        looks.completed(T - 8_000 * US); // the last one owed: nothing is owed after it
+        looks.worked();
+        long t = T + 10 * US;
+        assertEquals(Long.MAX_VALUE, looks.idle(t, false));
         assertEquals(Long.MAX_VALUE, looks.youngAfter());
-        long later = T + 1_000_000 * US;
-        assertEquals(later + LookSchedule.MIN_NANOS, looks.idle(later, true), "an old completion set the period");
+        long later = t + 1_000_000 * US; // new tasks were submitted since
+        assertEquals(later + LookSchedule.MIN_NANOS, looks.idle(later, true), "an earlier batch set the period");
     }
 
     @Test
