@@ -29,6 +29,14 @@ import java.util.function.Consumer;
  * future, and workers take tasks in batches. Closing a pool from the loop thread hands them over first. A callback
  * must therefore not block waiting for a task it submitted to start (no callback should block the loop anyway).
  *
+ * <p>Completions while the workers hold the cores: a loop that has nothing to run parks, and a worker wakes it for a
+ * completion only when the loop must act (its pool's queue is about to run dry, a timer of the loop is due, the loop
+ * is closing, or the completion is much younger than those it collected last). Other completions wait for the loop's
+ * own next look, which comes after about a quarter of the time its last completions took from submit (at least
+ * 50 µs, at most 1 ms, plus the OS's timer slack), so that the loop collects them in batches instead of taking a
+ * core from a worker for each. A completion's callback therefore runs up to about half its task's own time late, or
+ * 50 µs, when every core is busy; an awake loop runs it at once.
+ *
  * <p>What a callback leaves behind stays behind: the loop clears its thread's interrupt status after every callback,
  * timer and completion, and an exception goes to the uncaught-exception handler while the loop keeps running.
  *
