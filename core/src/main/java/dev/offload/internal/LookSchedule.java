@@ -100,7 +100,7 @@ final class LookSchedule {
      * Returns the period for a youngest completion of age {@code ageNanos}: a quarter of it, within
      * [{@value #MIN_NANOS}, {@value #MAX_NANOS}].
      *
-     * @param ageNanos the youngest completion's time from submit to the loop, or 0 if none was found
+     * @param ageNanos the youngest completion's time from submit to the loop
      * @return the period, in nanoseconds
      */
     static long periodFor(long ageNanos) {
