@@ -5,12 +5,27 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link WorkerPool} replaces crashed workers, with PM2's semantics: a worker that crashes after running at least
- * {@code minUptime} was stable and is replaced at once (or, if a wait for an earlier unstable crash is under way, when
- * that wait ends: a stable crash resets the count, not a wait already announced); one that crashes sooner is an
- * unstable restart, and consecutive unstable restarts wait longer each time ({@code initialDelay}, then times
- * {@code factor}, up to {@code maxDelay}). After {@code maxRestarts} consecutive unstable restarts the next crash
- * puts the pool in {@link PoolState#FAILED}. A worker whose initializer throws counts as an unstable crash.
+ * How a {@link WorkerPool} replaces crashed workers. A bad task is not a bad worker, so a crash is one of two kinds:
+ *
+ * <ul>
+ *   <li><b>Caused by a task</b>: a {@link VirtualMachineError} (such as {@link StackOverflowError} or
+ *       {@link OutOfMemoryError}) thrown while a task runs, on a worker that had started (its initializer returned).
+ *       That task fails with {@link WorkerCrashedException} (its cause the error) and the worker is replaced at once,
+ *       as a {@code ThreadPoolExecutor} replaces a thread: nothing counts towards {@code maxRestarts}, and the count
+ *       of unstable restarts starts over (the workers can live). A storm of such tasks fails each of them and
+ *       nothing else.
+ *   <li><b>A worker that cannot live</b>: its initializer ({@link WorkerPool.Builder#workerState}) throws or its
+ *       thread cannot start, or it fails outside any task. This is PM2's path for a process that cannot stay up: a
+ *       worker that ran at least {@code minUptime} was stable and is replaced at once; one that crashed sooner is an
+ *       unstable restart, and consecutive unstable restarts wait longer each time ({@code initialDelay}, then times
+ *       {@code factor}, up to {@code maxDelay}). After {@code maxRestarts} consecutive unstable restarts the next one
+ *       puts the pool in {@link PoolState#FAILED}.
+ * </ul>
+ *
+ * <p>A wait under way holds every start, of either kind (a crash resets the count, not a wait that was announced).
+ * While no worker is live and the last start failed, the tasks the pool has accepted fail at once with a
+ * {@link WorkerCrashedException} whose cause is that start's failure (Piscina rejects them with its worker's start
+ * error) instead of waiting for the backoff; the pool goes on trying to start workers at the policy's pace.
  *
  * @param initialDelay the wait before the first unstable restart
  * @param factor how much each further unstable restart's wait grows, at least 1

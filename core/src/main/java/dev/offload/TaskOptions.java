@@ -5,25 +5,27 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Per-submit options: priority, where the completion is delivered, and time limits. Immutable; start from
+ * Per-submit options: priority, where the completion is delivered, time limits and an abort signal. Immutable; start from
  * {@link #DEFAULT} and change what you need: {@code TaskOptions.DEFAULT.withTimeout(Duration.ofSeconds(2))}.
  *
  * <p>Threading: immutable, any thread.
  */
 public final class TaskOptions {
     /** No priority, default delivery, the pool's time limits. */
-    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null);
+    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null, null);
 
     private final int priority;
     private final Executor executor;
     private final Duration timeout;
     private final Duration queueTimeout;
+    private final AbortSignal signal;
 
-    private TaskOptions(int priority, Executor executor, Duration timeout, Duration queueTimeout) {
+    private TaskOptions(int priority, Executor executor, Duration timeout, Duration queueTimeout, AbortSignal signal) {
         this.priority = priority;
         this.executor = executor;
         this.timeout = timeout;
         this.queueTimeout = queueTimeout;
+        this.signal = signal;
     }
 
     /**
@@ -71,7 +73,7 @@ public final class TaskOptions {
      * @return new options
      */
     public TaskOptions withPriority(int priority) {
-        return new TaskOptions(priority, executor, timeout, queueTimeout);
+        return new TaskOptions(priority, executor, timeout, queueTimeout, signal);
     }
 
     /**
@@ -81,7 +83,7 @@ public final class TaskOptions {
      * @return new options
      */
     public TaskOptions withExecutor(Executor executor) {
-        return new TaskOptions(priority, Objects.requireNonNull(executor, "executor"), timeout, queueTimeout);
+        return new TaskOptions(priority, Objects.requireNonNull(executor, "executor"), timeout, queueTimeout, signal);
     }
 
     /**
@@ -92,7 +94,7 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public TaskOptions withTimeout(Duration timeout) {
-        return new TaskOptions(priority, executor, positive("timeout", timeout), queueTimeout);
+        return new TaskOptions(priority, executor, positive("timeout", timeout), queueTimeout, signal);
     }
 
     /**
@@ -103,7 +105,27 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if {@code queueTimeout} is zero or negative
      */
     public TaskOptions withQueueTimeout(Duration queueTimeout) {
-        return new TaskOptions(priority, executor, timeout, positive("queueTimeout", queueTimeout));
+        return new TaskOptions(priority, executor, timeout, positive("queueTimeout", queueTimeout), signal);
+    }
+
+    /**
+     * Returns the signal whose abort cancels the task.
+     *
+     * @return the signal, or {@code null} for none
+     */
+    public AbortSignal signal() {
+        return signal;
+    }
+
+    /**
+     * Returns these options with an abort signal: {@link AbortSignal#abort(Throwable)} cancels the task, queued or
+     * running, and a submit with a signal already aborted is refused, changing nothing.
+     *
+     * @param signal the signal; one signal may serve many tasks
+     * @return new options
+     */
+    public TaskOptions withSignal(AbortSignal signal) {
+        return new TaskOptions(priority, executor, timeout, queueTimeout, Objects.requireNonNull(signal, "signal"));
     }
 
     static Duration positive(String name, Duration value) {
@@ -117,6 +139,6 @@ public final class TaskOptions {
     @Override
     public String toString() {
         return "TaskOptions[priority=" + priority + ", executor=" + executor + ", timeout=" + timeout
-                + ", queueTimeout=" + queueTimeout + "]";
+                + ", queueTimeout=" + queueTimeout + ", signal=" + signal + "]";
     }
 }

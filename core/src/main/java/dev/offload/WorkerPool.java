@@ -33,10 +33,15 @@ import java.util.function.Supplier;
  * that task, except a {@link VirtualMachineError}, which ends the worker (its thread is in doubt) and has it replaced.
  *
  * <p>Supervision: one supervisor thread per pool starts workers (a submitting thread never does), replaces crashed
- * ones with the {@link RestartPolicy}'s backoff (past its limit the pool is {@link PoolState#FAILED} until
- * {@link #reset()}), enforces time limits, reports blocked tasks, abandons workers whose tasks ignore a stop past the
- * grace period, recycles workers, and carries out close. Every close is bounded except the graceful {@link #close()},
- * which waits for what it accepted.
+ * ones (a crash a task caused at once; a worker that cannot live with the {@link RestartPolicy}'s backoff, past whose
+ * limit the pool is {@link PoolState#FAILED} until {@link #reset()}), enforces time limits, reports blocked tasks,
+ * abandons workers whose tasks ignore a stop past the grace period, recycles workers, and carries out close. A task
+ * can also be cancelled by an {@link AbortSignal} shared by many tasks.
+ *
+ * <p>Close: {@link #close()} finishes everything accepted; {@link #closeAfterRunning()} finishes what runs and
+ * cancels what waits; {@link #closeNow()} cancels everything, running tasks with interrupt; {@link #close(Duration)}
+ * is graceful with a deadline, by which it returns with the pool {@link PoolState#CLOSED}. Every close is bounded
+ * except {@link #close()} and {@link #closeAfterRunning()}, which wait for the tasks they let finish.
  *
  * <p>Threading: all methods may be called from any thread; {@code submit} never blocks (a full queue is refused at
  * once). Tasks submitted from an event loop's callbacks reach the workers in small batches: see {@link EventLoop}.
@@ -176,11 +181,19 @@ public final class WorkerPool implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <O> CompletableFuture<O> enqueueChecked(Object task, Object input, TaskOptions options) {
         Objects.requireNonNull(options, "options");
-        return (CompletableFuture<O>) (CompletableFuture<?>) core.submit(task, input, options);
+        AbortSignal signal = options.signal();
+        if (signal == null) {
+            return (CompletableFuture<O>) (CompletableFuture<?>) core.submit(task, input, options);
+        }
+        signal.checkNotAborted(name()); // before anything is prepared or moved
+        CompletableFuture<O> future = (CompletableFuture<O>) (CompletableFuture<?>) core.submit(task, input, options);
+        signal.track(future);
+        return future;
     }
 
     /**
-     * Returns whether the queue is full, so that a submit would be refused now. Piscina's {@code needsDrain}.
+     * Returns whether the queue is full, so that a submit would be refused now. Piscina's {@code needsDrain}. With
+     * {@code maxQueue(0)}: whether no worker is free.
      *
      * @return {@code true} if full
      */
@@ -276,7 +289,12 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Closes gracefully, but returns by {@code timeout}: for the last part of it (the
      * {@link Builder#cancelGracePeriod grace period}, at most half of {@code timeout}) the close is forced as
-     * {@link #closeNow()} does, and workers still running a task at the deadline are abandoned and reported.
+     * {@link #closeNow()} does, and workers still running a task at the deadline are abandoned and reported. When it
+     * returns, the pool is {@link PoolState#CLOSED}: nothing slow stands between the deadline and that state (the
+     * stacks of the abandoned workers, their {@link PoolEvent.WorkerAbandoned} events, the change to {@code CLOSED}
+     * and their log lines are reported after it, on the supervisor thread). Only a supervisor thread that the machine
+     * does not run for a long time can make it late; past 100 ms after the deadline it returns anyway and logs that
+     * the close goes on in the background.
      *
      * @param timeout zero or more
      * @throws IllegalArgumentException if {@code timeout} is negative
@@ -302,6 +320,21 @@ public final class WorkerPool implements AutoCloseable {
      */
     public void closeNow() {
         core.close(true, -1);
+    }
+
+    /**
+     * Closes once the running tasks have finished, dropping what waits, like Piscina's {@code close({ force: true })}:
+     * refuses new tasks; queued tasks are cancelled unrun (their futures fail with
+     * {@link java.util.concurrent.CancellationException}, counted as cancelled), also those an event loop hands over
+     * afterwards; running tasks and pending {@link AsyncTask}s finish with their own outcomes, not interrupted. Returns
+     * once every worker thread has ended. A running task that never ends holds it forever, as with {@link #close()};
+     * a later {@link #close(Duration)} or {@link #closeNow()} from another thread bounds it. Called from a
+     * {@link PoolListener} on the pool's supervisor thread, it begins the close and returns at once.
+     *
+     * @throws IllegalStateException if called from a worker thread of this pool, or if interrupted
+     */
+    public void closeAfterRunning() {
+        core.closeAfterRunning();
     }
 
     /**
@@ -409,15 +442,24 @@ public final class WorkerPool implements AutoCloseable {
         /**
          * Sets how many tasks may wait for a worker; beyond it, {@code submit} is refused at once (default 16384).
          *
-         * @param maxQueue from 1 to {@value #MAX_QUEUE_LIMIT}
+         * <p>{@code 0} means no queue at all, like a JDK {@code SynchronousQueue} or Piscina's {@code maxQueue: 0}: a
+         * task is accepted only while a worker is free to take it (running no task, or with room for another
+         * {@link AsyncTask}), else refused at once with {@link RejectedExecutionException}, counted as rejected. A
+         * worker counts as free from the moment the supervisor starts it, before its thread has run. A refusal with
+         * room below {@code maxWorkers} asks for one more worker, for the submits after it. {@link #needsDrain()}
+         * then says whether no worker is free, and the drain listener runs when a worker becomes free after a
+         * refusal.
+         *
+         * @param maxQueue from 0 to {@value #MAX_QUEUE_LIMIT}
          * @return this builder
          */
         public Builder maxQueue(int maxQueue) {
             requireUnset(this.maxQueue == UNSET, "maxQueue", this.maxQueue);
-            if (maxQueue < 1 || maxQueue > MAX_QUEUE_LIMIT) {
-                throw new IllegalArgumentException("maxQueue must be between 1 and " + MAX_QUEUE_LIMIT + ": maxQueue="
+            if (maxQueue < 0 || maxQueue > MAX_QUEUE_LIMIT) {
+                throw new IllegalArgumentException("maxQueue must be between 0 and " + MAX_QUEUE_LIMIT + ": maxQueue="
                         + maxQueue + "; the queue preallocates room for twice its bound, and a deeper queue only"
-                        + " hides overload: keep the bound and pace submits with needsDrain()/onDrain");
+                        + " hides overload: keep the bound and pace submits with needsDrain()/onDrain; 0 accepts a"
+                        + " task only while a worker is free");
             }
             this.maxQueue = maxQueue;
             return this;
@@ -648,8 +690,12 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /**
-         * Sets after how many tasks a worker is recycled: replaced by a new one, then retired after its current task
-         * (default: never). Bounds what a long-lived worker accumulates, like Piscina's or PM2's restarts.
+         * Sets after how many tasks a worker is recycled (default: never): a worker never starts more than
+         * {@code tasks} tasks, however many are queued; after its last it leaves, and the supervisor starts its
+         * replacement at once (no backoff: nothing crashed). Meanwhile, for the moment a thread takes to start, the
+         * pool has one worker fewer and the queue waits for the others. Bounds what a long-lived worker accumulates,
+         * like Piscina's or PM2's restarts. ({@link WorkerPool#recycleWorkers()} and {@link #maxWorkerAge} start the
+         * replacement first instead, so that capacity never drops.)
          *
          * @param tasks at least 1
          * @return this builder

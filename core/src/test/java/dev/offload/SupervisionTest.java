@@ -383,6 +383,32 @@ class SupervisionTest {
         }
     }
 
+    @Test
+    void maxTasksPerWorker_isALimit_evenWhenABurstIsQueuedAtOnce() {
+        try (WorkerPool pool = WorkerPool.builder()
+                .name("t-max-tasks-burst")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .maxTasksPerWorker(5)
+                .build()) {
+            List<CompletableFuture<Integer>> all = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                all.add(pool.submit(() -> TaskContext.current().workerId()));
+            }
+            java.util.Map<Integer, Integer> perWorker = new java.util.HashMap<>();
+            for (CompletableFuture<Integer> f : all) {
+                perWorker.merge(Await.result(f, "a task of the burst"), 1, Integer::sum);
+            }
+            perWorker.forEach((worker, tasks) ->
+                    assertTrue(tasks <= 5, "worker " + worker + " ran " + tasks + " tasks, past maxTasksPerWorker=5"));
+            assertEquals(400, perWorker.size(), "workers used for 2,000 tasks at 5 each: " + perWorker.size());
+            PoolStats s = pool.stats();
+            assertEquals(2_000, s.completed());
+            assertEquals(0, s.workerCrashes());
+            assertEquals(PoolState.RUNNING, s.state());
+        }
+    }
+
     // ---- every close is bounded ----
 
     @Test
@@ -570,7 +596,10 @@ class SupervisionTest {
         }
         MisuseTest.closeWithin(pool::close, "graceful close while every worker start crashes");
         for (CompletableFuture<Integer> f : queued) {
-            assertInstanceOf(PoolFailedException.class, Await.failure(f, "queued task"));
+            // No live worker, the last start failed and the backoff holds the next: each fails at once with the
+            // start's failure (before, it waited for the restart limit and failed with PoolFailedException).
+            WorkerCrashedException e = assertInstanceOf(WorkerCrashedException.class, Await.failure(f, "queued task"));
+            assertEquals("no database", e.getCause().getMessage());
         }
         assertTrue(pool.stats().workerCrashes() <= policy.maxRestarts() + 1, "restarts past the limit while closing");
     }

@@ -680,13 +680,13 @@ class WorkerPoolTest {
                                 .build())
                         .getMessage());
         assertEquals(
-                "maxQueue must be between 1 and 4194304: maxQueue=0",
+                "maxQueue must be between 0 and 4194304: maxQueue=-1",
                 assertThrows(IllegalArgumentException.class, () -> WorkerPool.builder()
-                                .maxQueue(0))
+                                .maxQueue(-1))
                         .getMessage()
                         .replaceAll(";.*", ""));
         assertEquals(
-                "maxQueue must be between 1 and 4194304: maxQueue=1073741824",
+                "maxQueue must be between 0 and 4194304: maxQueue=1073741824",
                 assertThrows(IllegalArgumentException.class, () -> WorkerPool.builder()
                                 .maxQueue(1 << 30))
                         .getMessage()

@@ -39,12 +39,19 @@ public final class PoolCore extends PadHead {
     static final int DRAINING = 1;
     static final int FAILED = 2;
     static final int CLOSED = 3;
+    /** {@link #intake}: workers take queued tasks. */
+    private static final int TAKE = 0;
+    /** {@link #intake}: a close drops what is queued; workers finish what runs and take nothing more. */
+    private static final int DROP_QUEUED = 1;
+    /** {@link #intake}: a forced close began: workers take nothing more, running tasks are stopped. */
+    private static final int FORCED = 2;
     /** See {@link #ownerMustAct()}. */
     static final int OWNER_WAKE_TASKS_PER_WORKER = 4;
 
     private final PoolConfig config;
     private final TaskQueue queue;
     private final QueueGauge gauge;
+    private final FreeWorkers freeWorkers; // maxQueue(0) only, else null: a task is accepted only for a free worker
     private final Staffing staffing;
     private final PoolCounters counters = new PoolCounters();
     private final PoolEvents events;
@@ -52,7 +59,7 @@ public final class PoolCore extends PadHead {
     private final long createdNanos = System.nanoTime();
 
     private volatile int state = RUNNING;
-    private volatile boolean forced; // a forced close began: workers take no more tasks
+    private volatile int intake = TAKE; // TAKE, DROP_QUEUED or FORCED: whether workers take queued tasks
     private volatile Throwable lastCrash; // why the pool FAILED
     private volatile Waker[] wakers = new Waker[0]; // the workers' wakers: signalWork reads no worker's own lines
     private volatile Runnable drainListener;
@@ -83,11 +90,15 @@ public final class PoolCore extends PadHead {
      */
     PoolCore(PoolConfig config, boolean start) {
         this.config = config;
-        this.queue = config.queueFactory().apply(config.maxQueue());
+        // With no queue (maxQueue 0), free workers bound what is queued: at most one task each, and a registered
+        // replacement's; the gauge's bound is only a backstop.
+        int bound = config.maxQueue() > 0 ? config.maxQueue() : (int) Math.min(1 << 22, 2L * (config.maxWorkers() + 1));
+        this.queue = config.queueFactory().apply(bound);
         if (queue == null) {
-            throw new IllegalArgumentException("taskQueue factory returned null: maxQueue=" + config.maxQueue());
+            throw new IllegalArgumentException("taskQueue factory returned null: maxQueue=" + bound);
         }
-        this.gauge = new QueueGauge(config.maxQueue());
+        this.gauge = new QueueGauge(bound);
+        this.freeWorkers = config.maxQueue() == 0 ? new FreeWorkers() : null;
         this.staffing = new Staffing(config.minWorkers(), config.maxWorkers());
         this.events = new PoolEvents(config.name(), config.listener());
         this.supervisor = new WorkerSupervisor(this);
@@ -217,11 +228,18 @@ public final class PoolCore extends PadHead {
     }
 
     private void acquireSlot() {
+        FreeWorkers free = freeWorkers;
+        if (free != null && !free.tryClaim()) {
+            refuseForNoFreeWorker();
+        }
         int slot = gauge.tryAcquire(); // the slot counts the task as submitted
         if ((slot & QueueGauge.FIRE) != 0) {
             fireDrain();
         }
         if ((slot & QueueGauge.ACQUIRED) == 0) {
+            if (free != null) {
+                free.giveBack();
+            }
             counters.refusedFull.getAndIncrement();
             counters.rejected.getAndIncrement();
             throw new RejectedExecutionException("queue full: maxQueue=" + config.maxQueue() + ", pool=" + config.name()
@@ -237,6 +255,18 @@ public final class PoolCore extends PadHead {
             counters.rejected.getAndIncrement();
             throw refusal(s);
         }
+    }
+
+    private void refuseForNoFreeWorker() {
+        counters.refusedFull.getAndIncrement();
+        counters.rejected.getAndIncrement();
+        if (state == RUNNING && staffing.live() < config.maxWorkers()) {
+            supervisor.requestGrowth(); // a worker more, for the next submit
+        }
+        throw new RejectedExecutionException("no free worker: maxQueue=0, pool=" + config.name() + ", workers="
+                + staffing.live() + ", maxWorkers=" + config.maxWorkers() + "; with no queue a task is accepted only"
+                + " while a worker is free to take it: submit again when onDrain fires, or allow a queue with"
+                + " maxQueue(n)");
     }
 
     private RejectedExecutionException refusal(int s) {
@@ -351,9 +381,9 @@ public final class PoolCore extends PadHead {
         return (TaskRecord) queue.poll();
     }
 
-    /** Worker thread: the next task to run, or null; none once a forced close began or the pool failed. */
+    /** Worker thread: the next task to run, or null; none once a close drops the queue or the pool failed. */
     TaskRecord pollForWorker() {
-        return forced || state == FAILED ? null : poll();
+        return intake != TAKE || state == FAILED ? null : poll();
     }
 
     boolean queueIsEmpty() {
@@ -365,18 +395,39 @@ public final class PoolCore extends PadHead {
     }
 
     boolean isForced() {
-        return forced;
+        return intake == FORCED;
+    }
+
+    /** Whether workers take no more queued tasks: a close that drops them, or a forced one, began. */
+    boolean dropsQueued() {
+        return intake != TAKE;
     }
 
     /** Worker thread: the record left QUEUED for RUNNING; its slot is free. */
     void onStarted(TaskRecord record) {
-        releaseSlot();
-    }
-
-    void releaseSlot() {
         if (gauge.release()) {
             fireDrain();
         }
+    }
+
+    /** A queued task left the queue without a worker starting it (or its submit failed): its slot is free. */
+    void releaseSlot() {
+        if (freeWorkers != null) {
+            freeWorkers.giveBack(); // the free worker it was counted against is still free
+        }
+        if (gauge.release()) {
+            fireDrain();
+        }
+    }
+
+    /** The hand-off of a pool with no queue, or {@code null} if it has one. */
+    FreeWorkers freeWorkers() {
+        return freeWorkers;
+    }
+
+    /** A worker of a pool with no queue became free after a submit was refused: the drain listener fires. */
+    void onWorkerFreed() {
+        fireDrain();
     }
 
     Object prepareOutput(Object output) {
@@ -500,7 +551,7 @@ public final class PoolCore extends PadHead {
      * @return {@code true} if a submit would be refused now for lack of room
      */
     public boolean needsDrain() {
-        return gauge.isFull();
+        return freeWorkers != null ? freeWorkers.noneFree() : gauge.isFull();
     }
 
     void wakeAll() {
@@ -524,7 +575,16 @@ public final class PoolCore extends PadHead {
     }
 
     void setForced() {
-        forced = true;
+        intake = FORCED;
+    }
+
+    /** A close that finishes what runs and drops what waits began (a forced close stays forced). */
+    void setDropQueued() {
+        synchronized (this) {
+            if (intake == TAKE) {
+                intake = DROP_QUEUED;
+            }
+        }
     }
 
     /** Supervisor: workers crashed past the restart limit. */
@@ -553,12 +613,17 @@ public final class PoolCore extends PadHead {
         return true;
     }
 
-    void setClosed() {
-        int before;
+    /** Supervisor: the pool is closed; returns the state before. The event is {@link #reportClosed}'s, after. */
+    int markClosed() {
         synchronized (this) {
-            before = state;
+            int before = state;
             state = CLOSED;
+            return before;
         }
+    }
+
+    /** Supervisor: emits the change to CLOSED that {@link #markClosed} made, unless the pool was closed already. */
+    void reportClosed(int before) {
         if (before != CLOSED) {
             events.emit(new PoolEvent.StateChanged(config.name(), publicState(before), PoolState.CLOSED, null));
         }
@@ -612,7 +677,21 @@ public final class PoolCore extends PadHead {
                     + ", worker=" + self.workerId() + "; close the pool from outside its tasks, or use closeAsync()");
         }
         LoopCore.publishPending(); // tasks the running callback submitted are accepted: hand them over first
-        supervisor.close(force, timeoutNanos, true);
+        supervisor.close(force, timeoutNanos, false, true);
+    }
+
+    /**
+     * Closes once the running tasks have finished: queued tasks are cancelled unrun, pending async tasks finish.
+     * Returns when the pool is closed.
+     */
+    public void closeAfterRunning() {
+        Worker self = Worker.currentWorkerOf(this);
+        if (self != null) {
+            throw new IllegalStateException("closeAfterRunning called from the pool's own worker thread: pool="
+                    + config.name() + ", worker=" + self.workerId() + "; close the pool from outside its tasks");
+        }
+        LoopCore.publishPending();
+        supervisor.close(false, -1, true, true);
     }
 
     /**
@@ -622,7 +701,7 @@ public final class PoolCore extends PadHead {
      */
     public CompletableFuture<Void> closeAsync() {
         LoopCore.publishPending();
-        supervisor.close(false, -1, false);
+        supervisor.close(false, -1, false, false);
         return LoopCore.onCallerLoop(supervisor.termination());
     }
 
@@ -647,6 +726,22 @@ public final class PoolCore extends PadHead {
      */
     public PoolStats stats() {
         return supervisor.stats(createdNanos);
+    }
+
+    /**
+     * Cancels a task of some pool with {@code cancellation}, with interrupt if it runs, as its abort signal does.
+     *
+     * @param future a future that {@link #submit} returned; any other is left alone
+     * @param queuedOnly whether to cancel it only if it is still queued (an abort's first pass: a worker freed by the
+     *     cancel of a running task must not start a queued task of the same signal)
+     * @param cancellation what the future fails with
+     * @return {@code true} if this call ended the task
+     */
+    public static boolean abort(
+            CompletableFuture<?> future, boolean queuedOnly, java.util.concurrent.CancellationException cancellation) {
+        return future instanceof TaskRecord r
+                && (!queuedOnly || r.isQueued())
+                && r.stop(true, null, cancellation, TaskRecord.Outcome.CANCELLED);
     }
 
     /** Added as a suppressed exception to a task's failure: where the task was submitted. */

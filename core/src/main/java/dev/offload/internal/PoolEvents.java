@@ -3,7 +3,6 @@ package dev.offload.internal;
 import dev.offload.PoolEvent;
 import dev.offload.PoolListener;
 import dev.offload.PoolState;
-import java.util.List;
 
 /**
  * The one source of a pool's events: each goes to the log (one line, at a level fit for it) and to the user's
@@ -14,8 +13,17 @@ import java.util.List;
 final class PoolEvents {
     private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
 
+    /** The most crash records logged per pool in one window of {@link #CRASH_WINDOW_NANOS}. */
+    static final int CRASH_RECORDS_PER_WINDOW = 5;
+
+    static final long CRASH_WINDOW_NANOS = 10_000_000_000L;
+
     private final String pool;
     private final PoolListener listener;
+    // Guarded by this: the crash records' rate limit.
+    private long crashWindowStart;
+    private int crashesInWindow;
+    private long crashesSuppressed;
 
     PoolEvents(String pool, PoolListener listener) {
         this.pool = pool;
@@ -37,41 +45,43 @@ final class PoolEvents {
         log(event);
     }
 
-    private static void log(PoolEvent event) {
+    private void log(PoolEvent event) {
         switch (event) {
-            case PoolEvent.WorkerCrashed e ->
-                LOG.log(
-                        System.Logger.Level.ERROR,
-                        "worker crashed: pool=" + e.pool() + ", worker=" + e.workerId() + ", uptime=" + e.uptime(),
-                        e.cause());
+            case PoolEvent.WorkerCrashed e -> logCrash(e);
             case PoolEvent.WorkerAbandoned e ->
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "worker abandoned: pool=" + e.pool() + ", worker=" + e.workerId() + ", task=" + e.task()
                                 + "; the task ignored its stop past the grace period; its thread is left to it and a"
-                                + " replacement keeps the pool at size",
-                        stackOf("abandoned task", e.stack()));
+                                + " replacement keeps the pool at size; the abandoned task was here:\n"
+                                + StackText.of(e.stack()));
             case PoolEvent.TaskBlocked e ->
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "task blocked: pool=" + e.pool() + ", worker=" + e.workerId() + ", task=" + e.task()
                                 + ", runningFor=" + e.runningFor() + "; give it a timeout, or raise"
-                                + " blockedTaskThreshold if this is expected",
-                        stackOf("blocked task", e.stack()));
+                                + " blockedTaskThreshold if this is expected; the blocked task is here:\n"
+                                + StackText.of(e.stack()));
             case PoolEvent.StateChanged e -> {
                 if (e.to() == PoolState.FAILED) {
                     LOG.log(
                             System.Logger.Level.ERROR,
                             "pool failed: pool=" + e.pool() + "; workers crashed past the restart limit; submits fail"
-                                    + " until reset() or close",
-                            e.cause());
+                                    + " until reset() or close; the last crash:\n"
+                                    + (e.cause() == null ? "none" : StackText.of(e.cause())));
                 } else {
+                    if (e.to() == PoolState.CLOSED) {
+                        reportSuppressedCrashes();
+                    }
                     LOG.log(System.Logger.Level.DEBUG, () -> e.toString());
                 }
             }
             case PoolEvent.WorkerRestartScheduled e ->
                 LOG.log(
-                        System.Logger.Level.INFO,
+                        // A restart at once (a crash a task caused) is told by the crash's own record.
+                        e.delay().isZero() && e.unstableRestarts() == 0
+                                ? System.Logger.Level.DEBUG
+                                : System.Logger.Level.INFO,
                         "worker restart scheduled: pool=" + e.pool() + ", unstableRestarts=" + e.unstableRestarts()
                                 + ", delay=" + e.delay());
             case PoolEvent.TaskTimedOut e ->
@@ -83,19 +93,45 @@ final class PoolEvents {
         }
     }
 
-    /** A throwable whose stack is another thread's, so that a log line shows where that thread was. */
-    private static Throwable stackOf(String what, List<StackTraceElement> stack) {
-        StackReport where = new StackReport(what + " was here");
-        where.setStackTrace(stack.toArray(new StackTraceElement[0]));
-        return where;
+    /**
+     * A crash record, at most {@value #CRASH_RECORDS_PER_WINDOW} per pool in {@link #CRASH_WINDOW_NANOS}: a crash
+     * storm must not flood the log. The next record written after some were held back says how many; so does the
+     * pool's close. The listener still gets every event.
+     */
+    private void logCrash(PoolEvent.WorkerCrashed e) {
+        long held;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (crashWindowStart == 0 || now - crashWindowStart >= CRASH_WINDOW_NANOS) {
+                crashWindowStart = now == 0 ? 1 : now;
+                crashesInWindow = 0;
+            }
+            if (++crashesInWindow > CRASH_RECORDS_PER_WINDOW) {
+                crashesSuppressed++;
+                return;
+            }
+            held = crashesSuppressed;
+            crashesSuppressed = 0;
+        }
+        LOG.log(
+                System.Logger.Level.ERROR,
+                "worker crashed: pool=" + e.pool() + ", worker=" + e.workerId() + ", uptime=" + e.uptime()
+                        + (held == 0 ? "" : "; " + held + " earlier crash records of this pool not logged")
+                        + "; the crash:\n" + StackText.of(e.cause()));
     }
 
-    /** Carries another thread's stack into a log line. */
-    private static final class StackReport extends Throwable {
-        private static final long serialVersionUID = 1L;
-
-        StackReport(String message) {
-            super(message, null, false, true);
+    private void reportSuppressedCrashes() {
+        long held;
+        synchronized (this) {
+            held = crashesSuppressed;
+            crashesSuppressed = 0;
+        }
+        if (held > 0) {
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "pool closed: pool=" + pool + "; " + held + " crash records of this pool were not logged (at most "
+                            + CRASH_RECORDS_PER_WINDOW + " per " + CRASH_WINDOW_NANOS / 1_000_000_000L
+                            + " s are); its listener saw every crash");
         }
     }
 }

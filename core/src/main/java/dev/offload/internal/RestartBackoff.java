@@ -25,16 +25,15 @@ final class RestartBackoff {
     }
 
     /**
-     * A worker crashed after running {@code uptimeNanos}; the wait counts from now (the crash was handled now). A wait
-     * already under way is kept, even if this crash was stable (it resets the count, not a wait that was announced),
-     * and the verdict's delay is the whole wait left.
+     * A worker that cannot live crashed after running {@code uptimeNanos}; the wait counts from {@code now} (the crash
+     * was handled then). A wait already under way is kept, even if this crash was stable (it resets the count, not a
+     * wait that was announced), and the verdict's delay is the whole wait left.
      */
-    Verdict onCrash(long uptimeNanos) {
+    Verdict onCrash(long uptimeNanos, long now) {
         unstable = uptimeNanos >= Durations.toNanos(policy.minUptime()) ? 0 : unstable + 1;
         if (unstable > policy.maxRestarts()) {
             return new Verdict(true, unstable, Duration.ZERO);
         }
-        long now = System.nanoTime();
         long until = now + (unstable == 0 ? 0 : Durations.toNanos(policy.delayBefore(unstable)));
         boolean held = holds(now);
         if (!held || until - startAllowedAt > 0) {
@@ -42,6 +41,17 @@ final class RestartBackoff {
         }
         active = held || unstable > 0;
         return new Verdict(false, unstable, active ? Duration.ofNanos(startAllowedAt - now) : Duration.ZERO);
+    }
+
+    /**
+     * A task crashed a worker that had started: the workers can live, so the count of unstable restarts starts over
+     * and nothing is added to it; a wait already under way is kept (its delay is the verdict's).
+     */
+    Verdict onTaskCrash(long now) {
+        unstable = 0;
+        boolean held = holds(now);
+        active = held;
+        return new Verdict(false, 0, held ? Duration.ofNanos(startAllowedAt - now) : Duration.ZERO);
     }
 
     /** Whether a start must wait at {@code now}. */

@@ -51,6 +51,9 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
         }
     }
 
+    /** The exit reason of a worker that ran its {@code maxTasksPerWorker} tasks. */
+    static final String TASK_LIMIT = "maxTasksPerWorker reached";
+
     /** What {@link #current} holds once the supervisor abandoned the worker inside a task. */
     private static final TaskRecord ABANDONED = TaskRecord.stoppedMark();
 
@@ -66,17 +69,18 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
     /** Async tasks whose stage is pending on this worker, with the time each started. */
     final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
 
+    private final FreeWorkers freeWorkers; // maxQueue(0) only, else null
+    private boolean free = true; // maxQueue(0): counted free in freeWorkers (the supervisor counted it at its start)
     private Object state;
     private boolean hasState;
     private long lastEnd; // nanoTime at the end of the last task, if the worker has not idled since; else 0
-    private long tasksRun;
+    private long tasksRun; // tasks this worker started that ended on it (their own way or stopped)
     volatile TaskRecord current; // the task running now; written as the class comment says
     volatile long currentStart; // written before current
     volatile boolean online; // the initializer returned; taking tasks
     volatile boolean retireRequested; // recycled: end after the current task
     volatile boolean abandoned; // left to a task that would not stop, or left at a close deadline: take nothing more
     private boolean abandonedHere; // worker thread: it lost the leaveTask CAS to abandonIn
-    volatile boolean recycleDue; // asked the supervisor to recycle it (task count reached)
     volatile boolean reported; // the worker told the supervisor it ended
     // Supervisor thread only (or the thread that built the pool, before the supervisor started):
     boolean startedThread;
@@ -109,6 +113,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
         this.thread = new WorkerThread(this, config.name() + "-worker-" + id);
         this.idler = new Idler(thread, this, config.spinNanos(), config.yieldNanos());
         this.startedNanos = System.nanoTime();
+        this.freeWorkers = pool.freeWorkers();
     }
 
     void start() {
@@ -132,6 +137,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
     void run() {
         idler.start();
         Throwable crash = null;
+        boolean taskCaused = false;
         String reason = "closed";
         try {
             if (initialize()) {
@@ -143,6 +149,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             }
         } catch (WorkerDied d) {
             crash = d.getCause();
+            taskCaused = true; // thrown by a task on a worker that had started: the task's doing
         } catch (Throwable t) {
             crash = t;
         } finally {
@@ -153,8 +160,11 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             if (!abandonedHere) {
                 teardownState(); // a worker abandoned inside a task has its state torn down by the supervisor
             }
+            if (freeWorkers != null && free) {
+                freeWorkers.withdraw();
+            }
             reported = true;
-            supervisor.workerEnded(this, crash, reason);
+            supervisor.workerEnded(this, crash, taskCaused, reason);
         }
     }
 
@@ -202,6 +212,9 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             if (retireRequested) {
                 return "recycled";
             }
+            if (taskLimitReached()) {
+                return TASK_LIMIT;
+            }
             TaskRecord record = canTakeMore() ? pool.pollForWorker() : null;
             if (record != null) {
                 if (!start(record)) {
@@ -221,6 +234,12 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
                 continue;
             }
             lastEnd = 0;
+            if (freeWorkers != null && !free && canTakeMore()) {
+                free = true;
+                if (freeWorkers.free()) {
+                    pool.onWorkerFreed();
+                }
+            }
             if (busy) {
                 busy = false;
                 BUSY.setRelease(this, false);
@@ -257,14 +276,17 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             return true;
         }
         int s = pool.state();
-        // Graceful: read the state, then the slot count (pairs with a submitter's slot-then-state).
-        return (s == PoolCore.DRAINING || s == PoolCore.CLOSED) && pool.gauge().queued() == 0 && asyncCount.get() == 0;
+        // Graceful: read the state, then the slot count (pairs with a submitter's slot-then-state). A close that
+        // drops the queue leaves its tasks to the supervisor, but waits for this worker's pending async tasks.
+        return (s == PoolCore.DRAINING || s == PoolCore.CLOSED)
+                && (pool.gauge().queued() == 0 || pool.dropsQueued())
+                && asyncCount.get() == 0;
     }
 
     @Override
     public boolean hasWork() {
         int s = pool.state();
-        return (s != PoolCore.FAILED && canTakeMore() && !pool.queueIsEmpty())
+        return (s != PoolCore.FAILED && !pool.dropsQueued() && canTakeMore() && !pool.queueIsEmpty())
                 || pool.isForced()
                 || abandoned
                 || retireRequested
@@ -304,6 +326,13 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             return false; // decided while queued (cancelled, timed out, failed); its slot was released by the decider
         }
         pool.onStarted(record);
+        if (freeWorkers != null) {
+            if (free) {
+                free = false; // it spends the credit that the task's submit took
+            } else {
+                freeWorkers.giveBack(); // the task was counted against a worker that is still free
+            }
+        }
         return true;
     }
 
@@ -347,7 +376,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             pool.onFinished(record, this, outcome);
         }
         Thread.interrupted(); // whatever the task, or a cancel of it, left set stays behind
-        afterTask();
+        tasksRun++;
         if (fatal != null) {
             throw new WorkerDied(fatal);
         }
@@ -413,12 +442,13 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
         }
     }
 
-    private void afterTask() {
+    /**
+     * Whether this worker ran its {@code maxTasksPerWorker} tasks: it takes no other and leaves, and the supervisor
+     * starts its replacement when it hears of the exit. Never more than the limit, even under a burst.
+     */
+    private boolean taskLimitReached() {
         long max = config.maxTasksPerWorker();
-        if (max > 0 && ++tasksRun >= max && !recycleDue) {
-            recycleDue = true;
-            supervisor.wake(); // it starts a replacement, then retires this worker
-        }
+        return max > 0 && tasksRun >= max;
     }
 
     private void addBusy(long nanos) {
@@ -462,11 +492,13 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
                 pool.onFinished(record, this, fatal ? TaskRecord.Outcome.CRASHED : TaskRecord.Outcome.FAILED);
             }
             Thread.interrupted();
+            tasksRun++;
             if (fatal) {
                 throw new WorkerDied((VirtualMachineError) t);
             }
             return;
         }
+        tasksRun++;
         asyncCount.incrementAndGet();
         pendingAsync.put(record, start); // before the task leaves current: the supervisor always sees one of the two
         endSyncPart(start);
@@ -587,7 +619,10 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
         return "Worker[" + thread.getName() + "]";
     }
 
-    /** Ends a worker whose task raised a {@link VirtualMachineError}; the supervisor sees the error as the cause. */
+    /**
+     * Ends a worker whose task raised a {@link VirtualMachineError}; the supervisor sees the error as the cause, and
+     * the crash as the task's doing, not the worker's (see {@link dev.offload.RestartPolicy}).
+     */
     static final class WorkerDied extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -4,8 +4,10 @@ import dev.offload.PoolEvent;
 import dev.offload.PoolFailedException;
 import dev.offload.PoolStats;
 import dev.offload.TaskTimeoutException;
+import dev.offload.WorkerCrashedException;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +65,7 @@ final class WorkerSupervisor {
     private final AtomicBoolean growRequested = new AtomicBoolean();
 
     private volatile int sleepMode = AWAKE;
+    private volatile boolean startFailing; // no live worker and the last start failed (see failQueuedIfNoWorkerStarts)
     private volatile boolean woken;
     private volatile long nextWake;
     private volatile long forceAt = Long.MAX_VALUE; // guarded by this for writes
@@ -78,6 +81,8 @@ final class WorkerSupervisor {
     private final LinkedHashSet<Worker> toRecycle = new LinkedHashSet<>();
     private Worker recycling;
     private Worker replacement;
+    private Throwable startFailure; // why the last start failed, until a worker comes online
+    private int startFailedWorker;
 
     WorkerSupervisor(PoolCore pool) {
         this.pool = pool;
@@ -89,8 +94,8 @@ final class WorkerSupervisor {
         this.thread = new Thread(this::run, config.name() + "-supervisor");
         thread.setDaemon(config.daemon());
         if (config.shutdownHookNanos() >= 0) {
-            shutdownHook =
-                    new Thread(() -> close(false, config.shutdownHookNanos(), true), config.name() + "-shutdown-hook");
+            shutdownHook = new Thread(
+                    () -> close(false, config.shutdownHookNanos(), false, true), config.name() + "-shutdown-hook");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } else {
             shutdownHook = null;
@@ -131,7 +136,8 @@ final class WorkerSupervisor {
 
     /** A submitter found every worker busy and room to grow. */
     void requestGrowth() {
-        if (growRequested.compareAndSet(false, true)) {
+        // A pool whose workers cannot start fails what is queued: wake the supervisor for every such task.
+        if (growRequested.compareAndSet(false, true) || startFailing) {
             wake();
         }
     }
@@ -166,8 +172,8 @@ final class WorkerSupervisor {
         wake();
     }
 
-    void workerEnded(Worker worker, Throwable crash, String reason) {
-        requests.add(new Ended(worker, crash, reason));
+    void workerEnded(Worker worker, Throwable crash, boolean taskCaused, String reason) {
+        requests.add(new Ended(worker, crash, taskCaused, reason));
         wake();
     }
 
@@ -204,6 +210,7 @@ final class WorkerSupervisor {
     private void resetNow() {
         if (pool.reset()) {
             backoff.reset();
+            startFailure = null;
         }
     }
 
@@ -218,11 +225,15 @@ final class WorkerSupervisor {
 
     /**
      * Begins a close and, with {@code wait}, waits for it: graceful with no limit ({@code timeoutNanos < 0}), graceful
-     * until a deadline whose last part is forced, or forced at once.
+     * until a deadline whose last part is forced, or forced at once; with {@code dropQueued}, what is queued is
+     * cancelled and what runs finishes.
      */
-    void close(boolean force, long timeoutNanos, boolean wait) {
+    void close(boolean force, long timeoutNanos, boolean dropQueued, boolean wait) {
+        long now = System.nanoTime(); // the deadline counts from the call, not from after the listener and the log
         pool.beginDrain();
-        long now = System.nanoTime();
+        if (dropQueued) {
+            pool.setDropQueued(); // workers take no more; this thread cancels what is queued (handleClose)
+        }
         synchronized (this) {
             long grace = config.cancelGraceNanos();
             if (force) {
@@ -251,10 +262,13 @@ final class WorkerSupervisor {
             }
             long wait = deadline - System.nanoTime() + CLOSE_MARGIN_NANOS;
             if (!terminated.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "pool did not finish closing by its deadline: pool=" + config.name()
-                                + "; its supervisor is behind, the close goes on in the background");
+                String name = config.name(); // logged elsewhere: a slow logger must not hold this return up too
+                Thread.ofVirtual()
+                        .name(name + "-close-report")
+                        .start(() -> LOG.log(
+                                System.Logger.Level.WARNING,
+                                "pool did not finish closing by its deadline: pool=" + name
+                                        + "; its supervisor is behind, the close goes on in the background"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -274,17 +288,20 @@ final class WorkerSupervisor {
                 watchWorkers(now);
                 expireQueued(now);
                 failQueuedIfFailed();
+                failQueuedIfNoWorkerStarts(now);
                 staff(now);
                 recycleStep();
-                if (closedAt(now)) {
-                    finish();
+                List<Abandonment> leftAtDeadline = closedAt(now);
+                if (leftAtDeadline != null) {
+                    finish(leftAtDeadline);
                     return;
                 }
                 long next = nextDeadline(now);
                 nextWake = next;
                 sleepMode = next == Long.MAX_VALUE ? FOREVER : TIMED; // volatile, then the re-scan: pairs with workers
                 boolean growNow = growRequested.get() && !backoff.holds(System.nanoTime());
-                if (!requests.isEmpty() || growNow || earlier(nextDeadline(now), next) != next) {
+                boolean owedFailures = startFailing && !pool.queueIsEmpty();
+                if (!requests.isEmpty() || growNow || owedFailures || earlier(nextDeadline(now), next) != next) {
                     continue;
                 }
                 if (next == Long.MAX_VALUE) {
@@ -317,6 +334,7 @@ final class WorkerSupervisor {
     }
 
     private void onOnline(Worker worker) {
+        startFailure = null; // a worker can start: tasks wait for workers again
         if (worker == replacement) {
             replacement = null;
             Worker old = recycling;
@@ -350,18 +368,29 @@ final class WorkerSupervisor {
             recycling = null; // the old worker stays; recycling it is given up
         }
         if (e.crash != null) {
-            onCrash(w, e.crash, now);
+            onCrash(w, e.crash, e.taskCaused, now);
         } else {
             events.emit(new PoolEvent.WorkerExited(config.name(), w.workerId(), e.reason));
         }
     }
 
-    private void onCrash(Worker w, Throwable crash, long now) {
+    /**
+     * A worker died. A crash a task caused (a {@link VirtualMachineError} thrown by a task, on a worker that had
+     * started) is replaced at once and counts nothing towards {@code maxRestarts}; any other crash is a worker that
+     * cannot live (its start failed, it died outside a task), PM2's path: backoff, then FAILED past the limit. See
+     * {@link dev.offload.RestartPolicy}.
+     */
+    private void onCrash(Worker w, Throwable crash, boolean taskCaused, long now) {
         counters.workerCrashes.getAndIncrement();
-        long uptime = w == null ? 0 : now - w.startedNanos;
-        events.emit(new PoolEvent.WorkerCrashed(
-                config.name(), w == null ? -1 : w.workerId(), crash, Duration.ofNanos(uptime)));
-        RestartBackoff.Verdict verdict = backoff.onCrash(uptime); // the backoff holds while closing too
+        long uptime = now - w.startedNanos;
+        events.emit(new PoolEvent.WorkerCrashed(config.name(), w.workerId(), crash, Duration.ofNanos(uptime)));
+        if (!w.online) { // its initializer threw, or its thread could not start: no worker came of this start
+            startFailure = crash;
+            startFailedWorker = w.workerId();
+        }
+        RestartBackoff.Verdict verdict = taskCaused
+                ? backoff.onTaskCrash(now)
+                : backoff.onCrash(uptime, now); // the backoff holds while closing too
         if (verdict.overLimit()) {
             if (pool.fail(crash)) {
                 restartsOwed = 0;
@@ -389,8 +418,8 @@ final class WorkerSupervisor {
             forcedDone = true;
             force();
         }
-        if (forcedDone) {
-            failQueued(false); // tasks an event loop handed over after the forced close began
+        if (forcedDone || pool.dropsQueued()) {
+            failQueued(false); // and tasks an event loop hands over after such a close began
         }
     }
 
@@ -420,6 +449,34 @@ final class WorkerSupervisor {
         }
     }
 
+    /**
+     * A pool with no live worker whose last start failed, and whose backoff holds the next start, owes nothing that
+     * can run now: what is queued fails at once with that start's failure as its cause (Piscina rejects such a task
+     * with its worker's start error), instead of waiting for the backoff. Once the backoff ends, tasks wait for the
+     * next start again.
+     */
+    private void failQueuedIfNoWorkerStarts(long now) {
+        Throwable cause = startFailure;
+        boolean noWorker = cause != null && registry.live().length == 0 && backoff.holds(now);
+        startFailing = noWorker; // submitters wake this thread while it is so
+        if (!noWorker || pool.state() == PoolCore.FAILED || pool.isForced()) {
+            return;
+        }
+        VarHandle.fullFence(); // the flag is visible before the drain reads the queue: pairs with requestGrowth
+        TaskRecord r;
+        while ((r = pool.poll()) != null) {
+            WorkerCrashedException failure = new WorkerCrashedException(
+                    "no worker could start to run the task: pool=" + config.name() + ", worker=" + startFailedWorker
+                            + " failed to start, cause=" + cause + "; the pool goes on starting workers, paced by"
+                            + " its restart policy",
+                    startFailedWorker,
+                    cause);
+            if (r.decideQueued(failure, false)) {
+                pool.onQueuedDecided(r, TaskRecord.Outcome.FAILED);
+            }
+        }
+    }
+
     void failQueuedIfFailed() {
         if (pool.state() == PoolCore.FAILED) {
             failQueued(true);
@@ -440,7 +497,11 @@ final class WorkerSupervisor {
                     pool.onQueuedDecided(r, TaskRecord.Outcome.FAILED);
                 }
             } else if (r.decideQueued(
-                    new CancellationException("pool closed forcibly before the task started: pool=" + config.name()),
+                    new CancellationException(
+                            pool.isForced() || !pool.dropsQueued()
+                                    ? "pool closed forcibly before the task started: pool=" + config.name()
+                                    : "pool closed before the task started: pool=" + config.name()
+                                            + "; closeAfterRunning() finishes running tasks and drops queued ones"),
                     true)) {
                 pool.onQueuedDecided(r, TaskRecord.Outcome.CANCELLED);
             }
@@ -460,7 +521,7 @@ final class WorkerSupervisor {
             // Ended without reporting (its thread's end happens-before isAlive() is false, so a report would be
             // seen): count it as a crash. Cannot happen short of a failure in the pool's own code.
             w.deathHandled = true;
-            requests.add(new Ended(w, new IllegalStateException("worker thread ended unexpectedly"), "crash"));
+            requests.add(new Ended(w, new IllegalStateException("worker thread ended unexpectedly"), false, "crash"));
             return;
         }
         TaskRecord r = w.current;
@@ -476,8 +537,8 @@ final class WorkerSupervisor {
             }
         }
         if (recycleCandidate(w)
-                && (w.recycleDue
-                        || (config.maxWorkerAgeNanos() > 0 && now - w.startedNanos >= config.maxWorkerAgeNanos()))) {
+                && config.maxWorkerAgeNanos() > 0
+                && now - w.startedNanos >= config.maxWorkerAgeNanos()) {
             toRecycle.add(w);
         }
     }
@@ -535,11 +596,21 @@ final class WorkerSupervisor {
      * itself when it ends.
      */
     private void abandon(Worker w, TaskRecord r) {
+        Abandonment a = leave(w, r);
+        if (a != null) {
+            report(a);
+        }
+    }
+
+    /**
+     * The fast half of {@link #abandon}: the worker leaves the pool (no stack capture, no event); returns what
+     * {@link #report} must tell, or {@code null} if the worker left the task first and goes on.
+     */
+    private Abandonment leave(Worker w, TaskRecord r) {
         if (r != null && !w.abandonIn(r)) {
-            return; // it left the task first and goes on
+            return null; // it left the task first and goes on
         }
         w.abandoned = true;
-        List<StackTraceElement> stack = List.of(w.thread().getStackTrace());
         registry.abandoned(w);
         pool.staffing().release();
         w.idler().detach();
@@ -552,6 +623,14 @@ final class WorkerSupervisor {
             replacement = null;
             recycling = null;
         }
+        return new Abandonment(w, r);
+    }
+
+    /** The slow half of {@link #abandon}: the stack of the thread left behind, the event, the state's teardown. */
+    private void report(Abandonment a) {
+        Worker w = a.worker;
+        TaskRecord r = a.task;
+        List<StackTraceElement> stack = List.of(w.thread().getStackTrace());
         events.emit(new PoolEvent.WorkerAbandoned(
                 config.name(), w.workerId(), r == null ? "none (idle)" : r.taskName(), stack));
         if (r != null && config.teardown() != null && w.online && w.hasState()) { // online: publishes the state
@@ -588,7 +667,7 @@ final class WorkerSupervisor {
     private void staff(long now) {
         int s = pool.state();
         boolean grow = growRequested.getAndSet(false);
-        if (s == PoolCore.FAILED || s == PoolCore.CLOSED || pool.isForced() || drainFailed) {
+        if (s == PoolCore.FAILED || s == PoolCore.CLOSED || pool.dropsQueued() || drainFailed) {
             return;
         }
         if (backoff.holds(now)) {
@@ -607,6 +686,10 @@ final class WorkerSupervisor {
         }
         if (s == PoolCore.DRAINING && live == 0 && queued > 0) {
             want = Math.max(want, 1); // a task accepted while the workers were leaving
+        }
+        FreeWorkers free = pool.freeWorkers();
+        if (grow && free != null && free.noneFree() && live < config.maxWorkers()) {
+            want = Math.max(want, 1); // no queue: a submit was refused for want of a free worker
         }
         for (int i = 0; i < want && staffing.tryGrow(); i++) {
             boolean restart = restartsOwed > 0;
@@ -633,15 +716,22 @@ final class WorkerSupervisor {
     private Worker startWorker(boolean restart) {
         Worker w = new Worker(pool, nextId++);
         registry.add(w);
+        FreeWorkers free = pool.freeWorkers();
+        if (free != null && free.free()) { // free from now: a submit may count on it before its thread runs
+            pool.onWorkerFreed();
+        }
         try {
             w.start();
             w.startedThread = true;
             events.emit(new PoolEvent.WorkerStarted(
                     config.name(), w.workerId(), w.thread().getName()));
         } catch (Throwable t) { // such as OutOfMemoryError: unable to create native thread
+            if (free != null) {
+                free.withdraw();
+            }
             registry.ended(w);
             pool.staffing().release();
-            onCrash(w, t, System.nanoTime());
+            onCrash(w, t, false, System.nanoTime());
             return null;
         }
         if (restart) {
@@ -667,22 +757,35 @@ final class WorkerSupervisor {
         }
     }
 
-    private boolean closedAt(long now) {
+    /**
+     * Whether the close is done: {@code null} if not; else the workers left to themselves at the close deadline, to be
+     * reported once the pool is closed.
+     */
+    private List<Abandonment> closedAt(long now) {
         int s = pool.state();
         if (s != PoolCore.DRAINING) {
-            return false;
+            return null;
         }
         if (now - closeDeadline >= 0) {
+            List<Abandonment> left = new ArrayList<>();
             for (Worker w : registry.live()) { // the deadline passed: what has not ended is left to itself
-                abandon(w, w.current);
+                Abandonment a = leave(w, w.current);
+                if (a != null) {
+                    left.add(a);
+                }
             }
-            return true;
+            return left;
         }
-        return registry.live().length == 0 && pool.gauge().queued() == 0;
+        return registry.live().length == 0 && pool.gauge().queued() == 0 ? List.of() : null;
     }
 
-    private void finish() {
-        pool.setClosed(); // then the last drain: a submit that offers after this sees CLOSED and drains itself
+    /**
+     * The pool is closed, and then the closers are released: nothing slow (a stack capture, the user's listener, a
+     * log line, whose first record in a JVM can take a second) comes between the close deadline and the return of
+     * {@code close}. The workers abandoned at the deadline and the state change are reported after.
+     */
+    private void finish(List<Abandonment> leftAtDeadline) {
+        int before = pool.markClosed(); // then the last drain: a submit that offers after this sees CLOSED, drains
         failQueued(false);
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
@@ -692,6 +795,10 @@ final class WorkerSupervisor {
             }
         }
         terminated.countDown();
+        for (Abandonment a : leftAtDeadline) {
+            report(a);
+        }
+        pool.reportClosed(before);
         termination.complete(null);
     }
 
@@ -725,13 +832,9 @@ final class WorkerSupervisor {
                     next = earlier(next, entry.getValue() + limit);
                 }
             }
-            if (recycleCandidate(w)) { // a worker waiting for its turn, or being recycled, needs no deadline
-                if (config.maxWorkerAgeNanos() > 0) {
-                    next = earlier(next, w.startedNanos + config.maxWorkerAgeNanos());
-                }
-                if (w.recycleDue) {
-                    next = earlier(next, now);
-                }
+            // A worker waiting for its turn, or being recycled, needs no deadline.
+            if (recycleCandidate(w) && config.maxWorkerAgeNanos() > 0) {
+                next = earlier(next, w.startedNanos + config.maxWorkerAgeNanos());
             }
         }
         next = earlier(next, queueDeadlines.next());
@@ -767,7 +870,10 @@ final class WorkerSupervisor {
 
     private record Reset(CompletableFuture<Void> done) {}
 
-    private record Ended(Worker worker, Throwable crash, String reason) {}
+    private record Ended(Worker worker, Throwable crash, boolean taskCaused, String reason) {}
 
     private record Online(Worker worker) {}
+
+    /** A worker that left the pool inside {@code task} (null: idle), to be reported. */
+    private record Abandonment(Worker worker, TaskRecord task) {}
 }
