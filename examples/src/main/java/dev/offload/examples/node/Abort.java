@@ -1,5 +1,6 @@
 package dev.offload.examples.node;
 
+import dev.offload.AbortSignal;
 import dev.offload.EventLoop;
 import dev.offload.TaskContext;
 import dev.offload.TaskOptions;
@@ -11,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,6 +30,8 @@ import java.util.concurrent.CompletionException;
  *       {@code terminate()} kills the whole worker instead; a JVM thread cannot be killed, so the hook is how a task
  *       lets itself be stopped, and a worker that still does not stop is abandoned and replaced.
  *   <li>A task past its {@link TaskOptions#withTimeout time limit} fails with {@link TaskTimeoutException}.
+ *   <li>Three tasks of one request share an {@link AbortSignal}; one {@code abort(reason)} stops them all, and each
+ *       future's {@link CancellationException} carries the reason as its cause.
  * </ul>
  *
  * <p>Run: {@code mvn -B -q -pl examples -am -DskipTests package exec:exec -Dexample=abort}
@@ -67,6 +72,18 @@ public final class Abort {
                             Long.MAX_VALUE,
                             TaskOptions.DEFAULT.withTimeout(Duration.ofMillis(100))));
             out.println("counting primes with a 100 ms time limit: " + outcome(limited));
+
+            // One signal for a request's tasks (Piscina's { signal }): the request goes away, every task stops.
+            AbortSignal request = AbortSignal.create();
+            TaskOptions ofRequest = TaskOptions.DEFAULT.withSignal(request);
+            List<CompletableFuture<Long>> parts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                parts.add(onLoop(loop, () -> pool.submit(Abort::countPrimes, Long.MAX_VALUE, ofRequest)));
+            }
+            loop.schedule(Duration.ofMillis(100), () -> request.abort(new IllegalStateException("client went away")));
+            for (CompletableFuture<Long> part : parts) {
+                out.println("a part of the request, its signal aborted after 100 ms: " + outcome(part));
+            }
         }
         var stats = pool.stats();
         out.println("pool: " + stats.cancelled() + " cancelled, " + stats.timedOut() + " timed out, "
@@ -85,7 +102,8 @@ public final class Abort {
         try {
             return "returned " + future.join();
         } catch (CancellationException e) {
-            return "cancelled";
+            Throwable reason = e.getCause(); // an abort signal's reason
+            return reason == null ? "cancelled" : "cancelled, reason: " + reason.getMessage();
         } catch (CompletionException e) {
             return "failed with " + e.getCause().getClass().getSimpleName();
         }
