@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>{@link #abort(Throwable)} cancels each task submitted with the signal that has not ended: a queued task never
  * runs; a running one is cancelled with interrupt, as {@code future.cancel(true)} does (its stop hooks run; a task
  * that ignores its stop past the pool's grace period has its worker abandoned and replaced). Each such future fails
- * with a {@link CancellationException} whose cause is the abort's reason. A submit with a signal that is already
+ * with a {@link CancellationException} whose cause is the abort's reason ({@code CompletableFuture}'s {@code get()} and
+ * {@code join()} throw a new {@code CancellationException} whose cause is that one; a dependent such as
+ * {@code whenComplete} or {@code handle} sees it directly). A submit with a signal that is already
  * aborted is refused at once with such an exception and changes none of its inputs (a
  * {@link dev.offload.shm.TransferableBuffer} stays attached to the caller); it is not counted by the pool. A task
  * that ends before the abort keeps its outcome.

@@ -102,7 +102,9 @@ public final class Abort {
         try {
             return "returned " + future.join();
         } catch (CancellationException e) {
-            Throwable reason = e.getCause(); // an abort signal's reason
+            // join() throws a new CancellationException; a dependent sees the one the future was cancelled with,
+            // whose cause is the abort signal's reason (none for a plain cancel).
+            Throwable reason = future.handle((value, failure) -> failure).join().getCause();
             return reason == null ? "cancelled" : "cancelled, reason: " + reason.getMessage();
         } catch (CompletionException e) {
             return "failed with " + e.getCause().getClass().getSimpleName();
