@@ -416,7 +416,7 @@ public final class SharedBuffer implements AutoCloseable {
                                 + "; close it after the operation returns",
                         acquired);
             }
-            WaitTable.wakeClosed(base, segment.byteSize());
+            WaitTable.wakeClosed(base, segment.byteSize()).fail();
         }
     }
 

@@ -23,7 +23,10 @@ public final class WaitTable {
      * node and checks the value again; only if it still equals the expected value does it wait: it spins on its
      * node's state for up to SPIN_NANOS, then parks. notify issues a full fence, reads the bucket's count and returns
      * at once when it is 0 (no lock taken); otherwise it takes the lock, unlinks up to `count` nodes of its address,
-     * marks them NOTIFIED and, after unlocking, unparks their threads or completes their futures.
+     * marks them NOTIFIED and, after unlocking, unparks their threads or completes their futures. wakeClosed, called
+     * once the memory is freed, settles every node in the freed range as CLOSED and unparks its threads the same way,
+     * but hands the futures back (ClosedFutures) for the closing thread to fail after it released its own lock: their
+     * callbacks are user code and may close other buffers.
      *
      * Memory ordering
      * No lost wake-up: the waiter's count increment (volatile write, under the lock) precedes its second value read
@@ -131,7 +134,8 @@ public final class WaitTable {
 
     /**
      * Registers an asynchronous waiter and returns at once; the future completes exactly once, on the notifying
-     * thread, or on the shared timer thread at timeout (or when polling sees the value change).
+     * thread, on the shared timer thread at timeout (or when polling sees the value change), or, once the memory is
+     * freed, on the thread that calls {@link ClosedFutures#fail()}.
      *
      * @param cell the cell, 4 or 8 bytes long
      * @param expected the value to wait on
@@ -204,18 +208,22 @@ public final class WaitTable {
     }
 
     /**
-     * Wakes every waiter on an address in {@code [base, base + length)} with a "closed" outcome: they throw
-     * {@link IllegalStateException} (or their futures complete with it). Called after the memory was freed.
+     * Settles every waiter on an address in {@code [base, base + length)} with a "closed" outcome: the blocked
+     * threads are woken and throw {@link IllegalStateException}; the {@code waitAsync} futures are taken out of the
+     * table, so nothing else can complete them, and are returned to be failed by {@link ClosedFutures#fail()}. Runs
+     * no callback, so the caller may hold a lock. Called after the memory was freed.
      *
      * @param base the first address of the freed memory
      * @param length its length in bytes
+     * @return the futures still to fail
      */
-    public static void wakeClosed(long base, long length) {
+    public static ClosedFutures wakeClosed(long base, long length) {
+        Node futures = null;
         for (Bucket bucket : BUCKETS) {
             if (bucket.waiters == 0) {
                 continue;
             }
-            Node woken = null;
+            Node threads = null;
             bucket.lock.lock();
             try {
                 for (Node node = bucket.head; node != null; ) {
@@ -223,16 +231,22 @@ public final class WaitTable {
                     if (node.address - base >= 0 && node.address - base < length) {
                         bucket.unlink(node);
                         node.state = Node.CLOSED;
-                        node.wakeNext = woken;
-                        woken = node;
+                        if (node.thread != null) {
+                            node.wakeNext = threads;
+                            threads = node;
+                        } else {
+                            node.wakeNext = futures;
+                            futures = node;
+                        }
                     }
                     node = next;
                 }
             } finally {
                 bucket.lock.unlock();
             }
-            wakeAll(woken);
+            wakeAll(threads);
         }
+        return futures == null ? ClosedFutures.NONE : new ClosedFutures(futures);
     }
 
     /**
@@ -344,6 +358,31 @@ public final class WaitTable {
     private static Bucket bucket(long address) {
         long h = (address >>> 2) * 0x9E3779B97F4A7C15L;
         return BUCKETS[(int) (h >>> (Long.SIZE - BUCKET_BITS))];
+    }
+
+    /**
+     * The {@code waitAsync} futures that {@link #wakeClosed} settled as closed and has not failed yet.
+     *
+     * <p>Threading: the thread that called {@code wakeClosed} only.
+     */
+    public static final class ClosedFutures {
+        static final ClosedFutures NONE = new ClosedFutures(null);
+
+        private final Node head;
+
+        private ClosedFutures(Node head) {
+            this.head = head;
+        }
+
+        /**
+         * Fails each future with {@link IllegalStateException}; their callbacks run on the calling thread before this
+         * returns. Call it once, holding no lock that a callback might need.
+         */
+        public void fail() {
+            for (Node node = head; node != null; node = node.wakeNext) {
+                node.complete();
+            }
+        }
     }
 
     /** A waiter: a parked thread or a pending future. Links are guarded by the bucket lock. */
