@@ -217,7 +217,8 @@ public final class Atomics {
      * exactly once: at once with {@code NOT_EQUAL} (or {@code TIMED_OUT} for a zero timeout), else on the
      * notifying thread with {@code OK}, or on the shared wait-timer thread with {@code TIMED_OUT}; continue with
      * an {@code ...Async(..., executor)} stage to run on your own thread. If the buffer is closed first, it
-     * completes exceptionally with {@link IllegalStateException}.
+     * completes exceptionally with {@link IllegalStateException} on the thread whose {@link SharedBuffer#close()}
+     * freed the memory, which holds no lock then.
      *
      * <p>Memory consistency effects: see the class comment; {@code OK} pairs with the notify that caused it.
      *
@@ -444,7 +445,8 @@ public final class Atomics {
      * exactly once: at once with {@code NOT_EQUAL} (or {@code TIMED_OUT} for a zero timeout), else on the
      * notifying thread with {@code OK}, or on the shared wait-timer thread with {@code TIMED_OUT}; continue with
      * an {@code ...Async(..., executor)} stage to run on your own thread. If the buffer is closed first, it
-     * completes exceptionally with {@link IllegalStateException}.
+     * completes exceptionally with {@link IllegalStateException} on the thread whose {@link SharedBuffer#close()}
+     * freed the memory, which holds no lock then.
      *
      * <p>Memory consistency effects: see the class comment; {@code OK} pairs with the notify that caused it.
      *

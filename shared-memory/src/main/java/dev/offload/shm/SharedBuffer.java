@@ -379,8 +379,11 @@ public final class SharedBuffer implements AutoCloseable {
      * {@link IllegalStateException}. An access racing with close either completes on live memory or throws.
      *
      * <p>A call that returns normally returns after the memory was freed and its waiters were woken, also when
-     * another thread's call freed it; of racing calls, exactly one frees the memory, and the {@code waitAsync} stages
-     * on it fail on that call's thread before it returns (so their callbacks run there). A call that throws because
+     * another thread's call freed it: every thread in {@code wait} on it throws, and every {@code waitAsync} stage on
+     * it can only fail. Of racing calls, exactly one frees the memory; it fails those stages on its own thread before
+     * it returns, so their callbacks run there, and it holds no lock while they run: a callback may close this buffer
+     * (that call returns at once) or another one. A call that did not free the memory does not wait for those
+     * callbacks, so when it returns a stage may not have failed yet. A call that throws because
      * the memory is in use (a channel read or write into {@link #asByteBuffer()}, a native call passed
      * {@link #segment()}) leaves the buffer open and fully usable, and every call throws until the operation
      * returns; close it then.
@@ -388,7 +391,7 @@ public final class SharedBuffer implements AutoCloseable {
      * <p>Memory consistency effects: actions of a thread before a call that frees the memory happen-before the
      * return of each later call, and before each waiter it wakes throws (or its stage fails).
      *
-     * <p>Threading: any thread; concurrent calls run one at a time.
+     * <p>Threading: any thread, also from a {@code waitAsync} callback on this or another buffer.
      *
      * @throws IllegalStateException if an I/O operation or native call is using the memory; nothing was freed
      * @throws UnsupportedOperationException if the garbage collector manages the memory ({@link #allocate}) or this
@@ -403,6 +406,7 @@ public final class SharedBuffer implements AutoCloseable {
         if (lifetime == Lifetime.SLICE) {
             throw new UnsupportedOperationException("close of a slice: close the buffer it was sliced from");
         }
+        WaitTable.ClosedFutures stages;
         synchronized (closeLock) { // a close that returns has seen the memory freed and its waiters woken
             if (!arena.scope().isAlive()) {
                 return;
@@ -416,8 +420,9 @@ public final class SharedBuffer implements AutoCloseable {
                                 + "; close it after the operation returns",
                         acquired);
             }
-            WaitTable.wakeClosed(base, segment.byteSize()).fail();
+            stages = WaitTable.wakeClosed(base, segment.byteSize());
         }
+        stages.fail(); // after the lock: a callback may close this buffer, or one whose callback closes this one
     }
 
     private void checkAlive() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.offload.shm.internal.WaitTable;
 import java.lang.foreign.ValueLayout;
@@ -12,10 +13,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedBufferTest {
     private static final String IN_USE =
             "buffer in use by an I/O operation or native call: byteLength=16; close it after the operation returns";
+    private static final Duration LONG_WAIT = Duration.ofSeconds(30);
+    private static final int CROSS_CLOSE_ROUNDS = 3_000;
 
     @Test
     void allocate_zeroedWithLength() {
@@ -322,5 +332,123 @@ class SharedBufferTest {
     void map_unopenableFile_throwsUnchecked(@TempDir Path dir) {
         var e = assertThrows(java.io.UncheckedIOException.class, () -> SharedBuffer.map(dir, 8));
         assertTrue(e.getMessage().startsWith("map failed: file="), e.getMessage());
+    }
+
+    @Test
+    void close_waitAsyncCallbacksCloseEachOther_bothClosesReturn() throws Exception {
+        ExecutorService closers =
+                Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().factory());
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            for (int round = 1; round <= CROSS_CLOSE_ROUNDS; round++) {
+                SharedBuffer a = SharedBuffer.allocateCloseable(8);
+                SharedBuffer b = SharedBuffer.allocateCloseable(8);
+                CompletableFuture<Void> aCallback = closeWhenWaitFails(a, b);
+                CompletableFuture<Void> bCallback = closeWhenWaitFails(b, a);
+                CompletableFuture<Void> closeA = CompletableFuture.runAsync(() -> closeAtStart(a, start), closers);
+                CompletableFuture<Void> closeB = CompletableFuture.runAsync(() -> closeAtStart(b, start), closers);
+                awaitReturn(closeA, "close of A", round, closeB, "close of B");
+                awaitReturn(closeB, "close of B", round, closeA, "close of A");
+                assertTrue(
+                        aCallback.isDone(), "A's stage callback had not run when both closes returned: round=" + round);
+                assertTrue(
+                        bCallback.isDone(), "B's stage callback had not run when both closes returned: round=" + round);
+                aCallback.join(); // its close of B returned normally
+                bCallback.join();
+            }
+        } finally {
+            closers.shutdown();
+        }
+    }
+
+    @Test
+    void close_waitAsyncCallbackClosesSameBuffer_bothReturn() throws Exception {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
+        CompletableFuture<Void> callback = closeWhenWaitFails(buffer, buffer);
+        CompletableFuture<Void> close = closeOnThread(buffer);
+        awaitReturn(close, "close", 1, callback, "the callback's close");
+        assertTrue(callback.isDone(), "the freeing close returned before its stage's callback ran");
+        callback.join(); // the re-entrant close returned normally
+        assertThrows(IllegalStateException.class, buffer::asIntArray);
+    }
+
+    @Test
+    void close_onAnotherThreadWhileFreeingCloseRunsCallback_returnsWithoutWaitingForIt() throws Exception {
+        SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
+        CompletableFuture<Void> otherClose = new CompletableFuture<>();
+        Atomics.waitAsync(buffer.asIntArray(), 0, 0, LONG_WAIT).whenComplete((result, failure) -> {
+            try {
+                closeOnThread(buffer).get(10, TimeUnit.SECONDS);
+                otherClose.complete(null);
+            } catch (Throwable t) {
+                otherClose.completeExceptionally(t);
+            }
+        });
+        buffer.close();
+        assertTrue(otherClose.isDone(), "the freeing close returned before its stage's callback ran");
+        try {
+            otherClose.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                fail("the other thread's close did not return within 10 s while the freeing close ran the callback");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Waits asynchronously on {@code waitedOn}; when the stage fails, its callback closes {@code toClose}. The result
+     * completes once that close returned, or with what went wrong.
+     */
+    private static CompletableFuture<Void> closeWhenWaitFails(SharedBuffer waitedOn, SharedBuffer toClose) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Atomics.waitAsync(waitedOn.asIntArray(), 0, 0, LONG_WAIT).whenComplete((result, failure) -> {
+            try {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (!(cause instanceof IllegalStateException)) {
+                    throw new AssertionError(
+                            "stage did not fail with IllegalStateException: result=" + result + ", failure=" + failure);
+                }
+                toClose.close();
+                closed.complete(null);
+            } catch (Throwable t) {
+                closed.completeExceptionally(t);
+            }
+        });
+        return closed;
+    }
+
+    private static void closeAtStart(SharedBuffer buffer, CyclicBarrier start) {
+        try {
+            start.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+            throw new AssertionError("the other closer did not reach the start barrier within 10 s", e);
+        }
+        buffer.close();
+    }
+
+    private static CompletableFuture<Void> closeOnThread(SharedBuffer buffer) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                buffer.close();
+                closed.complete(null);
+            } catch (Throwable t) {
+                closed.completeExceptionally(t);
+            }
+        });
+        return closed;
+    }
+
+    /** Waits up to 10 s for {@code close} to return; on timeout fails naming it and whether {@code other} returned. */
+    private static void awaitReturn(
+            CompletableFuture<Void> close, String name, int round, CompletableFuture<Void> other, String otherName)
+            throws Exception {
+        try {
+            close.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            fail(name + " did not return within 10 s: round=" + round + ", " + otherName + " returned="
+                    + other.isDone());
+        }
     }
 }
