@@ -3,6 +3,7 @@ package dev.offload.shm;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import dev.offload.shm.internal.WaitTable;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.openjdk.jcstress.annotations.Actor;
@@ -177,23 +178,33 @@ public final class SharedBufferStress {
 
     /**
      * Two threads close one buffer that a {@code waitAsync} stage waits on. A call that returns normally returns only
-     * once the memory is freed and the waiter failed, also when the other call freed it; exactly one call frees it (a
-     * second free would throw). Results, per closer, right after its {@code close()}: 0 freed and waiter failed, 1
-     * the memory was still readable, 2 the waiter still pended, 3 close threw.
+     * once the memory is freed and the waiter woken (out of the wait table, bound to fail), also when the other call
+     * freed it; exactly one call frees it (a second free would throw), and that call fails the stage before it
+     * returns; the other call does not wait for that. Results, per closer, right after its {@code close()}: 0 freed
+     * and the stage failed, 1 the memory was still readable, 2 freed and the waiter woken but its stage not failed
+     * yet, 3 close threw, 4 freed but the waiter still registered.
      */
     @JCStressTest
     @Outcome(
             id = "0, 0",
             expect = ACCEPTABLE,
-            desc = "Each call returned after the memory was freed and the waiter failed.")
+            desc = "Each call returned after the memory was freed and the stage failed.")
     @Outcome(
-            id = {"0, 1", "1, 0"},
+            id = {"0, 2", "2, 0"},
+            expect = ACCEPTABLE,
+            desc = "The call that did not free returned while the freeing call was still failing the stage.")
+    @Outcome(
+            id = "2, 2",
+            expect = FORBIDDEN,
+            desc = "Neither call saw the stage failed: the freeing call returned before failing it.")
+    @Outcome(
+            id = {"0, 1", "1, 0", "2, 1", "1, 2"},
             expect = FORBIDDEN,
             desc = "A call returned while the memory was still readable: it did not wait for the other call's free.")
     @Outcome(
-            id = {"0, 2", "2, 0"},
+            id = {"0, 4", "4, 0", "2, 4", "4, 2"},
             expect = FORBIDDEN,
-            desc = "A call returned before the waiter on the freed memory was failed.")
+            desc = "A call returned before the waiter on the freed memory was woken.")
     @Outcome(
             id = {"0, 3", "3, 0"},
             expect = FORBIDDEN,
@@ -203,11 +214,13 @@ public final class SharedBufferStress {
     public static class CloseVersusClose {
         private static final int FREED = 0;
         private static final int STILL_READABLE = 1;
-        private static final int WAITER_PENDING = 2;
+        private static final int WOKEN_NOT_FAILED = 2;
         private static final int CLOSE_THREW = 3;
+        private static final int STILL_REGISTERED = 4;
 
         private final SharedBuffer buffer = SharedBuffer.allocateCloseable(8);
         private final IntArray cells = buffer.asIntArray();
+        private final long address = cells.address(0);
         private final CompletableFuture<WaitResult> waiter =
                 Atomics.waitAsync(cells, 0, 0, FOREVER).toCompletableFuture();
 
@@ -221,7 +234,10 @@ public final class SharedBufferStress {
                 cells.getVolatile(1);
                 return STILL_READABLE;
             } catch (IllegalStateException closed) {
-                return waiter.isCompletedExceptionally() ? FREED : WAITER_PENDING;
+                if (waiter.isCompletedExceptionally()) {
+                    return FREED;
+                }
+                return WaitTable.waiterCount(address) == 0 ? WOKEN_NOT_FAILED : STILL_REGISTERED;
             }
         }
 
