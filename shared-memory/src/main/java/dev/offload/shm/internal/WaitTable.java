@@ -307,7 +307,7 @@ public final class WaitTable {
         }
     }
 
-    /** Reads the value of a polling waiter; returns whether this call settled the node (changed or closed). */
+    /** Reads the value for a blocked polling waiter; returns whether this call settled the node (changed or closed). */
     private static boolean pollSettled(Node node) {
         boolean changed;
         try {
@@ -325,7 +325,16 @@ public final class WaitTable {
     }
 
     private static void pollAsync(Node node) {
-        if (node.state == Node.WAITING && pollSettled(node)) {
+        if (node.state != Node.WAITING) {
+            return;
+        }
+        boolean changed;
+        try {
+            changed = read(node.cell) != node.expected;
+        } catch (IllegalStateException closed) {
+            return; // freed: the freeing close's wakeClosed settles the node, and its thread fails the future
+        }
+        if (changed && settle(node, Node.NOTIFIED)) {
             node.complete();
         }
     }
