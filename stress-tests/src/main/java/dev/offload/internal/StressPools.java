@@ -4,7 +4,7 @@ import dev.offload.RestartPolicy;
 import dev.offload.TaskQueue;
 
 /** Pools and loops for stress tests: real machinery, no threads of their own; the test's actors drive the steps. */
-final class StressPools {
+public final class StressPools {
     /** Held so that the level set on it stays: a failing or timing-out stress pool must not log per sample. */
     private static final java.util.logging.Logger POOL_LOG =
             java.util.logging.Logger.getLogger("dev.offload.WorkerPool");
@@ -22,7 +22,7 @@ final class StressPools {
      * @param max maxWorkers
      * @param taskTimeoutNanos the run-time limit, 0 for none
      */
-    static PoolCore unstarted(int min, int max, long taskTimeoutNanos) {
+    public static PoolCore unstarted(int min, int max, long taskTimeoutNanos) {
         return new PoolCore(
                 new PoolConfig(
                         "stress",
