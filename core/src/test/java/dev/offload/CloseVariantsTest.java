@@ -22,16 +22,18 @@ import org.junit.jupiter.api.Test;
  * that finishes what runs and drops what waits (Piscina's {@code close({ force: true })}).
  */
 class CloseVariantsTest {
-    /** Ignores interrupts and cancellation until {@code release} counts down. */
-    static Integer stubborn(CountDownLatch release) {
-        while (release.getCount() > 0) {
-            try {
-                release.await();
-            } catch (InterruptedException ignored) {
-                // ignores its stop on purpose
-            }
-        }
-        return 1;
+    private static WorkerPool.Builder trusted(String name, int workers) {
+        return WorkerPool.builder()
+                .name(name)
+                .minWorkers(workers)
+                .maxWorkers(workers)
+                .isolation(Isolation.TRUSTED);
+    }
+
+    /** Starts {@code closeAfterRunning()} on a thread of its own: it returns only once the running tasks end. */
+    private static CompletableFuture<Void> closeAfterRunningInBackground(WorkerPool pool) {
+        return CompletableFuture.runAsync(
+                pool::closeAfterRunning, r -> Thread.ofPlatform().daemon().start(r));
     }
 
     /** A log handler that holds every record of the pool's logger until released, as a cold or slow logger would. */
@@ -59,11 +61,7 @@ class CloseVariantsTest {
         List<PoolEvent> seen = new CopyOnWriteArrayList<>();
         StuckHandler handler = new StuckHandler();
         Logger logger = Logger.getLogger("dev.offload.WorkerPool");
-        WorkerPool pool = WorkerPool.builder()
-                .name("t-deadline")
-                .minWorkers(1)
-                .maxWorkers(1)
-                .isolation(Isolation.TRUSTED)
+        WorkerPool pool = trusted("t-deadline", 1)
                 .listener(e -> {
                     seen.add(e);
                     if (e instanceof PoolEvent.WorkerAbandoned
@@ -73,7 +71,7 @@ class CloseVariantsTest {
                 })
                 .build();
         try {
-            CompletableFuture<Integer> stuck = pool.submit(CloseVariantsTest::stubborn, releaseTask);
+            CompletableFuture<Integer> stuck = pool.submit(SupervisionTest::stubborn, releaseTask);
             Await.until(() -> pool.stats().busyWorkers() == 1, "the stubborn task runs");
             logger.addHandler(handler);
             // Any log record or listener call between the deadline and CLOSED holds the close until released here,
@@ -112,12 +110,7 @@ class CloseVariantsTest {
     void closeAfterRunning_cancelsWhatWaits_letsWhatRunsFinish_andRefusesNewTasks() {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(2);
-        WorkerPool pool = WorkerPool.builder()
-                .name("t-close-after-running")
-                .minWorkers(2)
-                .maxWorkers(2)
-                .isolation(Isolation.TRUSTED)
-                .build();
+        WorkerPool pool = trusted("t-close-after-running", 2).build();
         List<CompletableFuture<Integer>> running = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int value = i;
@@ -134,8 +127,7 @@ class CloseVariantsTest {
         for (int i = 0; i < 50; i++) {
             queued.add(pool.submit(x -> x, i));
         }
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(
-                pool::closeAfterRunning, r -> Thread.ofPlatform().daemon().start(r));
+        CompletableFuture<Void> closing = closeAfterRunningInBackground(pool);
         for (CompletableFuture<Integer> f : queued) {
             String reason = Await.cancellationReason(f, "a queued task");
             assertTrue(reason.contains("closeAfterRunning"), reason);
@@ -161,17 +153,11 @@ class CloseVariantsTest {
 
     @Test
     void closeAfterRunning_fromAnEventLoop_dropsTheTasksItHandedOver() {
-        WorkerPool pool = WorkerPool.builder()
-                .name("t-close-after-running-loop")
-                .minWorkers(1)
-                .maxWorkers(1)
-                .isolation(Isolation.TRUSTED)
-                .build();
+        WorkerPool pool = trusted("t-close-after-running-loop", 1).build();
         Blocker blocker = Blocker.occupy(pool);
         try (EventLoop loop = EventLoop.start("t-close-after-running-loop")) {
             CompletableFuture<Integer> handedOver = Await.onLoop(loop, () -> pool.submit(x -> x, 7));
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(
-                    pool::closeAfterRunning, r -> Thread.ofPlatform().daemon().start(r));
+            CompletableFuture<Void> closing = closeAfterRunningInBackground(pool);
             Await.cancellationReason(handedOver, "a task the loop handed over");
             blocker.release();
             Await.result(closing, "closeAfterRunning");
@@ -184,18 +170,13 @@ class CloseVariantsTest {
     @Test
     void closeAfterRunning_thenCloseNow_boundsATaskThatNeverEnds() {
         CountDownLatch release = new CountDownLatch(1);
-        WorkerPool pool = WorkerPool.builder()
-                .name("t-close-after-running-bounded")
-                .minWorkers(1)
-                .maxWorkers(1)
-                .isolation(Isolation.TRUSTED)
+        WorkerPool pool = trusted("t-close-after-running-bounded", 1)
                 .cancelGracePeriod(Duration.ofMillis(100))
                 .build();
         try {
-            CompletableFuture<Integer> stuck = pool.submit(CloseVariantsTest::stubborn, release);
+            CompletableFuture<Integer> stuck = pool.submit(SupervisionTest::stubborn, release);
             Await.until(() -> pool.stats().busyWorkers() == 1, "the stubborn task runs");
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(
-                    pool::closeAfterRunning, r -> Thread.ofPlatform().daemon().start(r));
+            CompletableFuture<Void> closing = closeAfterRunningInBackground(pool);
             Await.until(() -> pool.state() == PoolState.DRAINING, "the pool draining");
             MisuseTest.closeWithin(pool::closeNow, "closeNow after closeAfterRunning");
             Await.result(closing, "closeAfterRunning, ended by closeNow");
