@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,45 @@ class EventLoopTest {
             });
             Await.latch(done, "three timers");
             assertEquals(List.of(1, 2, 3), order);
+        }
+    }
+
+    @Test
+    void schedule_cancelledFromAnotherThread_releasesTimersAndTasksBeforeTheirDeadline() throws InterruptedException {
+        int n = 200_000;
+        try (EventLoop loop = EventLoop.start("t-timer-release")) {
+            List<Cancellable> timers = new ArrayList<>(n);
+            List<WeakReference<Object>> refs = new ArrayList<>(2 * n);
+            for (int i = 0; i < n; i++) {
+                Runnable task = new CountingTask();
+                Cancellable timer = loop.schedule(Duration.ofHours(1), task);
+                timers.add(timer);
+                refs.add(new WeakReference<>(task));
+                refs.add(new WeakReference<>(timer));
+            }
+            Await.until(() -> loop.pendingTimers() == n, "200,000 one-hour timers reach the loop");
+            Thread canceller = new Thread(() -> timers.forEach(Cancellable::cancel), "t-timer-canceller");
+            canceller.start();
+            canceller.join();
+            timers.clear(); // the test holds no timer and no task now: only the loop could keep them
+            Await.until(() -> loop.pendingTimers() == 0, "200,000 timers cancelled from another thread leave the loop");
+            Await.until(
+                    () -> {
+                        System.gc();
+                        refs.removeIf(r -> r.refersTo(null));
+                        return refs.isEmpty();
+                    },
+                    "the loop releases 200,000 cancelled timers and their tasks");
+        }
+    }
+
+    /** A task the test can only reach through a weak reference; a lambda without captures would be a constant. */
+    private static final class CountingTask implements Runnable {
+        private int runs;
+
+        @Override
+        public void run() {
+            runs++;
         }
     }
 
