@@ -123,9 +123,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the loop thread once {@code delay} has passed. Any thread. A cancelled timer leaves the
-     * loop's timer structure at once (from another thread: as soon as the loop gets to it), so cancelled timers hold no
-     * memory until their deadline.
+     * Runs {@code task} on the loop thread once {@code delay} has passed. Any thread. A cancel from any thread releases
+     * the task at once; the timer itself leaves the loop's timer structure at once on the loop thread, and from another
+     * thread as soon as the loop gets to the cancel (a parked loop is woken for it, a busy one after its running
+     * callback). So cancelled timers hold no memory until their deadline.
      *
      * @param delay how long to wait, zero or more
      * @param task what to run

@@ -136,6 +136,44 @@ class EventLoopTest {
         }
     }
 
+    @Test
+    void schedule_cancelledFromAnotherThreadWhileTheLoopIsBusy_releasesTheTasksAtOnce() throws InterruptedException {
+        int n = 10_000;
+        try (EventLoop loop = EventLoop.start("t-timer-busy")) {
+            List<Cancellable> timers = new ArrayList<>(n);
+            List<WeakReference<Runnable>> tasks = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Runnable task = new CountingTask();
+                timers.add(loop.schedule(Duration.ofHours(1), task));
+                tasks.add(new WeakReference<>(task));
+            }
+            Await.until(() -> loop.pendingTimers() == n, "10,000 one-hour timers reach the loop");
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> {
+                busy.countDown();
+                Await.latch(release, "the test letting the loop go on");
+            });
+            try {
+                Await.latch(busy, "a long callback on the loop");
+                Thread canceller = new Thread(() -> timers.forEach(Cancellable::cancel), "t-timer-canceller");
+                canceller.start();
+                canceller.join();
+                Await.until(
+                        () -> {
+                            System.gc();
+                            tasks.removeIf(r -> r.refersTo(null));
+                            return tasks.isEmpty();
+                        },
+                        "the tasks of 10,000 timers cancelled while their loop is busy are released");
+                assertEquals(n, loop.pendingTimers(), "the busy loop handled the cancels: the test proved nothing");
+            } finally {
+                release.countDown();
+            }
+            Await.until(() -> loop.pendingTimers() == 0, "the loop, no longer busy, drops the cancelled timers");
+        }
+    }
+
     /** A task the test can only reach through a weak reference; a lambda without captures would be a constant. */
     private static final class CountingTask implements Runnable {
         private int runs;

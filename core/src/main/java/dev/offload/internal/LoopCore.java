@@ -299,7 +299,11 @@ public final class LoopCore {
         return timers.countForReaders();
     }
 
-    /** A timer was cancelled: its removal from the heap, now or handed to the loop. */
+    /**
+     * A timer was cancelled (its task already dropped): its removal from the heap, at once on the loop thread, else
+     * handed to the loop through its inbox. The offer wakes a parked loop, so an idle loop does not keep cancelled
+     * timers until their deadline; a busy loop is not woken (it is not parked) and removes them in its next drain.
+     */
     void timerCancelled(LoopTimers.Timer timer) {
         if (Thread.currentThread() == thread) {
             timers.remove(timer);
@@ -647,7 +651,7 @@ public final class LoopCore {
             if (timer.fire()) {
                 n++;
                 try {
-                    timer.task.run();
+                    timer.task().run();
                 } catch (Throwable t) {
                     handleUncaught(t);
                 }

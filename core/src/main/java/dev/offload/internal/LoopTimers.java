@@ -8,13 +8,14 @@ import java.util.Arrays;
 /**
  * An event loop's timers: a binary min-heap by deadline in which every timer knows its index, so that a cancelled
  * timer leaves the heap at once (O(log n)) instead of holding its memory until its deadline, and the loop reads the
- * next deadline in O(1) to bound its park.
+ * next deadline in O(1) to bound its park. A cancel also drops the timer's task at once, on any thread, so that what
+ * the task holds is released even while the loop has yet to get to the removal (it is running a long callback).
  *
  * <p>Why a heap and not a timer wheel: the loop parks until its next deadline, which a wheel cannot tell without a
  * scan, so an idle loop with one distant timer would wake on every tick; and a wheel rounds deadlines to ticks.
  *
- * <p>Loop thread only, but {@link Timer#cancel()} from any thread: it decides the timer's state with a CAS and hands
- * the removal to the loop (see {@link LoopCore}).
+ * <p>Loop thread only, but {@link Timer#cancel()} from any thread: it decides the timer's state with a CAS, drops the
+ * task, and hands the removal to the loop (see {@link LoopCore#timerCancelled}).
  */
 final class LoopTimers {
     private static final VarHandle COUNT;
@@ -154,7 +155,7 @@ final class LoopTimers {
         }
 
         final long deadline;
-        final Runnable task;
+        private Runnable task; // dropped by the cancel that wins the state; read only by the fire() that wins it
         private final LoopCore loop;
         private long seq; // loop thread only
         private int index = -1; // loop thread only
@@ -175,11 +176,17 @@ final class LoopTimers {
             return STATE.compareAndSet(this, PENDING, FIRED);
         }
 
+        /** Loop thread, after {@link #fire()} returned {@code true}: what to run. */
+        Runnable task() {
+            return task;
+        }
+
         @Override
         public boolean cancel() {
             if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
                 return false;
             }
+            task = null; // after the winning CAS: no fire() can claim the timer and read it any more
             loop.timerCancelled(this); // the loop drops it from its heap now, not at its deadline
             return true;
         }
