@@ -70,6 +70,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
     final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
 
     private final FreeWorkers freeWorkers; // maxQueue(0) only, else null
+    private final long taskLimit; // maxTasksPerWorker, or Long.MAX_VALUE for none
     private boolean free = true; // maxQueue(0): counted free in freeWorkers (the supervisor counted it at its start)
     private Object state;
     private boolean hasState;
@@ -114,6 +115,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
         this.idler = new Idler(thread, this, config.spinNanos(), config.yieldNanos());
         this.startedNanos = System.nanoTime();
         this.freeWorkers = pool.freeWorkers();
+        this.taskLimit = config.maxTasksPerWorker() > 0 ? config.maxTasksPerWorker() : Long.MAX_VALUE;
     }
 
     void start() {
@@ -212,7 +214,7 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
             if (retireRequested) {
                 return "recycled";
             }
-            if (taskLimitReached()) {
+            if (tasksRun >= taskLimit) { // maxTasksPerWorker: never more, even under a burst
                 return TASK_LIMIT;
             }
             TaskRecord record = canTakeMore() ? pool.pollForWorker() : null;
@@ -440,15 +442,6 @@ final class Worker extends PadHead implements TaskContext, Idler.WorkSource {
         } else {
             CURRENT.setRelease(this, record);
         }
-    }
-
-    /**
-     * Whether this worker ran its {@code maxTasksPerWorker} tasks: it takes no other and leaves, and the supervisor
-     * starts its replacement when it hears of the exit. Never more than the limit, even under a burst.
-     */
-    private boolean taskLimitReached() {
-        long max = config.maxTasksPerWorker();
-        return max > 0 && tasksRun >= max;
     }
 
     private void addBusy(long nanos) {
