@@ -383,7 +383,7 @@ public final class PoolCore extends PadHead {
 
     /** Worker thread: the next task to run, or null; none once a close drops the queue or the pool failed. */
     TaskRecord pollForWorker() {
-        return intake != TAKE || state == FAILED ? null : poll();
+        return dropsQueued() || state == FAILED ? null : poll();
     }
 
     boolean queueIsEmpty() {
@@ -575,7 +575,9 @@ public final class PoolCore extends PadHead {
     }
 
     void setForced() {
-        intake = FORCED;
+        synchronized (this) { // with setDropQueued's check-then-write: a forced close is never undone
+            intake = FORCED;
+        }
     }
 
     /** A close that finishes what runs and drops what waits began (a forced close stays forced). */
