@@ -21,7 +21,7 @@ final class PoolEvents {
     private final String pool;
     private final PoolListener listener;
     // Guarded by this: the crash records' rate limit.
-    private long crashWindowStart;
+    private long crashWindowStart = System.nanoTime() - CRASH_WINDOW_NANOS; // the first crash opens a window
     private int crashesInWindow;
     private long crashesSuppressed;
 
@@ -102,8 +102,8 @@ final class PoolEvents {
         long held;
         synchronized (this) {
             long now = System.nanoTime();
-            if (crashWindowStart == 0 || now - crashWindowStart >= CRASH_WINDOW_NANOS) {
-                crashWindowStart = now == 0 ? 1 : now;
+            if (now - crashWindowStart >= CRASH_WINDOW_NANOS) {
+                crashWindowStart = now;
                 crashesInWindow = 0;
             }
             if (++crashesInWindow > CRASH_RECORDS_PER_WINDOW) {
