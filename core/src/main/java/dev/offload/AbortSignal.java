@@ -1,8 +1,6 @@
 package dev.offload;
 
-import dev.offload.internal.PoolCore;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +33,7 @@ public final class AbortSignal {
     private static final int PURGE_AT_LEAST = 64;
 
     private final AtomicReference<Throwable> reason = new AtomicReference<>();
-    private final Set<CompletableFuture<?>> tasks = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<CompletableFuture<?>, Aborter> tasks = new ConcurrentHashMap<>();
     private volatile int purgeAt = PURGE_AT_LEAST;
 
     private AbortSignal() {}
@@ -94,14 +92,12 @@ public final class AbortSignal {
         }
         // Queued tasks first, so that a worker freed by a running task's cancel starts none of them; a task tracked
         // after these passes sees the reason in track().
-        for (CompletableFuture<?> f : tasks) {
-            if (PoolCore.abort(f, true, cancellation("task aborted by its signal", why))) {
+        tasks.forEach((f, aborter) -> {
+            if (aborter.abort(f, true, cancellation("task aborted by its signal", why))) {
                 tasks.remove(f);
             }
-        }
-        for (CompletableFuture<?> f : tasks) {
-            cancel(f, why);
-        }
+        });
+        tasks.forEach((f, aborter) -> aborter.abort(f, false, cancellation("task aborted by its signal", why)));
         tasks.clear();
         return true;
     }
@@ -115,22 +111,32 @@ public final class AbortSignal {
     }
 
     /** After a submit: tracks the task's future so that an abort cancels it; cancels it now if aborted meanwhile. */
-    void track(CompletableFuture<?> future) {
-        tasks.add(future);
+    void track(CompletableFuture<?> future, Aborter aborter) {
+        tasks.put(future, aborter);
         Throwable why = reason.get(); // after the add: an abort either sees the future or is seen here
         if (why != null) {
             tasks.remove(future);
-            cancel(future, why);
+            aborter.abort(future, false, cancellation("task aborted by its signal", why));
             return;
         }
         if (tasks.size() >= purgeAt) { // a long-lived signal keeps only the tasks that have not ended
-            tasks.removeIf(CompletableFuture::isDone);
+            tasks.keySet().removeIf(CompletableFuture::isDone);
             purgeAt = Math.max(PURGE_AT_LEAST, 2 * tasks.size());
         }
     }
 
-    private static void cancel(CompletableFuture<?> future, Throwable why) {
-        PoolCore.abort(future, false, cancellation("task aborted by its signal", why));
+    /** How a pool stops one of its tasks for a signal: the pool's own rule, given at {@link #track}. */
+    @FunctionalInterface
+    interface Aborter {
+        /**
+         * Cancels {@code future} with {@code cancellation}, with interrupt if it runs.
+         *
+         * @param future the task's future
+         * @param queuedOnly whether to cancel it only if it is still queued
+         * @param cancellation what the future fails with
+         * @return {@code true} if this call ended the task
+         */
+        boolean abort(CompletableFuture<?> future, boolean queuedOnly, CancellationException cancellation);
     }
 
     private static CancellationException cancellation(String message, Throwable why) {

@@ -1,7 +1,7 @@
 package dev.offload;
 
-import dev.offload.internal.Durations;
-import dev.offload.internal.LoopCore;
+import dev.offload.internal.base.Durations;
+import dev.offload.internal.loop.LoopCore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

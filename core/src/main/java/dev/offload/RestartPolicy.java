@@ -1,6 +1,6 @@
 package dev.offload;
 
-import dev.offload.internal.Durations;
+import dev.offload.internal.base.Durations;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
 package dev.offload;
 
-import dev.offload.internal.WorkerThread;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -21,7 +20,11 @@ public interface TaskContext {
      * @throws IllegalStateException if the caller is not a worker thread of a {@link WorkerPool}
      */
     static TaskContext current() {
-        return WorkerThread.currentContext();
+        if (Thread.currentThread() instanceof TaskContext context) { // a pool's worker thread is its own context
+            return context;
+        }
+        throw new IllegalStateException("TaskContext.current() called outside a worker thread: thread="
+                + Thread.currentThread().getName() + "; call it from inside a running task");
     }
 
     /**

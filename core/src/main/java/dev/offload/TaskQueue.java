@@ -1,7 +1,6 @@
 package dev.offload;
 
-import dev.offload.internal.FifoTaskQueue;
-import dev.offload.internal.PriorityTaskQueue;
+import java.util.function.Supplier;
 
 /**
  * Where a {@link WorkerPool} keeps tasks that no worker has taken yet. Pick one with
@@ -22,6 +21,25 @@ public interface TaskQueue {
      * @return {@code false} if there is no room, in which case the pool rejects the submit
      */
     boolean offer(QueuedTask task);
+
+    /**
+     * Adds {@code count} tasks, taken from {@code tasks} in order, such as the tasks an event loop's callback submitted.
+     * The pool calls it for a batch instead of {@link #offer} per task; a queue that can claim room for many tasks at
+     * once (the {@link #fifo} queue does) overrides it. The default offers them one by one and stops at the first
+     * refusal.
+     *
+     * @param tasks supplies the tasks; call it at most {@code count} times
+     * @param count how many tasks to add, at least 1
+     * @return how many were added: the first ones supplied. A task supplied but refused is not counted; the pool knows
+     *     the tasks by position and rejects the ones from that position on
+     */
+    default int offerAll(Supplier<? extends QueuedTask> tasks, int count) {
+        int queued = 0;
+        while (queued < count && offer(tasks.get())) {
+            queued++;
+        }
+        return queued;
+    }
 
     /**
      * Takes the next task to run.

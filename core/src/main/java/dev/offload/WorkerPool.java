@@ -1,9 +1,9 @@
 package dev.offload;
 
-import dev.offload.internal.CompletionOwner;
-import dev.offload.internal.PoolConfig;
-import dev.offload.internal.PoolCore;
-import dev.offload.internal.Sendables;
+import dev.offload.internal.clone.Sendables;
+import dev.offload.internal.control.PoolConfig;
+import dev.offload.internal.pool.PoolCore;
+import dev.offload.internal.task.CompletionOwner;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -187,7 +187,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         signal.checkNotAborted(name()); // before anything is prepared or moved
         CompletableFuture<O> future = (CompletableFuture<O>) (CompletableFuture<?>) core.submit(task, input, options);
-        signal.track(future);
+        signal.track(future, PoolCore::abort);
         return future;
     }
 

@@ -1,7 +1,7 @@
 package dev.offload;
 
-import dev.offload.internal.PoolCore;
-import dev.offload.internal.StressPools;
+import dev.offload.internal.pool.PoolCore;
+import dev.offload.internal.pool.StressPools;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.openjdk.jcstress.annotations.Actor;
@@ -44,7 +44,7 @@ public final class AbortSignalStress {
                 return;
             }
             CompletableFuture<Object> f = core.submit(IDENTITY, 1, TaskOptions.DEFAULT);
-            signal.track(f);
+            signal.track(f, PoolCore::abort);
             future = f;
             r.r1 = 1;
         }

@@ -1,0 +1,620 @@
+package dev.offload.internal.clone;
+
+import dev.offload.NotSendableException;
+import dev.offload.shm.DoubleArray;
+import dev.offload.shm.IntArray;
+import dev.offload.shm.LongArray;
+import dev.offload.shm.SharedBuffer;
+import dev.offload.shm.TransferableBuffer;
+import dev.offload.shm.internal.TransferAccess;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The isolation rules: what may cross between a submitter and a worker, and how (by reference, copied, shared or
+ * moved). Each class is classified once ({@link ClassValue}); values are then prepared with no reflection for the
+ * common immutable cases.
+ *
+ * <p>Overview: {@link #prepare} walks the value once and builds what the receiver gets, like a structured clone: an
+ * object reached twice (a shared sub-object, or a cycle through arrays and mutable collections) is copied once and
+ * keeps its shape. It changes nothing the sender holds: a {@code TransferableBuffer} gets its receiver's handle made,
+ * but the sender's handle stays attached until {@link Moves#commit()}, which the pool calls only once the submit can
+ * no longer fail. A walk deeper than {@value #MAX_DEPTH} levels, or a cycle through a record or an immutable
+ * collection (each is built from its parts, so such a cycle has no copy), is refused with a
+ * {@link NotSendableException} naming the path.
+ *
+ * <p>Any thread.
+ */
+public final class Sendables {
+    /** The deepest nesting that {@link #prepare} walks. */
+    public static final int MAX_DEPTH = 512;
+
+    private static final String FIX = "pass an immutable value (String, box, enum, record or List.of/Map.of of those),"
+            + " a primitive array or ArrayList/HashMap/HashSet of sendable values (copied), a SharedBuffer or one of"
+            + " its views (shared) or a TransferableBuffer (moved); or build the pool with Isolation.TRUSTED";
+    private static final Object IN_PROGRESS = new Object();
+
+    private enum Kind {
+        IMMUTABLE,
+        PRIMITIVE_ARRAY,
+        OBJECT_ARRAY,
+        RECORD,
+        IMMUTABLE_LIST,
+        IMMUTABLE_SET,
+        IMMUTABLE_MAP,
+        MUTABLE_COLLECTION,
+        MUTABLE_MAP,
+        TRANSFER,
+        REJECT
+    }
+
+    private record Plan(Kind kind, String reason, RecordPlan record, Supplier<Object> factory) {}
+
+    private record RecordPlan(String[] names, MethodHandle[] accessors, MethodHandle constructor) {}
+
+    private static final ClassValue<Plan> PLANS = new ClassValue<>() {
+        @Override
+        protected Plan computeValue(Class<?> type) {
+            return classify(type);
+        }
+    };
+
+    /**
+     * The task class checked last and found sendable: a submit loop that sends one task class over and over skips the
+     * class lookup. A racy cache, written only when the class changes: a thread that reads a stale class looks it up.
+     */
+    private static Class<?> lastSendableTask;
+
+    private static final ClassValue<String> TASK_CHECKS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return checkCaptures(type);
+        }
+    };
+
+    private static final Set<Class<?>> IMMUTABLE_TYPES = Set.of(
+            String.class,
+            Integer.class,
+            Long.class,
+            Short.class,
+            Byte.class,
+            Character.class,
+            Boolean.class,
+            Float.class,
+            Double.class,
+            BigInteger.class,
+            BigDecimal.class,
+            UUID.class,
+            SharedBuffer.class,
+            IntArray.class,
+            LongArray.class,
+            DoubleArray.class);
+
+    private Sendables() {}
+
+    /**
+     * The prepared form of a value that moves buffers: what the receiver gets, and the sender's handles to detach
+     * when the send is certain. Made by {@link #prepare}; the receiver must not get {@link #value()} before
+     * {@link #commit()} returned.
+     */
+    public static final class Moves {
+        private final Object value;
+        private final TransferableBuffer[] sources;
+
+        Moves(Object value, List<TransferableBuffer> sources) {
+            this.value = value;
+            this.sources = sources.toArray(new TransferableBuffer[0]);
+        }
+
+        /**
+         * Returns what the receiver gets.
+         *
+         * @return the prepared value
+         */
+        public Object value() {
+            return value;
+        }
+
+        /**
+         * Detaches every sender's handle. If one was detached meanwhile by another thread (a racing transfer), the
+         * ones this call detached are attached again and nothing has moved.
+         *
+         * @throws IllegalStateException if a handle was transferred by another thread meanwhile
+         */
+        public void commit() {
+            TransferAccess.Steps steps = TransferAccess.steps();
+            for (int i = 0; i < sources.length; i++) {
+                if (!steps.detach(sources[i])) {
+                    for (int j = 0; j < i; j++) {
+                        steps.reattach(sources[j]);
+                    }
+                    throw new IllegalStateException("buffer transferred by another thread during the send: "
+                            + sources[i] + "; a buffer must have one holder at a time");
+                }
+            }
+        }
+
+        /** Undoes a {@link #commit()} whose send then failed: the sender's handles are attached again. */
+        public void rollback() {
+            TransferAccess.Steps steps = TransferAccess.steps();
+            for (TransferableBuffer source : sources) {
+                steps.reattach(source);
+            }
+        }
+    }
+
+    /**
+     * Checks {@code value} and returns what the receiving side gets: the same instance when it is immutable or shared,
+     * a copy when it holds arrays or mutable collections; when it holds {@code TransferableBuffer}s, a {@link Moves}
+     * whose {@link Moves#commit()} detaches them. Changes nothing the caller holds.
+     *
+     * @param value the value to send, may be null
+     * @param root the name of the value in error messages, such as {@code "input"}
+     * @return the value to hand over, or a {@link Moves}
+     * @throws NotSendableException if the value or something inside it may not cross
+     */
+    public static Object prepare(Object value, String root) {
+        if (value == null) {
+            return null;
+        }
+        Class<?> type = value.getClass();
+        if (type == Integer.class || type == String.class || type == Long.class) {
+            return value; // the common immutable inputs and outputs, without the class lookup
+        }
+        Plan plan = PLANS.get(type);
+        if (plan.kind == Kind.IMMUTABLE) {
+            return value;
+        }
+        if (plan.kind == Kind.PRIMITIVE_ARRAY) {
+            return copyPrimitiveArray(value);
+        }
+        Clone clone = new Clone();
+        Object copy;
+        PathNode path = new PathNode(null, root, null, -1);
+        try {
+            copy = clone.prepare(value, plan, path, 0);
+        } catch (StackOverflowError e) {
+            // Our own recursion is bounded by MAX_DEPTH; what is left is hashing a cyclic key while rebuilding a set
+            // or map (its hashCode recurses without end, as it would in the sender's own thread).
+            throw new NotSendableException(
+                    root,
+                    value.getClass(),
+                    "a set or map in it holds a key that contains itself, whose hashCode never ends; fix: break the"
+                            + " cycle");
+        }
+        return clone.sources == null ? copy : new Moves(copy, clone.sources);
+    }
+
+    /**
+     * {@link #prepare} and {@link Moves#commit()} at once, for a value that is sent as soon as it is prepared (a task's
+     * output).
+     *
+     * @param value the value to send
+     * @param root the name of the value in error messages
+     * @return what the receiving side gets
+     * @throws NotSendableException if the value may not cross
+     * @throws IllegalStateException if a buffer in it was transferred by another thread meanwhile
+     */
+    public static Object prepareAndCommit(Object value, String root) {
+        Object prepared = prepare(value, root);
+        if (prepared instanceof Moves moves) {
+            moves.commit();
+            return moves.value();
+        }
+        return prepared;
+    }
+
+    /**
+     * Checks that a task object captures only immutable values. Checked once per class.
+     *
+     * @param task the task object (a lambda, method reference or class instance)
+     * @throws NotSendableException naming the captured field if it does not
+     */
+    public static void checkTask(Object task) {
+        Class<?> type = task.getClass();
+        if (type == lastSendableTask) {
+            return;
+        }
+        String problem = TASK_CHECKS.get(type);
+        if (problem != null) {
+            throw new NotSendableException("task", type, problem);
+        }
+        lastSendableTask = type;
+    }
+
+    /** One walk of {@link #prepare}: what was copied already, and the buffers to move. */
+    private static final class Clone {
+        private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
+        private List<TransferableBuffer> sources;
+
+        Object prepare(Object value, Plan plan, PathNode path, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new NotSendableException(
+                        path.toString(),
+                        value.getClass(),
+                        "nested deeper than " + MAX_DEPTH + " levels: depth=" + depth
+                                + "; fix: flatten the value (send ids or an array instead of a deep chain)");
+            }
+            Object done = seen.get(value);
+            if (done == IN_PROGRESS) {
+                throw new NotSendableException(
+                        path.toString(),
+                        value.getClass(),
+                        "cycle through a record or immutable collection, which is built from its parts and so"
+                                + " cannot be copied with the cycle; fix: break the cycle, or send ids instead of"
+                                + " references");
+            }
+            if (done != null) {
+                return done; // reached before: the receiver gets the same copy again (shape kept)
+            }
+            return switch (plan.kind) {
+                case IMMUTABLE -> value;
+                case PRIMITIVE_ARRAY -> remember(value, copyPrimitiveArray(value));
+                case OBJECT_ARRAY -> copyObjectArray((Object[]) value, path, depth);
+                case RECORD -> built(value, () -> prepareRecord(value, plan.record, path, depth));
+                case IMMUTABLE_LIST -> built(value, () -> prepareImmutableList((List<?>) value, path, depth));
+                case IMMUTABLE_SET -> built(value, () -> prepareImmutableSet((Set<?>) value, path, depth));
+                case IMMUTABLE_MAP -> built(value, () -> prepareImmutableMap((Map<?, ?>) value, path, depth));
+                case MUTABLE_COLLECTION -> copyCollection((Collection<?>) value, plan, path, depth);
+                case MUTABLE_MAP -> copyMap((Map<?, ?>) value, plan, path, depth);
+                case TRANSFER -> handOver((TransferableBuffer) value, path);
+                case REJECT -> throw new NotSendableException(path.toString(), value.getClass(), plan.reason);
+            };
+        }
+
+        private Object remember(Object original, Object copy) {
+            seen.put(original, copy);
+            return copy;
+        }
+
+        /** A value built from its parts once they are prepared: marked in progress so that a cycle back is seen. */
+        private Object built(Object original, Supplier<Object> build) {
+            seen.put(original, IN_PROGRESS);
+            Object result = build.get();
+            seen.put(original, result);
+            return result;
+        }
+
+        private Object handOver(TransferableBuffer source, PathNode path) {
+            if (source.isDetached()) {
+                throw new NotSendableException(
+                        path.toString(),
+                        TransferableBuffer.class,
+                        "the buffer was already transferred (detached); fix: send the handle transfer() returned");
+            }
+            TransferableBuffer receiver = TransferAccess.steps().handOver(source);
+            if (sources == null) {
+                sources = new ArrayList<>(2);
+            }
+            sources.add(source);
+            return remember(source, receiver);
+        }
+
+        /** Prepares a part of a container; its path segment is kept in parts and only formatted for an error. */
+        private Object child(Object value, PathNode path, String field, Object key, int index, int depth) {
+            if (value == null) {
+                return null;
+            }
+            Plan plan = PLANS.get(value.getClass());
+            return plan.kind == Kind.IMMUTABLE
+                    ? value
+                    : prepare(value, plan, new PathNode(path, field, key, index), depth + 1);
+        }
+
+        private Object[] copyObjectArray(Object[] array, PathNode path, int depth) {
+            Object[] copy = (Object[]) Array.newInstance(array.getClass().getComponentType(), array.length);
+            remember(array, copy);
+            for (int i = 0; i < array.length; i++) {
+                copy[i] = child(array[i], path, null, null, i, depth);
+            }
+            return copy;
+        }
+
+        private Object prepareRecord(Object value, RecordPlan plan, PathNode path, int depth) {
+            Object[] parts = new Object[plan.accessors.length];
+            boolean changed = false;
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    Object part = plan.accessors[i].invoke(value);
+                    parts[i] = child(part, path, plan.names[i], null, -1, depth);
+                    changed |= parts[i] != part;
+                }
+                return changed ? plan.constructor.invokeWithArguments(parts) : value;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot copy record: path=" + path + ", type=" + value.getClass(), t);
+            }
+        }
+
+        private Object prepareImmutableList(List<?> list, PathNode path, int depth) {
+            Object[] parts = new Object[list.size()];
+            boolean changed = false;
+            for (int i = 0; i < parts.length; i++) {
+                Object part = list.get(i);
+                parts[i] = child(part, path, null, null, i, depth);
+                changed |= parts[i] != part;
+            }
+            return changed ? List.of(parts) : list;
+        }
+
+        private Object prepareImmutableSet(Set<?> set, PathNode path, int depth) {
+            List<Object> parts = new ArrayList<>(set.size());
+            boolean changed = false;
+            for (Object part : set) {
+                Object prepared = child(part, path, null, part.getClass(), -1, depth);
+                parts.add(prepared);
+                changed |= prepared != part;
+            }
+            return changed ? Set.copyOf(parts) : set;
+        }
+
+        private Object prepareImmutableMap(Map<?, ?> map, PathNode path, int depth) {
+            Map<Object, Object> parts = new LinkedHashMap<>();
+            boolean changed = false;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object key = child(e.getKey(), path, "key", e.getKey(), -1, depth);
+                Object val = child(e.getValue(), path, null, e.getKey(), -1, depth);
+                changed |= key != e.getKey() || val != e.getValue();
+                parts.put(key, val);
+            }
+            return changed ? Map.copyOf(parts) : map;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Object copyCollection(Collection<?> source, Plan plan, PathNode path, int depth) {
+            Collection<Object> copy = (Collection<Object>) plan.factory.get();
+            remember(source, copy);
+            int i = 0;
+            for (Object part : source) {
+                copy.add(child(part, path, null, null, i++, depth));
+            }
+            return copy;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Object copyMap(Map<?, ?> source, Plan plan, PathNode path, int depth) {
+            Map<Object, Object> copy = (Map<Object, Object>) plan.factory.get();
+            remember(source, copy);
+            for (Map.Entry<?, ?> e : source.entrySet()) {
+                Object key = child(e.getKey(), path, "key", e.getKey(), -1, depth);
+                copy.put(key, child(e.getValue(), path, null, e.getKey(), -1, depth));
+            }
+            return copy;
+        }
+    }
+
+    /**
+     * A copy by the array's own {@code clone()}, which the JIT compiles to one allocation without zeroing and one copy;
+     * {@code Array.newInstance} with a component type known only at run time is a reflective call, and was most of the
+     * loop's time per task when it sent 4 KiB inputs.
+     */
+    private static Object copyPrimitiveArray(Object array) {
+        return switch (array) {
+            case byte[] a -> a.clone();
+            case int[] a -> a.clone();
+            case long[] a -> a.clone();
+            case double[] a -> a.clone();
+            case char[] a -> a.clone();
+            case float[] a -> a.clone();
+            case short[] a -> a.clone();
+            case boolean[] a -> a.clone();
+            default ->
+                throw new IllegalArgumentException(
+                        "not a primitive array: " + array.getClass().getName());
+        };
+    }
+
+    private static Plan classify(Class<?> type) {
+        if (isImmutableType(type, 0)) {
+            return new Plan(Kind.IMMUTABLE, null, null, null);
+        }
+        if (type.isArray()) {
+            return new Plan(
+                    type.getComponentType().isPrimitive() ? Kind.PRIMITIVE_ARRAY : Kind.OBJECT_ARRAY, null, null, null);
+        }
+        if (type == TransferableBuffer.class) {
+            return new Plan(Kind.TRANSFER, null, null, null);
+        }
+        if (type.isRecord()) {
+            return recordPlan(type);
+        }
+        String name = type.getName();
+        if (name.startsWith("java.util.ImmutableCollections$")) {
+            Kind kind = List.class.isAssignableFrom(type)
+                    ? Kind.IMMUTABLE_LIST
+                    : Set.class.isAssignableFrom(type) ? Kind.IMMUTABLE_SET : Kind.IMMUTABLE_MAP;
+            return new Plan(kind, null, null, null);
+        }
+        Supplier<Object> factory = collectionFactory(type);
+        if (factory != null) {
+            return new Plan(
+                    Map.class.isAssignableFrom(type) ? Kind.MUTABLE_MAP : Kind.MUTABLE_COLLECTION, null, null, factory);
+        }
+        return new Plan(Kind.REJECT, "mutable type that is neither copied nor shared; fix: " + FIX, null, null);
+    }
+
+    private static Supplier<Object> collectionFactory(Class<?> type) {
+        if (type == ArrayList.class) {
+            return ArrayList::new;
+        } else if (type == LinkedList.class) {
+            return LinkedList::new;
+        } else if (type == ArrayDeque.class) {
+            return ArrayDeque::new;
+        } else if (type == HashSet.class) {
+            return HashSet::new;
+        } else if (type == LinkedHashSet.class) {
+            return LinkedHashSet::new;
+        } else if (type == HashMap.class) {
+            return HashMap::new;
+        } else if (type == LinkedHashMap.class) {
+            return LinkedHashMap::new;
+        }
+        return null;
+    }
+
+    /**
+     * A record with a component to copy is taken apart through its accessors and rebuilt through its canonical
+     * constructor. A public record in an exported package is reached through the public lookup; any other needs its
+     * package open to this module (on the class path every package is).
+     */
+    private static Plan recordPlan(Class<?> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        String[] names = new String[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            names[i] = components[i].getName();
+            types[i] = components[i].getType();
+        }
+        ReflectiveOperationException publicFailure;
+        try {
+            return recordPlan(MethodHandles.publicLookup(), type, components, names, types);
+        } catch (ReflectiveOperationException e) {
+            publicFailure = e;
+        }
+        try {
+            Module self = Sendables.class.getModule();
+            self.addReads(type.getModule()); // privateLookupIn needs this module to read the record's
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            return recordPlan(lookup, type, components, names, types);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Module module = type.getModule();
+            String where = module.isNamed() ? "module " + module.getName() : "the unnamed module";
+            return new Plan(
+                    Kind.REJECT,
+                    "record holds a value to copy but offload cannot reach its accessors and constructor ("
+                            + publicFailure.getMessage() + "; " + e.getMessage() + "); fix: make the record public in a"
+                            + " package that " + where + " exports, or add `opens " + type.getPackageName()
+                            + " to dev.offload;` to " + where + "'s module-info, or build the pool with"
+                            + " Isolation.TRUSTED",
+                    null,
+                    null);
+        }
+    }
+
+    private static Plan recordPlan(
+            MethodHandles.Lookup lookup, Class<?> type, RecordComponent[] components, String[] names, Class<?>[] types)
+            throws ReflectiveOperationException {
+        MethodHandle[] accessors = new MethodHandle[components.length];
+        for (int i = 0; i < components.length; i++) {
+            accessors[i] = lookup.unreflect(components[i].getAccessor());
+        }
+        MethodHandle constructor = lookup.unreflectConstructor(type.getDeclaredConstructor(types));
+        return new Plan(Kind.RECORD, null, new RecordPlan(names, accessors, constructor), null);
+    }
+
+    /** Whether every instance of {@code type} is deeply immutable (or shared on purpose), judged from the type. */
+    private static boolean isImmutableType(Class<?> type, int depth) {
+        if (type.isPrimitive() || IMMUTABLE_TYPES.contains(type) || type.isEnum()) {
+            return true;
+        }
+        if (type.getSuperclass() != null && type.getSuperclass().isEnum()) {
+            return true; // an enum constant with a body
+        }
+        if (type.getName().startsWith("java.time.") && type.getPackageName().equals("java.time")) {
+            return Modifier.isFinal(type.getModifiers()) || type == java.time.ZoneId.class;
+        }
+        if (type.isRecord() && depth < 8) {
+            for (RecordComponent c : type.getRecordComponents()) {
+                if (!isImmutableType(c.getType(), depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Returns why a task class may not be sent, or null if it captures only immutable values. */
+    private static String checkCaptures(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                if (!Modifier.isFinal(f.getModifiers())) {
+                    return "it has a non-final field " + f.getName() + " of type "
+                            + f.getType().getName()
+                            + "; fix: make the task stateless and pass the data as the task's input";
+                }
+                if (!isImmutableType(f.getType(), 0)) {
+                    return "it captures field " + f.getName() + " of mutable type "
+                            + f.getType().getName()
+                            + " (a lambda's captured variable or enclosing 'this'); fix: pass the data as the task's"
+                            + " input, use a static method reference, or build the pool with Isolation.TRUSTED";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A path inside a value, built only on the way down into containers. */
+    private record PathNode(PathNode parent, String field, Object key, int index) {
+        private static final int SHOWN = 16; // segments kept at each end of a long path
+
+        @Override
+        public String toString() {
+            ArrayDeque<String> segments = new ArrayDeque<>();
+            for (PathNode n = this; n != null; n = n.parent) {
+                segments.addFirst(n.segment());
+            }
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            int total = segments.size();
+            for (String s : segments) {
+                if (i == SHOWN && total > 2 * SHOWN) {
+                    out.append("...(").append(total - 2 * SHOWN).append(" more)...");
+                } else if (i < SHOWN || i >= total - SHOWN) {
+                    out.append(s);
+                }
+                i++;
+            }
+            return out.toString();
+        }
+
+        private String segment() {
+            if (field != null && key != null) {
+                return "." + field + "(" + describe(key) + ")"; // a map key itself
+            } else if (field != null) {
+                return parent == null ? field : "." + field;
+            } else if (key instanceof Class<?> elementType) {
+                return "{" + elementType.getSimpleName() + "}"; // a set element
+            } else {
+                return "[" + (key != null ? describe(key) : index) + "]";
+            }
+        }
+
+        /** A map key as shown in a path: short values as they are, anything else by type (never a deep toString). */
+        private static String describe(Object key) {
+            if (key instanceof String
+                    || key instanceof Number
+                    || key instanceof Enum<?>
+                    || key instanceof Character
+                    || key instanceof Boolean) {
+                String text = key.toString();
+                return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+            }
+            return "a " + key.getClass().getSimpleName();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.offload.internal.idle;
+
+import dev.offload.internal.base.PadHead;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The waiting side of one thread (an event loop or a worker): spin, then yield, then park until woken.
+ *
+ * <p>Overview: the owner thread calls {@link #idle(WorkSource, long)} each time it found no work, and
+ * {@link #reset()} each time it found some. Producers call {@link #wake()} after publishing work. The owner announces
+ * that it is about to park ({@code parked = 1}), re-checks its work source, and only then parks; a producer publishes
+ * work, then reads {@code parked}. Both sides use volatile accesses, so at least one of them sees the other (Dekker):
+ * either the owner finds the work, or the producer sees the flag and unparks it. No wake-up is lost.
+ *
+ * <p>The clock is first read after 64 spins, and the spin budget counts from there: most idle periods between two
+ * hand-offs end sooner and read no clock. Spinning yields once every 20 µs: the thread the owner waits for may have
+ * been placed on the same core by the OS, and would otherwise wait for the end of the time slice. Alone on its core, a
+ * yield returns at once.
+ *
+ * <p>CPU budget: the owner counts in {@link CpuBudget} while it runs, spins or yields, and not while it parks. When
+ * more offload threads are on a CPU than there are cores, a waiting owner parks at once instead of spinning (with
+ * {@code LATENCY}, which never parks, it yields), so that it does not slow a thread that has work.
+ *
+ * <p>Owner thread only, but {@link #wake()} from any thread.
+ */
+public final class Idler extends PadHead {
+    private static final int CLOCK_CHECK_MASK = 63;
+    private static final long SPIN_YIELD_NANOS = 20_000;
+    private static final int SPIN = 0;
+    private static final int YIELD = 1;
+    private static final int PARK = 2;
+
+    /** What the owner waits for; must read the producer side with volatile (or stronger) semantics. */
+    public interface WorkSource {
+        /**
+         * Returns whether work is available.
+         *
+         * @return {@code true} if there is work to do
+         */
+        boolean hasWork();
+    }
+
+    private final long spinNanos;
+    private final long yieldNanos;
+
+    // Alone on its cache lines: the owner writes its spin state below on every idle step, while producers read the
+    // park flag on every hand-off.
+    private final Waker waker;
+
+    private final AtomicBoolean onCpu = new AtomicBoolean(); // counted in CpuBudget; changed on park and wake only
+    private volatile boolean detached; // an abandoned worker: never counted again
+
+    private long idleSince;
+    private long lastYield;
+    private boolean clockStarted;
+
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
+    private int steps;
+    private int phase;
+
+    /**
+     * Creates the idler of {@code owner}.
+     *
+     * @param owner the thread that waits
+     * @param spinNanos the spin budget, {@code Long.MAX_VALUE} for no limit
+     * @param yieldNanos the yield budget after spinning, {@code Long.MAX_VALUE} for no limit
+     */
+    public Idler(Thread owner, long spinNanos, long yieldNanos) {
+        this(owner, null, spinNanos, yieldNanos);
+    }
+
+    /**
+     * Creates the idler of a worker's thread.
+     *
+     * @param owner the thread that waits
+     * @param worker the worker it runs, reachable from the {@link #waker()}; {@code null} for an event loop
+     * @param spinNanos the spin budget, {@code Long.MAX_VALUE} for no limit
+     * @param yieldNanos the yield budget after spinning, {@code Long.MAX_VALUE} for no limit
+     */
+    public Idler(Thread owner, Taker worker, long spinNanos, long yieldNanos) {
+        this.waker = new Waker(owner, worker);
+        this.spinNanos = spinNanos;
+        this.yieldNanos = yieldNanos;
+    }
+
+    /** Owner thread, when it starts: it counts as on a CPU. */
+    public void start() {
+        enterBudget();
+    }
+
+    /** Owner thread, when it ends: it no longer counts as on a CPU. */
+    public void stop() {
+        exitBudget();
+    }
+
+    /** Owner found work: the next idle period starts with spinning again. */
+    public void reset() {
+        steps = 0;
+        if (!onCpu.get()) {
+            enterBudget();
+        }
+    }
+
+    /**
+     * Any thread: the owner was abandoned to a task that will not stop; it no longer counts in the CPU budget, so that
+     * a thread that may be blocked forever does not make the others park.
+     */
+    public void detach() {
+        detached = true;
+        exitBudget();
+    }
+
+    private void enterBudget() {
+        if (!detached && onCpu.compareAndSet(false, true)) {
+            CpuBudget.enter();
+        }
+    }
+
+    private void exitBudget() {
+        if (onCpu.compareAndSet(true, false)) {
+            CpuBudget.exit();
+        }
+    }
+
+    /**
+     * One idle step: spin, yield or park, depending on how long the owner has been idle.
+     *
+     * @param source re-checked before parking
+     * @param parkDeadline {@link System#nanoTime()} at which a park must end (a timer), or {@code Long.MAX_VALUE}
+     * @return {@code true} if this step parked (so the caller may check a timeout), else {@code false}
+     */
+    public boolean idle(WorkSource source, long parkDeadline) {
+        int step = steps++;
+        long now = 0;
+        if (step == 0) {
+            phase = SPIN;
+            clockStarted = false; // the clock starts at the first check: most idle periods end before it
+        }
+        if (phase == YIELD || (phase == SPIN && (spinNanos == 0 || (step != 0 && (step & CLOCK_CHECK_MASK) == 0)))) {
+            now = System.nanoTime();
+            if (!clockStarted) {
+                clockStarted = true;
+                idleSince = lastYield = now;
+            }
+            long idleFor = now - idleSince;
+            phase = idleFor < spinNanos ? SPIN : idleFor - spinNanos < yieldNanos ? YIELD : PARK;
+        }
+        if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0) {
+            if (CpuBudget.oversubscribed()) {
+                phase = yieldNanos == Long.MAX_VALUE ? YIELD : PARK; // a thread with work needs this core
+            } else if (step != 0 && now - lastYield >= SPIN_YIELD_NANOS) {
+                // The thread this one waits for may share its core (the OS placed both there): let it run now
+                // rather than at the end of the time slice. Alone on the core, a yield returns at once.
+                lastYield = now;
+                Thread.yield();
+                return false;
+            }
+        }
+        if (phase == SPIN) {
+            Thread.onSpinWait();
+            return false;
+        }
+        if (phase == YIELD) {
+            Thread.yield();
+            return false;
+        }
+        park(source, parkDeadline);
+        return true;
+    }
+
+    private void park(WorkSource source, long parkDeadline) {
+        exitBudget();
+        waker.announcePark(); // volatile store, then a volatile read of the work source: pairs with wake()
+        if (source.hasWork()) {
+            waker.clearPark();
+            return;
+        }
+        if (parkDeadline == Long.MAX_VALUE) {
+            LockSupport.park(this);
+        } else {
+            long wait = parkDeadline - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
+        waker.clearPark();
+    }
+
+    /**
+     * Wakes the owner if it is parked or about to park. Any thread, after publishing work.
+     *
+     * @return {@code true} if the owner was parked and has been unparked
+     */
+    public boolean wake() {
+        return waker.wake();
+    }
+
+    /**
+     * Returns what producers use to wake the owner; hold it rather than this idler, whose line the owner writes.
+     *
+     * @return the waker
+     */
+    public Waker waker() {
+        return waker;
+    }
+}

@@ -1,0 +1,707 @@
+package dev.offload.internal.loop;
+
+import dev.offload.Cancellable;
+import dev.offload.internal.idle.Idler;
+import dev.offload.internal.idle.Waker;
+import dev.offload.internal.task.CompletionOwner;
+import dev.offload.internal.task.LoopBoundFuture;
+import dev.offload.internal.task.OwnedFuture;
+import dev.offload.internal.task.RecordAccess;
+import dev.offload.internal.task.TaskRecord;
+import dev.offload.internal.task.TaskThread;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+
+/**
+ * The machinery of an event loop: its thread, its inbox, its timers, its idle strategy, the tasks it submitted, and
+ * its close protocol. {@code EventLoop} is the public face of one.
+ *
+ * <p>Overview: an MPSC inbox (JCTools, VarHandle based) carries runnables, task completions and timer changes from
+ * other threads; a timer heap and the loop's per-callback state ({@link LoopState}) are owned by the loop thread; an
+ * idle strategy spins, yields, then parks until a producer wakes it, the next timer is due, or a close deadline passes.
+ * After every callback, timer and completion the loop clears its thread's interrupt status, so that an interrupt a
+ * callback leaves behind never reaches the next one nor keeps the idle strategy from parking.
+ *
+ * <p>Close: {@code RUNNING -> CLOSING -> TERMINATED}. Closing refuses {@code execute} and {@code schedule} from other
+ * threads and drops timers; the loop keeps running what it holds and the completions of the tasks it submitted, and
+ * ends once the inbox is empty, no producer is between its state check and its offer, and no submitted task is
+ * outstanding. If tasks are still outstanding at the close deadline, they are cancelled (with interrupt) and their
+ * futures fail with a {@link CancellationException} that says so. Internal offers (completions, dependents, timer
+ * removals) are accepted until TERMINATED: a producer counts itself in {@code producers} (volatile RMW) before it
+ * reads the state, and the loop writes TERMINATED before it reads {@code producers} for the last time, so either the
+ * producer sees TERMINATED (and runs its item itself) or the loop sees the producer and runs the item before it ends.
+ *
+ * <p>Any thread, unless a method says otherwise.
+ */
+public final class LoopCore {
+    private static final int RUNNING = 0;
+    private static final int CLOSING = 1;
+    private static final int TERMINATED = 2;
+    private static final int DRAIN_BATCH = 4096;
+    private static final long STRAGGLER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final System.Logger LOG = System.getLogger("dev.offload.EventLoop");
+    private static final VarHandle STATE;
+    private static final VarHandle PRODUCERS;
+    private static final VarHandle CLOSE_DEADLINE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(LoopCore.class, "state", int.class);
+            PRODUCERS = lookup.findVarHandle(LoopCore.class, "producers", int.class);
+            CLOSE_DEADLINE = lookup.findVarHandle(LoopCore.class, "closeDeadline", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final Object facade;
+    private final MpscUnboundedVarHandleArrayQueue<Object> inbox = new MpscUnboundedVarHandleArrayQueue<>(1024);
+    private final LoopTimers timers = new LoopTimers();
+    private final Consumer<Throwable> uncaughtHandler;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private final LoopThread thread;
+    private final Idler idler;
+    private final long startNanos;
+    private final long defaultCloseNanos;
+    private final LoopOwner owner;
+    private final LoopState local = new LoopState(); // what the loop writes per callback, on its own cache lines
+
+    private volatile int state;
+    private volatile int producers;
+    private volatile long closeDeadline = Long.MAX_VALUE;
+    private volatile long closeTimeoutNanos;
+    private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
+    private final LookSchedule looks = new LookSchedule(); // loop thread
+
+    /**
+     * Creates and starts a loop.
+     *
+     * @param facade the {@code EventLoop} this is the machinery of
+     * @param name the loop's name, also its thread's
+     * @param daemon whether its thread is a daemon thread
+     * @param spinNanos the idle strategy's spin budget
+     * @param yieldNanos the idle strategy's yield budget
+     * @param closeTimeout how long {@link #close(long)} waits by default, in nanoseconds
+     * @param uncaughtHandler receives what callbacks throw
+     */
+    public LoopCore(
+            Object facade,
+            String name,
+            boolean daemon,
+            long spinNanos,
+            long yieldNanos,
+            long closeTimeout,
+            Consumer<Throwable> uncaughtHandler) {
+        this(facade, name, daemon, spinNanos, yieldNanos, closeTimeout, uncaughtHandler, true);
+    }
+
+    /** Creates a loop; a stress test passes {@code start = false} and drives its steps from its own threads. */
+    public LoopCore(
+            Object facade,
+            String name,
+            boolean daemon,
+            long spinNanos,
+            long yieldNanos,
+            long closeTimeout,
+            Consumer<Throwable> uncaughtHandler,
+            boolean start) {
+        this.facade = facade;
+        this.name = name;
+        this.uncaughtHandler = uncaughtHandler;
+        this.defaultCloseNanos = closeTimeout;
+        this.thread = new LoopThread(this, name, daemon);
+        this.idler = new Idler(thread, spinNanos, yieldNanos);
+        this.owner = new LoopOwner(this);
+        this.startNanos = System.nanoTime();
+        if (start) {
+            thread.start();
+        }
+    }
+
+    /** The state the loop thread writes, on its own cache lines. Loop thread only. */
+    LoopState local() {
+        return local;
+    }
+
+    /**
+     * Returns the loop whose thread is calling, if any.
+     *
+     * @return the loop, or {@code null}
+     */
+    public static LoopCore current() {
+        return Thread.currentThread() instanceof LoopThread t ? t.core : null;
+    }
+
+    /**
+     * Returns the public face of this loop.
+     *
+     * @return the {@code EventLoop}
+     */
+    public Object facade() {
+        return facade;
+    }
+
+    /**
+     * Returns the loop's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Returns whether the calling thread is this loop's thread.
+     *
+     * @return {@code true} on the loop thread
+     */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Returns whether a close has begun.
+     *
+     * @return {@code true} once closing or terminated
+     */
+    public boolean isClosed() {
+        return state != RUNNING;
+    }
+
+    /**
+     * Returns whether the loop thread has ended.
+     *
+     * @return {@code true} once terminated
+     */
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after what was handed to it before.
+     *
+     * @param task what to run
+     * @throws RejectedExecutionException if the loop is closing or closed and the caller is another thread
+     */
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (Thread.currentThread() == thread) {
+            if (state == TERMINATED) { // in the loop's last drain, or a dependent of its termination
+                throw new RejectedExecutionException("event loop closed: loop=" + name);
+            }
+            inbox.offer(task); // the loop cannot end while it runs this caller; it drains its inbox before it ends
+            return;
+        }
+        offerIfRunning(task);
+    }
+
+    private void offerIfRunning(Object item) {
+        PRODUCERS.getAndAdd(this, 1); // volatile RMW before the state read: pairs with the loop's exit check
+        try {
+            if (state != RUNNING) {
+                throw new RejectedExecutionException("event loop closed: loop=" + name);
+            }
+            inbox.offer(item);
+        } finally {
+            PRODUCERS.getAndAdd(this, -1);
+            idler.wake(); // after the decrement: a closing loop parked on producers != 0 re-checks
+        }
+    }
+
+    /**
+     * Hands an item to the loop from any thread while it has not ended: a completion, a dependent, a timer change.
+     *
+     * @return {@code false} if the loop has ended; the caller then acts itself
+     */
+    boolean offer(Object item) {
+        PRODUCERS.getAndAdd(this, 1); // volatile RMW before the state read: pairs with the loop's last check
+        try {
+            if (state == TERMINATED) {
+                return false;
+            }
+            inbox.offer(item);
+            return true;
+        } finally {
+            PRODUCERS.getAndAdd(this, -1);
+            idler.wake();
+        }
+    }
+
+    /**
+     * Worker (or deciding) thread: hands over the completion of a task this loop submitted. The task is registered, so
+     * the loop cannot end before the completion arrives; no producer count is needed. A parked loop is woken only if
+     * it must act now: its pool's queue is about to run dry (a few queued tasks per live worker, see
+     * {@code PoolCore.ownerMustAct}), so the loop should submit more; it is closing; or the completion is young beside
+     * those the loop's look period was set from (see {@link LookSchedule}). Otherwise it stays parked (the workers keep
+     * the cores) and collects the completions when it next looks, within {@value LookSchedule#MAX_NANOS} ns, in one
+     * batch: one wake-up for many completions instead of one each.
+     */
+    void deliverCompletion(TaskRecord record) {
+        inbox.offer(record);
+        int s = state; // after the offer: pairs with the loop's TERMINATED write before its last drain
+        if (s == TERMINATED) {
+            RecordAccess.completeOnOwner(
+                    record); // the loop may have ended without this: complete here (a repeat is a no-op)
+            return;
+        }
+        Waker k = idler.waker();
+        // After the offer: pairs with park. A loop asleep past its next timer's time is woken too, and every worker
+        // that delivers meanwhile yields its core until the loop runs: the OS ends a timed park up to its timer slack
+        // late (50 µs), and while busy workers hold the cores it queues the woken loop behind one of them, on either
+        // core. Measured under P11's load: timer delay p90 40-80 µs instead of 120-135 with only the waking worker
+        // yielding. Timers only: a look at completions is meant to wait for more.
+        if (k.isAsleep()) {
+            if (s != RUNNING
+                    || RecordAccess.settler(record).ownerMustAct()
+                    || k.isYoung(RecordAccess.submitNanos(record))) {
+                k.wake();
+            } else if (k.pastDue() && Thread.currentThread() instanceof TaskThread) {
+                k.wake();
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop thread once {@code delayNanos} has passed.
+     *
+     * @param delayNanos zero or more
+     * @param task what to run
+     * @return the timer's handle
+     * @throws RejectedExecutionException if the loop is closing or closed
+     */
+    public Cancellable schedule(long delayNanos, Runnable task) {
+        long now = System.nanoTime();
+        LoopTimers.Timer timer = new LoopTimers.Timer(this, now + Math.min(delayNanos, Long.MAX_VALUE / 4), task);
+        if (Thread.currentThread() == thread) {
+            if (state != RUNNING) {
+                throw new RejectedExecutionException("event loop closing: loop=" + name
+                        + "; a closing loop drops its timers, so it refuses new ones");
+            }
+            timers.add(timer);
+        } else {
+            offerIfRunning(timer);
+        }
+        return timer;
+    }
+
+    /**
+     * Returns how many timers are scheduled and neither fired nor removed, as the loop last saw. Any thread.
+     *
+     * @return the count
+     */
+    public int pendingTimers() {
+        return timers.countForReaders();
+    }
+
+    /**
+     * A timer was cancelled (its task already dropped): its removal from the heap, at once on the loop thread, else
+     * handed to the loop through its inbox. The offer wakes a parked loop, so an idle loop does not keep cancelled
+     * timers until their deadline; a busy loop is not woken (it is not parked) and removes them in its next drain.
+     */
+    void timerCancelled(LoopTimers.Timer timer) {
+        if (Thread.currentThread() == thread) {
+            timers.remove(timer);
+        } else {
+            offer(timer); // false: the loop has ended and holds no timers
+        }
+    }
+
+    /**
+     * Returns the loop's idle and total time since it started, counting an idle period under way.
+     *
+     * @return {@code {idleNanos, totalNanos}}
+     */
+    public long[] idleAndTotal() {
+        long now = System.nanoTime();
+        long total = now - startNanos;
+        return new long[] {Math.min(total, local.idleNanos(now)), total};
+    }
+
+    // ---- tasks submitted from this loop (loop thread only) ----
+
+    /** Loop thread: the owner of tasks submitted from this loop. */
+    public CompletionOwner owner() {
+        return owner;
+    }
+
+    /**
+     * Loop thread: before a pool admits a task from this loop: refuses if the loop has ended, and makes room to
+     * register it (so that nothing can fail once the pool admitted it).
+     */
+    public void reserveSubmit() {
+        if (state == TERMINATED || closeTimedOut) {
+            throw new RejectedExecutionException("event loop closed: loop=" + name
+                    + "; a loop that has ended cannot receive the completion of a task");
+        }
+        local.reserve();
+    }
+
+    /** Loop thread: a submit that reserved room failed before its pool admitted the task. */
+    public void unreserveSubmit() {
+        local.unreserve();
+    }
+
+    /** Loop thread: a pool admitted {@code record}; keep it for the hand-over and expect its completion. */
+    public void register(TaskSink pool, TaskRecord record) {
+        local.register(pool, record);
+    }
+
+    /** Loop thread (or any thread that may be one): hands the tasks the running callback submitted to the workers. */
+    public static void publishPending() {
+        LoopCore loop = current();
+        if (loop != null) {
+            loop.local.publish();
+        }
+    }
+
+    // ---- close ----
+
+    /**
+     * Begins a graceful close with the default timeout; from another thread, waits until the loop has ended or the
+     * timeout passed (then the loop has cancelled what it was owed).
+     */
+    public void close() {
+        close(defaultCloseNanos);
+    }
+
+    /**
+     * Begins a close whose outstanding tasks are cancelled after {@code timeoutNanos}; from another thread, waits until
+     * the loop has ended, at most about that long.
+     *
+     * @param timeoutNanos zero or more
+     * @throws IllegalStateException if called from a task this loop submitted (it would wait for itself), or if
+     *     interrupted while waiting
+     */
+    public void close(long timeoutNanos) {
+        if (Thread.currentThread() == thread) {
+            beginClose(timeoutNanos);
+            return;
+        }
+        TaskRecord running = Thread.currentThread() instanceof TaskThread t ? t.runningTask() : null;
+        if (running != null && RecordAccess.owner(running) == owner) {
+            throw new IllegalStateException("close() of an event loop from a task it submitted would wait for that"
+                    + " task: loop=" + name + ", task=" + RecordAccess.taskName(running)
+                    + "; close the loop from outside its tasks, or use closeAsync()");
+        }
+        long deadline = beginClose(timeoutNanos);
+        try {
+            long wait = deadline - System.nanoTime();
+            if (!terminated.await(Math.max(0, wait) + STRAGGLER_NANOS * 2, TimeUnit.NANOSECONDS)) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "event loop did not end within its close timeout: loop=" + name + ", timeout="
+                                + java.time.Duration.ofNanos(timeoutNanos)
+                                + "; its thread is running a callback that does not return, and is left to it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing event loop: loop=" + name, e);
+        }
+    }
+
+    /**
+     * Begins a close and returns at once.
+     *
+     * @param timeoutNanos how long outstanding tasks may take before they are cancelled, or a negative value for the
+     *     default
+     * @return a future completed when the loop thread has ended; see {@link #onCallerLoop}
+     */
+    public CompletableFuture<Void> closeAsync(long timeoutNanos) {
+        beginClose(timeoutNanos < 0 ? defaultCloseNanos : timeoutNanos);
+        return onCallerLoop(termination);
+    }
+
+    /**
+     * Returns {@code future} as the calling event loop should see it: a future whose dependents run on that loop (see
+     * {@link OwnedFuture}); off a loop, {@code future} itself.
+     *
+     * @param future a future completed on some other thread
+     * @param <T> the result type
+     * @return the future to hand to the caller
+     */
+    public static <T> CompletableFuture<T> onCallerLoop(CompletableFuture<T> future) {
+        LoopCore caller = current();
+        if (caller == null) {
+            return future;
+        }
+        LoopBoundFuture<T> bound = new LoopBoundFuture<>(caller.owner);
+        future.whenComplete((value, failure) -> {
+            if (failure == null) {
+                bound.complete(value);
+            } else {
+                bound.completeExceptionally(failure);
+            }
+        });
+        return bound;
+    }
+
+    /**
+     * Returns a future completed when the loop thread has ended.
+     *
+     * @return the termination future
+     */
+    public CompletableFuture<Void> termination() {
+        return termination;
+    }
+
+    long beginClose(long timeoutNanos) {
+        long deadline = System.nanoTime() + Math.min(Math.max(0, timeoutNanos), Long.MAX_VALUE / 4);
+        if (STATE.compareAndSet(this, RUNNING, CLOSING)) {
+            closeTimeoutNanos = timeoutNanos;
+        }
+        while (true) { // the earliest deadline of every close call wins
+            long current = closeDeadline;
+            if (current - deadline <= 0 && current != Long.MAX_VALUE
+                    || CLOSE_DEADLINE.compareAndSet(this, current, deadline)) {
+                break;
+            }
+        }
+        idler.wake();
+        return closeDeadline;
+    }
+
+    // ---- the loop thread ----
+
+    private void run() {
+        idler.start();
+        try {
+            loop();
+        } finally {
+            idler.stop();
+            timers.clear();
+            state = TERMINATED;
+            terminated.countDown();
+            termination.complete(null);
+        }
+    }
+
+    private void loop() {
+        // Work is an item in the inbox, or, once closing, the chance to end or a deadline to act on: close() and the
+        // last producer wake the loop after their volatile writes, and the loop re-checks both before it parks.
+        Idler.WorkSource hasWork = () -> !inbox.isEmpty()
+                || (state != RUNNING && (canTerminate() || (!closeTimedOut && closeDeadline - System.nanoTime() <= 0)));
+        long stragglerDeadline = Long.MAX_VALUE;
+        while (true) {
+            // The idle period ends when work arrives, before the work runs. Peeking reads only the next slot, not the
+            // producers' index, which the workers write on every completion.
+            if (local.isIdle() && inbox.relaxedPeek() != null) {
+                local.endIdle(System.nanoTime());
+            }
+            int work = drainInbox();
+            LoopTimers.Timer first = timers.peek();
+            if (first != null) {
+                if (state != RUNNING) {
+                    timers.clear(); // a closing loop drops its timers
+                } else if (first.deadline - System.nanoTime() <= 0) {
+                    local.endIdle(System.nanoTime()); // a due timer ends the idle period too
+                    work += runDueTimers();
+                }
+            }
+            if (state != RUNNING) { // checked on every pass: a loop that always has work still meets its deadline
+                if (work == 0 && endIfDone()) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (!closeTimedOut && closeDeadline - now <= 0) {
+                    cancelOutstanding();
+                    stragglerDeadline = now + STRAGGLER_NANOS;
+                    continue;
+                }
+                if (now - stragglerDeadline >= 0) {
+                    // Past the deadline and the stragglers' grace: end. A completion delivered later completes its
+                    // record where it is delivered (deliverCompletion); callbacks still queued run once more, and
+                    // new ones are refused.
+                    finalDrain();
+                    return;
+                }
+            }
+            if (work > 0) {
+                idler.reset();
+                looks.worked();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (!local.isIdle()) {
+                local.startIdle(now);
+            }
+            // Workers leave a parked loop asleep while its completions are not urgent (see deliverCompletion): it looks
+            // on its own, or a young completion wakes it (LookSchedule).
+            long lookAt = looks.idle(now, local.outstanding() > 0);
+            long parkDeadline = parkDeadline(stragglerDeadline);
+            Waker waker = idler.waker();
+            waker.youngAfter(looks.youngAfter());
+            waker.dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
+            idler.idle(hasWork, earlier(parkDeadline, lookAt));
+        }
+    }
+
+    private static long earlier(long a, long b) {
+        return a == Long.MAX_VALUE ? b : b == Long.MAX_VALUE || a - b <= 0 ? a : b;
+    }
+
+    /** Loop thread, closing: ends the loop if nothing is left to run or to wait for; returns whether it ended. */
+    boolean endIfDone() {
+        if (!canTerminate()) {
+            return false;
+        }
+        finalDrain();
+        return true;
+    }
+
+    private long parkDeadline(long stragglerDeadline) {
+        if (state == RUNNING) {
+            LoopTimers.Timer next = timers.peek();
+            return next == null ? Long.MAX_VALUE : next.deadline;
+        }
+        return stragglerDeadline != Long.MAX_VALUE ? stragglerDeadline : closeDeadline;
+    }
+
+    private boolean canTerminate() {
+        return local.outstanding() == 0 && producers == 0 && inbox.isEmpty();
+    }
+
+    /** Ends the loop: TERMINATED first, then whatever producers that saw the loop running still hand over. */
+    private void finalDrain() {
+        local.endIdle(System.nanoTime());
+        state = TERMINATED; // volatile write, then the volatile read of producers: pairs with offer()
+        while (producers != 0 || !inbox.isEmpty()) {
+            if (drainInbox() == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void cancelOutstanding() {
+        closeTimedOut = true; // from now on callbacks cannot submit: nothing new is owed
+        int n = 0;
+        long timeout = closeTimeoutNanos;
+        for (TaskRecord r : local.registered()) {
+            if (r != null
+                    && RecordAccess.stop(
+                            r,
+                            true,
+                            null,
+                            new CancellationException("event loop closed before the task completed: loop=" + name
+                                    + ", closeTimeout=" + java.time.Duration.ofNanos(timeout) + ", task="
+                                    + RecordAccess.taskName(r)),
+                            TaskRecord.Outcome.CANCELLED)) {
+                n++;
+            }
+        }
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "event loop closed with tasks still running after its close timeout: loop=" + name + ", timeout="
+                        + java.time.Duration.ofNanos(timeout) + ", cancelled=" + n
+                        + "; their futures fail with CancellationException");
+    }
+
+    int drainInbox() {
+        int n = 0;
+        Object item;
+        // Relaxed: a producer descheduled in the middle of its offer is not waited for here (it may need this core);
+        // the idle step re-checks the inbox, which counts that offer as pending work.
+        while (n < DRAIN_BATCH && (item = inbox.relaxedPoll()) != null) {
+            n++;
+            dispatch(item);
+            local.afterCallback();
+        }
+        local.publish();
+        return n;
+    }
+
+    private void dispatch(Object item) {
+        if (item instanceof TaskRecord record) {
+            long submitted = RecordAccess.submitNanos(record);
+            if (submitted != 0) { // 0: ended before the loop handed it to its pool (cancelled, refused)
+                looks.completed(submitted);
+            }
+            local.unregister(record);
+            try {
+                RecordAccess.completeOnOwner(record); // dependents run here, inside (OwnedFuture)
+            } catch (Throwable t) {
+                handleUncaught(t);
+            }
+        } else if (item instanceof LoopTimers.Timer timer) {
+            if (timer.isPending() && state == RUNNING) {
+                timers.add(timer);
+            } else {
+                timers.remove(timer);
+            }
+        } else {
+            try {
+                ((Runnable) item).run();
+            } catch (Throwable t) {
+                handleUncaught(t);
+            }
+        }
+        Thread.interrupted(); // an interrupt a callback left set stays behind: never seen by the next one
+    }
+
+    private int runDueTimers() {
+        long now = System.nanoTime();
+        int n = 0;
+        LoopTimers.Timer timer;
+        while ((timer = timers.peek()) != null && timer.deadline - now <= 0) {
+            timers.poll();
+            if (timer.fire()) {
+                n++;
+                try {
+                    timer.task().run();
+                } catch (Throwable t) {
+                    handleUncaught(t);
+                }
+                Thread.interrupted();
+                local.publish();
+            }
+        }
+        return n;
+    }
+
+    private void handleUncaught(Throwable t) {
+        try {
+            uncaughtHandler.accept(t);
+        } catch (Throwable again) {
+            LOG.log(System.Logger.Level.ERROR, "uncaught-exception handler failed on loop " + name, again);
+        }
+    }
+
+    @Override
+    public String toString() {
+        int s = state;
+        return "EventLoop[" + name + ", state=" + (s == RUNNING ? "running" : s == CLOSING ? "closing" : "closed")
+                + "]";
+    }
+
+    /** The loop's platform thread; also how a caller finds its loop. */
+    private static final class LoopThread extends Thread {
+        private final LoopCore core;
+
+        LoopThread(LoopCore core, String name, boolean daemon) {
+            super(name);
+            this.core = core;
+            setDaemon(daemon);
+        }
+
+        @Override
+        public void run() {
+            core.run();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.offload.internal.loop;
+
+import dev.offload.internal.base.PadHead;
+import dev.offload.internal.task.BatchCursor;
+import dev.offload.internal.task.RecordAccess;
+import dev.offload.internal.task.TaskRecord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The state an event loop writes on every callback: the tasks it submitted and whose completions it still expects
+ * (its registry), its idle time, and the tasks its callbacks submitted that are not published to their pools yet.
+ * Padded (see {@link PadHead}), so that the loop's writes never share a cache line with what a worker reads.
+ *
+ * <p>Registry: each task submitted from the loop takes a slot (its index is kept in the record) and gives it back
+ * when its completion is handled on the loop. The loop does not end while a slot is taken, and a close that times out
+ * cancels the tasks still holding one. Room is reserved before a submit admits its task, so registering cannot fail
+ * once the task is accepted.
+ *
+ * <p>Batching: a task that a callback submitted is admitted at once by its pool and kept here; {@link #publish()}
+ * hands the kept tasks to their pools, one batch per run of tasks for the same pool. The loop publishes after at most
+ * {@value #PUBLISH_BATCH} callbacks, when its inbox is empty, and before it waits.
+ *
+ * <p>Idle time: the loop writes its idle total and the start of the current idle period under a sequence number (a
+ * seqlock: odd while writing), so that a reader on any thread counts a period still under way exactly once.
+ *
+ * <p>Loop thread only, but {@link #idleNanos(long)} from any thread.
+ */
+public final class LoopState extends PadHead {
+    /** Tasks submitted by callbacks are published after at most this many callbacks. */
+    public static final int PUBLISH_BATCH = 16;
+
+    private static final long NOT_IDLE = Long.MIN_VALUE;
+    private static final int PAD = 32; // unused array slots at both ends: 128 bytes with compressed references
+    private static final VarHandle IDLE_NANOS;
+    private static final VarHandle IDLE_SINCE;
+    private static final VarHandle IDLE_SEQ;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            IDLE_NANOS = lookup.findVarHandle(LoopState.class, "idleNanos", long.class);
+            IDLE_SINCE = lookup.findVarHandle(LoopState.class, "idleSince", long.class);
+            IDLE_SEQ = lookup.findVarHandle(LoopState.class, "idleSeq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private int count;
+    private int heldFor; // callbacks run since the oldest unpublished task was admitted
+    private int live; // registry slots taken
+    private int reserved; // room promised to submits under way (nested ones included)
+    private int freeTop; // entries in free
+    private boolean idle;
+    private long idleNanos; // seqlock-protected: written by the loop, read by anyone
+    private long idleSince = NOT_IDLE;
+    private long idleSeq;
+    private long lastStamp = Long.MIN_VALUE / 2;
+    private TaskSink[] pools = new TaskSink[PAD + 16 + PAD];
+    private TaskRecord[] records = new TaskRecord[PAD + 16 + PAD];
+    private TaskRecord[] slots = new TaskRecord[16];
+    private int[] free = new int[16];
+    private final int maxOutstanding;
+    private final BatchCursor cursor = new BatchCursor();
+    private final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // see runDependent
+    private boolean runningDependent;
+
+    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
+    // references come last (see PadHead).
+    @SuppressWarnings("unused")
+    private Object t00, t01, t02, t03, t04, t05, t06, t07;
+    @SuppressWarnings("unused")
+    private Object t08, t09, t10, t11, t12, t13, t14, t15;
+    @SuppressWarnings("unused")
+    private Object t16, t17, t18, t19, t20, t21, t22, t23;
+    @SuppressWarnings("unused")
+    private Object t24, t25, t26, t27, t28, t29, t30, t31;
+
+    /**
+     * Runs a dependent of a loop-owned future now; the dependents that running it releases (a chain of stages) run
+     * after it, one after the other, not nested, as {@code CompletableFuture} itself does: a long chain does not grow
+     * the stack. Here, not in {@link LoopOwner}, which every worker reads on every delivery.
+     *
+     * @param dependent the dependent
+     */
+    void runDependent(Runnable dependent) {
+        if (runningDependent) {
+            released.add(dependent);
+            return;
+        }
+        runningDependent = true;
+        try {
+            dependent.run();
+            Runnable next;
+            while ((next = released.poll()) != null) {
+                next.run();
+            }
+        } finally {
+            runningDependent = false;
+        }
+    }
+
+    /** Creates the state of a new loop. */
+    public LoopState() {
+        this(TaskRecord.MAX_LOOP_SLOTS);
+    }
+
+    /** Creates the state of a loop that tracks at most {@code maxOutstanding} tasks (a power of two, at least 16). */
+    public LoopState(int maxOutstanding) {
+        this.maxOutstanding = maxOutstanding;
+        for (int i = 0; i < free.length; i++) {
+            free[i] = free.length - 1 - i;
+        }
+        freeTop = free.length;
+    }
+
+    /**
+     * Makes room for one more submitted task (a registry slot and a batch entry) before its pool admits it, so that
+     * {@link #register} cannot fail afterwards. May throw {@link OutOfMemoryError}; then nothing changed.
+     *
+     * @throws RejectedExecutionException if the loop already tracks the most tasks it can; then nothing changed
+     */
+    void reserve() {
+        int needed = reserved + 1; // a submit re-entered from this one (an onDrain listener) reserves its own room
+        while (freeTop < needed) {
+            int old = slots.length;
+            if (old >= maxOutstanding) {
+                throw new RejectedExecutionException("this loop has " + (live + reserved)
+                        + " tasks outstanding (submitted, their completion not yet run on the loop), the most one"
+                        + " loop can track (" + maxOutstanding + "); submit more from their callbacks, or bound the"
+                        + " work in flight");
+            }
+            TaskRecord[] grownSlots = Arrays.copyOf(slots, old * 2);
+            int[] grownFree = Arrays.copyOf(free, old * 2); // keeps the free slots it has
+            for (int i = 0; i < old; i++) {
+                grownFree[freeTop + i] = old * 2 - 1 - i; // and adds the new ones
+            }
+            slots = grownSlots;
+            free = grownFree;
+            freeTop += old;
+        }
+        if (PAD + count + needed > records.length - PAD) {
+            int capacity = 2 * (count + needed);
+            TaskRecord[] grownRecords = Arrays.copyOf(records, PAD + capacity + PAD);
+            TaskSink[] grownPools = Arrays.copyOf(pools, PAD + capacity + PAD);
+            records = grownRecords;
+            pools = grownPools;
+        }
+        reserved = needed; // last: if growing failed (OutOfMemoryError), nothing changed
+    }
+
+    /** Registers an admitted task and keeps it for publishing; room was made by {@link #reserve()}. */
+    void register(TaskSink pool, TaskRecord record) {
+        reserved--;
+        int slot = free[--freeTop];
+        slots[slot] = record;
+        RecordAccess.setLoopSlot(record, slot);
+        live++;
+        pools[PAD + count] = pool;
+        records[PAD + count++] = record;
+    }
+
+    /** A submit that reserved room failed before its pool admitted the task: gives the room back. */
+    void unreserve() {
+        reserved--;
+    }
+
+    /** A registered task's completion reached the loop; returns false if it was not registered (any more). */
+    boolean unregister(TaskRecord record) {
+        int slot = RecordAccess.loopSlot(record); // kept after this: the identity check below refuses a second time
+        if (slot < 0 || slot >= slots.length || slots[slot] != record) {
+            return false;
+        }
+        slots[slot] = null;
+        free[freeTop++] = slot;
+        live--;
+        return true;
+    }
+
+    /**
+     * Returns how many tasks the loop submitted whose completion has not reached it yet.
+     *
+     * @return the count; the loop must not end while it is above zero
+     */
+    public int outstanding() {
+        return live;
+    }
+
+    /** Returns the registered tasks, for a close that timed out; the array may hold nulls. */
+    TaskRecord[] registered() {
+        return Arrays.copyOf(slots, slots.length);
+    }
+
+    /** A callback returned: publishes the kept tasks if the oldest has waited {@value #PUBLISH_BATCH} callbacks. */
+    void afterCallback() {
+        if (count != 0 && ++heldFor >= PUBLISH_BATCH) {
+            publish();
+        }
+    }
+
+    /**
+     * Hands every kept task to its pool. Each run of tasks for the same pool is one batch. The count is re-read after
+     * each batch: publishing may run an {@code onDrain} listener on this thread, which may submit more.
+     */
+    void publish() {
+        int i = 0;
+        while (i < count) { // re-read: a batch may run an onDrain listener on this thread, which may submit more
+            TaskSink pool = pools[PAD + i];
+            int end = i + 1;
+            while (end < count && pools[PAD + end] == pool) {
+                end++;
+            }
+            // One clock read per batch: the tasks' stamps (wait-time start and submission order) are that reading
+            // plus their index, strictly increasing across batches.
+            long stamp = Math.max(System.nanoTime(), lastStamp + 1);
+            for (int k = i; k < end; k++) {
+                RecordAccess.setSubmitNanos(records[PAD + k], stamp + (k - i));
+            }
+            lastStamp = stamp + (end - i) - 1;
+            Arrays.fill(pools, PAD + i, PAD + end, null);
+            pool.publish(records, PAD + i, PAD + end, cursor);
+            i = end;
+        }
+        count = 0;
+        heldFor = 0;
+    }
+
+    /** Loop thread: an idle period starts at {@code now}. */
+    void startIdle(long now) {
+        long s = idleSeq;
+        IDLE_SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence(); // the odd sequence is visible before the new value
+        IDLE_SINCE.setOpaque(this, now);
+        idle = true;
+        IDLE_SEQ.setRelease(this, s + 2);
+    }
+
+    /** Loop thread: the idle period under way, if any, ends at {@code now}. */
+    void endIdle(long now) {
+        if (!idle) {
+            return;
+        }
+        idle = false;
+        long s = idleSeq;
+        IDLE_SEQ.setOpaque(this, s + 1);
+        VarHandle.storeStoreFence();
+        IDLE_NANOS.setOpaque(this, idleNanos + (now - idleSince));
+        IDLE_SINCE.setOpaque(this, NOT_IDLE);
+        IDLE_SEQ.setRelease(this, s + 2);
+    }
+
+    /** Loop thread: whether an idle period is under way. */
+    boolean isIdle() {
+        return idle;
+    }
+
+    /**
+     * Returns the loop's idle time up to {@code now}, counting the period under way. Any thread.
+     *
+     * @param now a {@link System#nanoTime()} reading
+     * @return nanoseconds
+     */
+    public long idleNanos(long now) {
+        while (true) {
+            long s = (long) IDLE_SEQ.getAcquire(this);
+            long total = (long) IDLE_NANOS.getOpaque(this);
+            long since = (long) IDLE_SINCE.getOpaque(this);
+            VarHandle.loadLoadFence(); // the values are read before the sequence is checked again
+            if ((s & 1) == 0 && (long) IDLE_SEQ.getOpaque(this) == s) {
+                return since == NOT_IDLE ? total : total + Math.max(0, now - since);
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
