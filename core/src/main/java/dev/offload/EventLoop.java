@@ -242,7 +242,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         return core.toString();
     }
 
-    /** Options of an {@link EventLoop}; each set once, validated at once. Not thread-safe. */
+    /** Options of an {@link EventLoop}, each validated when set; setting one again replaces it. Not thread-safe. */
     public static final class Builder {
         private String name = "offload-loop";
         private boolean daemon;

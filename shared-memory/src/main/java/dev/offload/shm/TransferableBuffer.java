@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
 /**
  * Off-heap memory owned by one holder at a time, the JVM's {@code ArrayBuffer}: {@link #transfer()} hands the memory
  * to a new handle and detaches this one, after which every use of this handle throws {@link IllegalStateException}.
- * Message passing moves it this way ({@code Transfer.of(buffer)}) instead of copying or sharing it.
+ * A pool moves it this way when it is found in a task's input or output (the pool's structured clone calls
+ * {@link #transfer()}), instead of copying or sharing it.
  *
  * <p>Memory consistency effects: actions of a thread before it calls {@link #transfer()} happen-before the actions
  * of any thread after it receives the returned handle through a safe publication (a message, a volatile write, a

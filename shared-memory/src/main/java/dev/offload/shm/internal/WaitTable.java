@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The process-wide wait table behind {@code Atomics.wait}/{@code notify}/{@code waitAsync}: waiters keyed by the
  * native address of the cell they wait on.
  *
- * <p>Not API: the module does not export this package.
+ * <p>Not API: the module exports this package to {@code dev.offload} only (the core's pool uses it), not to users.
  */
 public final class WaitTable {
     /*
