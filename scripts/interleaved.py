@@ -37,13 +37,21 @@ GROUPS = {
     "headofline": {"what": "P6: short tasks beside long ones", "args": ["HeadOfLineBenchmark"]},
     "idle": {"what": "P9: CPU of an idle pool and loop", "args": ["IdleCpuBenchmark"]},
     "gc": {"what": "P4: allocation per task (-prof gc; timings from it are not used)",
-           "args": ["PipelineBenchmark.offload", "-prof", "gc"]},
+           "args": ["PipelineBenchmark.offload", "-prof", "gc"],
+           "baseline_args": ["PipelineBenchmark.offload", "-prof", "gc"]},
+    # A change that must leave speed as it was (a restructuring): offload alone, against the build before it.
+    "change": {"what": "offload's round trip and pipeline, to compare with --baseline",
+               "args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"],
+               "baseline_args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"]},
+    "change-realwork": {"what": "P11's offload and inline (the machine's state), to compare with --baseline",
+                        "args": ["RealWorkBenchmark.(offload|inline)", "-p", "work=sha256x1"],
+                        "baseline_args": ["RealWorkBenchmark.offload", "-p", "work=sha256x1"]},
     "supervision": {"what": "round trip and pipeline with the supervisor's watchdog, time limits, or neither",
                     "args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED",
                              "-p", "supervision=default,timeouts,off"],
                     "baseline_args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"]},
 }
-DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision")]
+DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision", "change", "change-realwork")]
 
 
 def java25():

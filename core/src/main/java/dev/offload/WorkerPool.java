@@ -43,6 +43,9 @@ import java.util.function.Supplier;
  * is graceful with a deadline, by which it returns with the pool {@link PoolState#CLOSED}. Every close is bounded
  * except {@link #close()} and {@link #closeAfterRunning()}, which wait for the tasks they let finish.
  *
+ * <p>Map of this file: the pool's methods (create, submit, drain, stats, lifecycle, close), then its {@link Builder},
+ * whose length is the javadoc of each option.
+ *
  * <p>Threading: all methods may be called from any thread; {@code submit} never blocks (a full queue is refused at
  * once). Tasks submitted from an event loop's callbacks reach the workers in small batches: see {@link EventLoop}.
  *
@@ -365,7 +368,6 @@ public final class WorkerPool implements AutoCloseable {
         public static final int MAX_QUEUE_LIMIT = 1 << 22;
 
         private static final int UNSET = -1;
-        private static final int DEFAULT_MAX_QUEUE = 16_384;
 
         private String name;
         private int minWorkers = UNSET;
@@ -745,41 +747,65 @@ public final class WorkerPool implements AutoCloseable {
          * @throws IllegalArgumentException if {@code minWorkers > maxWorkers}
          */
         public WorkerPool build() {
-            int cores = Runtime.getRuntime().availableProcessors();
-            int max = maxWorkers == UNSET ? Math.max(cores, minWorkers) : maxWorkers;
-            int min = minWorkers == UNSET ? Math.min(max, Math.max(1, cores / 2)) : minWorkers;
-            if (min > max) {
-                throw new IllegalArgumentException(
-                        "minWorkers must be <= maxWorkers: minWorkers=" + min + ", maxWorkers=" + max);
-            }
             IdleStrategy idle = idleStrategy == null ? IdleStrategy.BALANCED : idleStrategy;
-            PoolConfig config = new PoolConfig(
-                    name == null ? "offload-pool" : name,
-                    min,
-                    max,
-                    maxQueue == UNSET ? DEFAULT_MAX_QUEUE : maxQueue,
-                    tasksPerWorker == UNSET ? 1 : tasksPerWorker,
-                    EventLoop.saturatedNanos(idleTimeout == null ? Duration.ofSeconds(30) : idleTimeout),
-                    idle.spinNanos(),
-                    idle.yieldNanos(),
-                    daemon != null && daemon,
-                    initializer,
-                    teardown,
-                    isolation == Isolation.TRUSTED,
-                    captureSubmitSite != null && captureSubmitSite,
-                    completionExecutor == null ? CompletionOwner.DIRECT : CompletionOwner.of(completionExecutor),
-                    taskQueue == null ? TaskQueue::fifo : taskQueue,
-                    taskTimeout == null ? 0 : EventLoop.saturatedNanos(taskTimeout),
-                    queueTimeout == null ? 0 : EventLoop.saturatedNanos(queueTimeout),
-                    EventLoop.saturatedNanos(cancelGracePeriod == null ? Duration.ofSeconds(1) : cancelGracePeriod),
-                    EventLoop.saturatedNanos(
-                            blockedTaskThreshold == null ? Duration.ofSeconds(10) : blockedTaskThreshold),
-                    restartPolicy == null ? RestartPolicy.DEFAULT : restartPolicy,
-                    listener,
-                    maxTasksPerWorker == UNSET ? 0 : maxTasksPerWorker,
-                    maxWorkerAge == null ? 0 : EventLoop.saturatedNanos(maxWorkerAge),
-                    shutdownHook == null ? -1 : EventLoop.saturatedNanos(shutdownHook));
-            return new WorkerPool(config);
+            PoolConfig.Builder config = PoolConfig.builder()
+                    .minWorkers(minWorkers)
+                    .maxWorkers(maxWorkers)
+                    .spinNanos(idle.spinNanos())
+                    .yieldNanos(idle.yieldNanos())
+                    .initializer(initializer)
+                    .teardown(teardown)
+                    .trusted(isolation == Isolation.TRUSTED)
+                    .listener(listener);
+            if (name != null) {
+                config.name(name);
+            }
+            if (maxQueue != UNSET) {
+                config.maxQueue(maxQueue);
+            }
+            if (tasksPerWorker != UNSET) {
+                config.tasksPerWorker(tasksPerWorker);
+            }
+            if (idleTimeout != null) {
+                config.idleTimeoutNanos(EventLoop.saturatedNanos(idleTimeout));
+            }
+            if (daemon != null) {
+                config.daemon(daemon);
+            }
+            if (captureSubmitSite != null) {
+                config.captureSubmitSite(captureSubmitSite);
+            }
+            if (completionExecutor != null) {
+                config.defaultOwner(CompletionOwner.of(completionExecutor));
+            }
+            if (taskQueue != null) {
+                config.queueFactory(taskQueue);
+            }
+            if (taskTimeout != null) {
+                config.taskTimeoutNanos(EventLoop.saturatedNanos(taskTimeout));
+            }
+            if (queueTimeout != null) {
+                config.queueTimeoutNanos(EventLoop.saturatedNanos(queueTimeout));
+            }
+            if (cancelGracePeriod != null) {
+                config.cancelGraceNanos(EventLoop.saturatedNanos(cancelGracePeriod));
+            }
+            if (blockedTaskThreshold != null) {
+                config.blockedNanos(EventLoop.saturatedNanos(blockedTaskThreshold));
+            }
+            if (restartPolicy != null) {
+                config.restartPolicy(restartPolicy);
+            }
+            if (maxTasksPerWorker != UNSET) {
+                config.maxTasksPerWorker(maxTasksPerWorker);
+            }
+            if (maxWorkerAge != null) {
+                config.maxWorkerAgeNanos(EventLoop.saturatedNanos(maxWorkerAge));
+            }
+            if (shutdownHook != null) {
+                config.shutdownHookNanos(EventLoop.saturatedNanos(shutdownHook));
+            }
+            return new WorkerPool(config.build());
         }
 
         private static void requireUnset(boolean unset, String option, Object current) {

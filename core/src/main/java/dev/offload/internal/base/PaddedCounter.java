@@ -10,15 +10,8 @@ import java.lang.invoke.VarHandle;
  * <p>Any thread. {@link #get()} is a volatile read; updates are atomic read-modify-writes.
  */
 public final class PaddedCounter {
-    private static final VarHandle VALUE;
-
-    static {
-        try {
-            VALUE = MethodHandles.lookup().findVarHandle(PaddedCounter.class, "value", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle VALUE =
+            VarHandles.field(MethodHandles.lookup(), PaddedCounter.class, "value", long.class);
 
     @SuppressWarnings("unused")
     private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;

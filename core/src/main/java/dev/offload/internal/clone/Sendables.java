@@ -43,6 +43,10 @@ import java.util.function.Supplier;
  * collection (each is built from its parts, so such a cycle has no copy), is refused with a
  * {@link NotSendableException} naming the path.
  *
+ * <p>Map: the per-class plans ({@code PLANS}) and task checks; {@code prepare} and {@code prepareAndCommit}, the walk
+ * and its copies, then {@link Moves}; the check of a task object's captures; how a class is classified (immutable,
+ * array, collection, record, refused) and the path kept for messages.
+ *
  * <p>Any thread.
  */
 public final class Sendables {

@@ -1,6 +1,7 @@
 package dev.offload.internal.control;
 
 import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -20,15 +21,8 @@ import java.lang.invoke.VarHandle;
  * to the reader when {@code drainInto} returns.
  */
 public final class LatencyRecorder extends PadHead {
-    private static final VarHandle SEQ;
-
-    static {
-        try {
-            SEQ = MethodHandles.lookup().findVarHandle(LatencyRecorder.class, "seq", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle SEQ =
+            VarHandles.field(MethodHandles.lookup(), LatencyRecorder.class, "seq", long.class);
 
     private volatile Pair active = new Pair();
     private volatile long seq; // odd while the writer is inside a critical section

@@ -2,6 +2,7 @@ package dev.offload.internal.dispatch;
 
 import dev.offload.internal.base.PadHead;
 import dev.offload.internal.base.PaddedCounter;
+import dev.offload.internal.base.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -37,18 +38,10 @@ public final class QueueGauge extends PadHead {
     /** Bit of {@link #tryAcquire()}'s result: this slot may have filled the queue (by the count read before it). */
     public static final int FILLED = 4;
 
-    private static final VarHandle ARMED;
-    private static final VarHandle RELEASED_CACHE;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            ARMED = lookup.findVarHandle(QueueGauge.class, "armed", int.class);
-            RELEASED_CACHE = lookup.findVarHandle(QueueGauge.class, "releasedCache", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle ARMED =
+            VarHandles.field(MethodHandles.lookup(), QueueGauge.class, "armed", int.class);
+    private static final VarHandle RELEASED_CACHE =
+            VarHandles.field(MethodHandles.lookup(), QueueGauge.class, "releasedCache", long.class);
 
     private final PaddedCounter acquired = new PaddedCounter();
     private final PaddedCounter released = new PaddedCounter();

@@ -1,6 +1,7 @@
 package dev.offload.internal.loop;
 
 import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.task.BatchCursor;
 import dev.offload.internal.task.RecordAccess;
 import dev.offload.internal.task.TaskRecord;
@@ -34,20 +35,12 @@ public final class LoopState extends PadHead {
 
     private static final long NOT_IDLE = Long.MIN_VALUE;
     private static final int PAD = 32; // unused array slots at both ends: 128 bytes with compressed references
-    private static final VarHandle IDLE_NANOS;
-    private static final VarHandle IDLE_SINCE;
-    private static final VarHandle IDLE_SEQ;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            IDLE_NANOS = lookup.findVarHandle(LoopState.class, "idleNanos", long.class);
-            IDLE_SINCE = lookup.findVarHandle(LoopState.class, "idleSince", long.class);
-            IDLE_SEQ = lookup.findVarHandle(LoopState.class, "idleSeq", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle IDLE_NANOS =
+            VarHandles.field(MethodHandles.lookup(), LoopState.class, "idleNanos", long.class);
+    private static final VarHandle IDLE_SINCE =
+            VarHandles.field(MethodHandles.lookup(), LoopState.class, "idleSince", long.class);
+    private static final VarHandle IDLE_SEQ =
+            VarHandles.field(MethodHandles.lookup(), LoopState.class, "idleSeq", long.class);
 
     private int count;
     private int heldFor; // callbacks run since the oldest unpublished task was admitted

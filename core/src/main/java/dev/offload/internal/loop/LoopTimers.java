@@ -1,6 +1,7 @@
 package dev.offload.internal.loop;
 
 import dev.offload.Cancellable;
+import dev.offload.internal.base.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -18,15 +19,8 @@ import java.util.Arrays;
  * task, and hands the removal to the loop (see {@link LoopCore#timerCancelled}).
  */
 final class LoopTimers {
-    private static final VarHandle COUNT;
-
-    static {
-        try {
-            COUNT = MethodHandles.lookup().findVarHandle(LoopTimers.class, "count", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle COUNT =
+            VarHandles.field(MethodHandles.lookup(), LoopTimers.class, "count", int.class);
 
     private Timer[] heap = new Timer[16];
     private int size;
@@ -144,15 +138,8 @@ final class LoopTimers {
         private static final int PENDING = 0;
         private static final int FIRED = 1;
         private static final int CANCELLED = 2;
-        private static final VarHandle STATE;
-
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(Timer.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        private static final VarHandle STATE =
+                VarHandles.field(MethodHandles.lookup(), Timer.class, "state", int.class);
 
         final long deadline;
         private Runnable task; // dropped by the cancel that wins the state; read only by the fire() that wins it

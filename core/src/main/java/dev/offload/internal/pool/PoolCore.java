@@ -53,6 +53,11 @@ import java.util.concurrent.RejectedExecutionException;
  * before it reads the slot count, so either the submitter sees the pool closing and gives the slot back, or the
  * worker sees the slot and waits for the task.
  *
+ * <p>Map: construction and the parts it wires; submit (admission, the slot, the offer, a loop's batches, waking or
+ * asking for workers); the workers' side ({@link dev.offload.internal.worker.WorkerHost}: polling, starting, settling outcomes and delivering
+ * them, the drain listener); the state machine the supervisor drives ({@link SupervisedPool}); the lifecycle API,
+ * delegated to the supervisor. Its length is the implementations of those three interfaces, each short.
+ *
  * <p>Any thread unless a method says otherwise.
  */
 public final class PoolCore extends PadHead implements Settler, TaskSink, SupervisedPool {
@@ -523,9 +528,8 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
      * Whether an owner loop that parked should be woken for a completion now: the queue holds at most
      * {@value #OWNER_WAKE_TASKS_PER_WORKER} tasks per live worker, so the workers run dry soon unless the owner
      * submits more. The margin covers the wake-up itself: the loop must be scheduled, on a core a worker uses, before
-     * it can refill the queue. (Measured with 2.5 µs tasks on 2 cores: waking at one task per worker left the
-     * workers idle while the loop was being scheduled; at four, offload ran about 10 % faster than at one, and more
-     * than at eight or sixteen, which wake the loop for smaller batches.)
+     * it can refill the queue. A smaller margin leaves the workers idle while the loop is being scheduled; a larger
+     * one wakes the loop for smaller batches of completions.
      */
     @Override
     public boolean ownerMustAct() {

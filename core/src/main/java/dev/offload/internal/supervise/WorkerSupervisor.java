@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -46,9 +47,20 @@ import java.util.concurrent.locks.LockSupport;
  * Changes of the worker registry and reads of the statistics hold the {@link PoolCounters} lock, so that a worker that
  * ends is counted exactly once.
  *
- * <p>Size: this class is one thread's decisions (close, time limits, abandonment, staffing, recycle), which read one
- * another's state; its data structures are classes of their own ({@link WorkerRegistry}, {@link RestartBackoff},
- * {@link QueueDeadlines}). Hence its length.
+ * <p>Map (one thread's decisions, which read one another's state, hence its length; its data are classes of their
+ * own: {@link WorkerRegistry}, {@link RestartBackoff}, {@link QueueDeadlines}, {@link Watch}, and each per-worker
+ * rule is a {@link WorkerRule} that both acts and says when it is due):
+ * <ol>
+ *   <li>requests from any thread: wake-ups, growth, workers online and ended, recycle, reset, close;
+ *   <li>the supervisor's loop ({@code run}): requests, close, the worker rules, queue-wait limits, a failed pool or
+ *       failing starts, staffing, recycling, the end of a close, then the sleep until the next deadline;
+ *   <li>crashes and restarts ({@code onEnded}, {@code onCrash});
+ *   <li>close ({@code handleClose}, {@code force}, {@code closedAt}, {@code finish}) and the queue drains of a close,
+ *       a failed pool and starts that fail;
+ *   <li>abandonment ({@code leave}, then {@code report}, which may be slow);
+ *   <li>staffing and rolling recycle ({@code staff}, {@code startWorker}, {@code recycleStep});
+ *   <li>the next deadline: the rules' {@code dueAt}, the queue-wait limits, the backoff, the close.
+ * </ol>
  *
  * <p>Threading: the supervisor thread runs {@link #run()}; the other methods may be called from any thread.
  */
@@ -66,6 +78,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
     private final PoolEvents events;
     private final PoolCounters counters;
     private final WorkerRegistry registry;
+    private final List<WorkerRule> rules;
+    private final IdentityHashMap<Worker, Watch> watches = new IdentityHashMap<>(); // live workers' supervisor state
     private final Thread thread;
     private final Thread shutdownHook;
     private final ConcurrentLinkedQueue<Object> requests = new ConcurrentLinkedQueue<>();
@@ -99,6 +113,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         this.events = pool.events();
         this.counters = pool.counters();
         this.registry = new WorkerRegistry(pool);
+        this.rules = WorkerRule.of(config, events, new RuleActions());
         this.backoff = new RestartBackoff(config.restartPolicy());
         this.thread = new Thread(this::run, config.name() + "-supervisor");
         thread.setDaemon(config.daemon());
@@ -370,6 +385,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
             return;
         }
         registry.ended(w);
+        watches.remove(w);
         if (!IDLE.equals(e.reason)) {
             pool.staffing().release(); // a worker retiring when idle gave its place up already (Staffing.tryRetire)
         }
@@ -526,76 +542,30 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
     }
 
-    /** Time limits, grace periods, the watchdog, silent thread deaths and recycle ages. */
+    /** Applies the {@link WorkerRule}s to every live worker. */
     private void watchWorkers(long now) {
         for (Worker w : registry.live()) {
             watchWorker(w, now);
         }
     }
 
-    /** One worker: its running and pending tasks' limits, the watchdog, a silent death, its recycle age. */
-    public void watchWorker(Worker w, long now) {
-        if (w.startedThread && !w.reported && !w.deathHandled && !w.thread().isAlive()) {
-            // Ended without reporting (its thread's end happens-before isAlive() is false, so a report would be
-            // seen): count it as a crash. Cannot happen short of a failure in the pool's own code.
-            w.deathHandled = true;
-            requests.add(new Ended(w, new IllegalStateException("worker thread ended unexpectedly"), false, "crash"));
-            return;
-        }
-        TaskRecord r = w.current;
-        if (r != null) {
-            watchRunning(w, r, now);
-        }
-        for (var entry : w.pendingAsync.entrySet()) {
-            TaskRecord p = entry.getKey();
-            long limit = runLimitOf(p);
-            long elapsed = now - entry.getValue();
-            if (limit > 0 && elapsed >= limit && RecordAccess.isPending(p)) {
-                timeOut(p, limit, elapsed, false); // decides it and frees the worker's async slot
+    /** One worker: applies each rule that is due, in order (a stress test calls it for a worker it runs itself). */
+    public void watchWorker(Worker worker, long now) {
+        Watch w = watchOf(worker).read();
+        for (WorkerRule rule : rules) {
+            if (rule.dueAt(w, now) - now <= 0 && rule.act(w, now)) {
+                return;
             }
         }
-        if (recycleCandidate(w)
-                && config.maxWorkerAgeNanos() > 0
-                && now - w.startedNanos >= config.maxWorkerAgeNanos()) {
-            toRecycle.add(w);
-        }
+    }
+
+    private Watch watchOf(Worker worker) {
+        return watches.computeIfAbsent(worker, Watch::new);
     }
 
     /** Whether a recycle of {@code w} could be queued now: the pool runs and {@code w} is not being recycled. */
     private boolean recycleCandidate(Worker w) {
         return pool.state() == WorkerHost.RUNNING && w != recycling && w != replacement && !toRecycle.contains(w);
-    }
-
-    private void watchRunning(Worker w, TaskRecord r, long now) {
-        long elapsed = now - w.currentStart;
-        long blocked = config.blockedNanos();
-        if (blocked > 0 && elapsed >= blocked && w.reportedBlocked != r) { // also a task cancelled without interrupt
-            w.reportedBlocked = r;
-            events.emit(new PoolEvent.TaskBlocked(
-                    config.name(),
-                    w.workerId(),
-                    RecordAccess.taskName(r),
-                    Duration.ofNanos(elapsed),
-                    List.of(w.thread().getStackTrace())));
-        }
-        if (RecordAccess.isStopRequested(r)) {
-            if (!RecordAccess.stoppedWithInterrupt(r)) {
-                return; // cancel(false): the task may finish in its own time (the watchdog still reports it)
-            }
-            if (w.stopSeenFor != r) {
-                w.stopSeenFor = r;
-                w.stopSeenAt = now;
-            } else if (now - w.stopSeenAt >= config.cancelGraceNanos()) {
-                abandon(w, r); // only if the worker is still inside r (a CAS decides)
-            }
-            return;
-        }
-        long limit = runLimitOf(r);
-        if (limit > 0 && elapsed >= limit) {
-            timeOut(r, limit, elapsed, true);
-            w.stopSeenFor = r;
-            w.stopSeenAt = now;
-        }
     }
 
     private void timeOut(TaskRecord r, long limit, long elapsed, boolean interrupt) {
@@ -633,6 +603,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
         w.abandoned = true;
         registry.abandoned(w);
+        watches.remove(w);
         pool.staffing().release();
         w.idler().detach();
         counters.workersAbandoned.getAndIncrement();
@@ -743,7 +714,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
         try {
             w.start();
-            w.startedThread = true;
+            watchOf(w).startedThread = true;
             events.emit(new PoolEvent.WorkerStarted(
                     config.name(), w.workerId(), w.thread().getName()));
         } catch (Throwable t) { // such as OutOfMemoryError: unable to create native thread
@@ -751,6 +722,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
                 free.withdraw();
             }
             registry.ended(w);
+            watches.remove(w);
             pool.staffing().release();
             onCrash(w, t, false, System.nanoTime());
             return null;
@@ -826,36 +798,10 @@ public final class WorkerSupervisor implements WorkerWatcher {
     /** The earliest moment the supervisor must act without being woken. */
     private long nextDeadline(long now) {
         long next = Long.MAX_VALUE;
-        for (Worker w : registry.live()) {
-            TaskRecord r = w.current;
-            if (r == null && config.blockedNanos() > 0 && w.isBusy()) {
-                next = earlier(next, now + config.blockedNanos()); // between two tasks of a busy period
-            }
-            if (r != null) {
-                long start = w.currentStart;
-                if (config.blockedNanos() > 0 && w.reportedBlocked != r) {
-                    next = earlier(next, start + config.blockedNanos());
-                }
-                if (RecordAccess.isStopRequested(r)) {
-                    if (RecordAccess.stoppedWithInterrupt(r)) {
-                        next = earlier(next, w.stopSeenFor == r ? w.stopSeenAt + config.cancelGraceNanos() : now);
-                    }
-                } else {
-                    long limit = runLimitOf(r);
-                    if (limit > 0) {
-                        next = earlier(next, start + limit);
-                    }
-                }
-            }
-            for (var entry : w.pendingAsync.entrySet()) {
-                long limit = runLimitOf(entry.getKey());
-                if (limit > 0 && RecordAccess.isPending(entry.getKey())) {
-                    next = earlier(next, entry.getValue() + limit);
-                }
-            }
-            // A worker waiting for its turn, or being recycled, needs no deadline.
-            if (recycleCandidate(w) && config.maxWorkerAgeNanos() > 0) {
-                next = earlier(next, w.startedNanos + config.maxWorkerAgeNanos());
+        for (Worker worker : registry.live()) {
+            Watch w = watchOf(worker).read();
+            for (WorkerRule rule : rules) {
+                next = earlier(next, rule.dueAt(w, now));
             }
         }
         next = earlier(next, queueDeadlines.next());
@@ -883,6 +829,39 @@ public final class WorkerSupervisor implements WorkerWatcher {
 
     public PoolStats stats(long createdNanos) {
         return registry.stats(createdNanos);
+    }
+
+    /** What the rules do, on the supervisor's own state. */
+    private final class RuleActions implements WorkerRule.Actions {
+        @Override
+        public void timeOut(TaskRecord r, long limit, long elapsed, boolean interrupt) {
+            WorkerSupervisor.this.timeOut(r, limit, elapsed, interrupt);
+        }
+
+        @Override
+        public void abandon(Watch w, TaskRecord r) {
+            WorkerSupervisor.this.abandon(w.worker, r);
+        }
+
+        @Override
+        public boolean recycleCandidate(Worker w) {
+            return WorkerSupervisor.this.recycleCandidate(w);
+        }
+
+        @Override
+        public void recycle(Worker w) {
+            toRecycle.add(w);
+        }
+
+        @Override
+        public void diedSilently(Worker w) {
+            requests.add(new Ended(w, new IllegalStateException("worker thread ended unexpectedly"), false, "crash"));
+        }
+
+        @Override
+        public long runLimitOf(TaskRecord r) {
+            return WorkerSupervisor.this.runLimitOf(r);
+        }
     }
 
     private enum Request {

@@ -3,6 +3,7 @@ package dev.offload.internal.task;
 import dev.offload.AsyncTask;
 import dev.offload.QueuedTask;
 import dev.offload.TaskOptions;
+import dev.offload.internal.base.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
@@ -44,19 +45,11 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
     /** The most registry slots a loop can number in a record's state word. */
     public static final int MAX_LOOP_SLOTS = 1 << (Integer.SIZE - SLOT_SHIFT - 1);
 
-    private static final VarHandle STATE;
-    private static final VarHandle HOOKS;
+    private static final VarHandle STATE =
+            VarHandles.field(MethodHandles.lookup(), TaskRecord.class, "state", int.class);
+    private static final VarHandle HOOKS =
+            VarHandles.field(MethodHandles.lookup(), TaskRecord.class, "hooks", Object.class);
     private static final Object HOOKS_CLOSED = new Object();
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(TaskRecord.class, "state", int.class);
-            HOOKS = lookup.findVarHandle(TaskRecord.class, "hooks", Object.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     final Settler settler; // the pool, as the record sees it
     final Object task;

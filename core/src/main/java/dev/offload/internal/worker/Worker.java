@@ -5,6 +5,7 @@ import dev.offload.Task;
 import dev.offload.TaskContext;
 import dev.offload.WorkerCrashedException;
 import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.control.LatencyRecorder;
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.control.WorkerCounts;
@@ -41,26 +42,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unless it has a time limit.
  *
  * <p>Worker thread only, except what the supervisor and the stats read (volatile fields) and {@link #wake()}.
+ *
+ * <p>Map: construction and the thread; the run loop (initialize, poll, run, idle, retire, exit, teardown); running
+ * one task, plain then async, and the abandonment CAS ({@code leaveTask}, {@code abandonIn}); the worker's counters;
+ * its {@code TaskContext} methods.
  */
 public final class Worker extends PadHead implements TaskContext, Idler.WorkSource, Taker, WorkerCounts {
-    private static final VarHandle BUSY_NANOS;
-    private static final VarHandle COMPLETED;
-    private static final VarHandle FAILED;
-    private static final VarHandle BUSY;
-    private static final VarHandle CURRENT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            BUSY_NANOS = lookup.findVarHandle(Worker.class, "busyNanos", long.class);
-            COMPLETED = lookup.findVarHandle(Worker.class, "completed", long.class);
-            FAILED = lookup.findVarHandle(Worker.class, "failed", long.class);
-            BUSY = lookup.findVarHandle(Worker.class, "busyFlag", boolean.class);
-            CURRENT = lookup.findVarHandle(Worker.class, "current", TaskRecord.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle BUSY_NANOS =
+            VarHandles.field(MethodHandles.lookup(), Worker.class, "busyNanos", long.class);
+    private static final VarHandle COMPLETED =
+            VarHandles.field(MethodHandles.lookup(), Worker.class, "completed", long.class);
+    private static final VarHandle FAILED =
+            VarHandles.field(MethodHandles.lookup(), Worker.class, "failed", long.class);
+    private static final VarHandle BUSY =
+            VarHandles.field(MethodHandles.lookup(), Worker.class, "busyFlag", boolean.class);
+    private static final VarHandle CURRENT =
+            VarHandles.field(MethodHandles.lookup(), Worker.class, "current", TaskRecord.class);
 
     /** The exit reason of a worker that ran its {@code maxTasksPerWorker} tasks. */
     static final String TASK_LIMIT = "maxTasksPerWorker reached";
@@ -95,12 +92,6 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             abandoned; // left to a task that would not stop, or left at a close deadline: take nothing more
     private boolean abandonedHere; // worker thread: it lost the leaveTask CAS to abandonIn
     public volatile boolean reported; // the worker told the supervisor it ended
-    // Supervisor thread only (or the thread that built the pool, before the supervisor started):
-    public boolean startedThread;
-    public boolean deathHandled;
-    public TaskRecord stopSeenFor; // the stopped task the supervisor is timing the grace period of
-    public long stopSeenAt;
-    public TaskRecord reportedBlocked; // the task the watchdog reported
     // Written by this worker only, with release stores; read by stats with volatile loads.
     private volatile long busyNanos;
     private volatile long completed; // outcomes this worker decided, before delivering them
@@ -317,10 +308,6 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
 
     public Idler idler() {
         return idler;
-    }
-
-    int asyncPending() {
-        return asyncCount.get();
     }
 
     /** Runs one task taken from the queue. Worker thread (or a stress test's thread standing in for it). */

@@ -1,10 +1,7 @@
 package dev.offload.internal.pool;
 
-import dev.offload.RestartPolicy;
-import dev.offload.TaskQueue;
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.loop.LoopCore;
-import dev.offload.internal.task.CompletionOwner;
 import dev.offload.internal.worker.Worker;
 
 /** Pools and loops for stress tests: real machinery, no threads of their own; the test's actors drive the steps. */
@@ -28,31 +25,19 @@ public final class StressPools {
      */
     public static PoolCore unstarted(int min, int max, long taskTimeoutNanos) {
         return new PoolCore(
-                new PoolConfig(
-                        "stress",
-                        min,
-                        max,
-                        4,
-                        1,
-                        1_000_000_000L,
-                        0,
-                        0,
-                        true,
-                        null,
-                        null,
-                        true,
-                        false,
-                        CompletionOwner.DIRECT,
-                        TaskQueue::fifo,
-                        taskTimeoutNanos,
-                        0,
-                        1_000_000_000L,
-                        0,
-                        RestartPolicy.DEFAULT,
-                        null,
-                        0,
-                        0,
-                        -1),
+                PoolConfig.builder()
+                        .name("stress")
+                        .minWorkers(min)
+                        .maxWorkers(max)
+                        .maxQueue(4)
+                        .idleTimeoutNanos(1_000_000_000L)
+                        .spinNanos(0)
+                        .yieldNanos(0)
+                        .daemon(true)
+                        .trusted(true)
+                        .taskTimeoutNanos(taskTimeoutNanos)
+                        .blockedNanos(0)
+                        .build(),
                 false);
     }
 
