@@ -123,7 +123,7 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
         this.freeWorkers = config.maxQueue() == 0 ? new FreeWorkers() : null;
         this.staffing = new Staffing(config.minWorkers(), config.maxWorkers());
         this.events = new PoolEvents(config.name(), config.listener());
-        this.supervisor = new WorkerSupervisor(this);
+        this.supervisor = new WorkerSupervisor(this, Worker::new);
         if (start) {
             supervisor.start();
         }

@@ -1,7 +1,7 @@
 package dev.offload.internal.supervise;
 
 import dev.offload.internal.task.TaskRecord;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.WorkerHandle;
 
 /**
  * What the supervisor knows about one live worker beyond what the worker publishes: whether its thread was started,
@@ -11,7 +11,7 @@ import dev.offload.internal.worker.Worker;
  * <p>Supervisor thread only (or the thread that builds the pool, before the supervisor starts).
  */
 final class Watch {
-    final Worker worker;
+    final WorkerHandle worker;
     boolean startedThread;
     boolean deathHandled;
     TaskRecord stopSeenFor; // the stopped task the supervisor is timing the grace period of
@@ -22,14 +22,14 @@ final class Watch {
     TaskRecord task;
     long taskStart;
 
-    Watch(Worker worker) {
+    Watch(WorkerHandle worker) {
         this.worker = worker;
     }
 
     /** Reads the worker's running task for a pass of the rules; returns this. */
     Watch read() {
-        task = worker.current;
-        taskStart = worker.currentStart;
+        task = worker.current();
+        taskStart = worker.currentStart();
         return this;
     }
 }

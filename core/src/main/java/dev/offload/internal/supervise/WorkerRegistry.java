@@ -5,7 +5,7 @@ import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.control.PoolCounters;
 import dev.offload.internal.dispatch.QueueGauge;
 import dev.offload.internal.idle.Waker;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.WorkerHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,27 +24,27 @@ import java.util.List;
 final class WorkerRegistry {
     private final SupervisedPool pool;
     private final PoolCounters counters;
-    private volatile Worker[] live = new Worker[0];
-    private volatile Worker[] departed = new Worker[0]; // abandoned, their threads still running
+    private volatile WorkerHandle[] live = new WorkerHandle[0];
+    private volatile WorkerHandle[] departed = new WorkerHandle[0]; // abandoned, their threads still running
 
     WorkerRegistry(SupervisedPool pool) {
         this.pool = pool;
         this.counters = pool.counters();
     }
 
-    Worker[] live() {
+    WorkerHandle[] live() {
         return live;
     }
 
-    boolean isLive(Worker w) {
+    boolean isLive(WorkerHandle w) {
         return contains(live, w);
     }
 
-    boolean isDeparted(Worker w) {
+    boolean isDeparted(WorkerHandle w) {
         return contains(departed, w);
     }
 
-    void add(Worker w) {
+    void add(WorkerHandle w) {
         synchronized (counters) {
             live = append(live, w);
             pool.setWakers(wakersOf(live));
@@ -52,7 +52,7 @@ final class WorkerRegistry {
     }
 
     /** A live worker ended: it leaves, and its counters join the totals. */
-    void ended(Worker w) {
+    void ended(WorkerHandle w) {
         synchronized (counters) {
             live = without(live, w);
             pool.setWakers(wakersOf(live));
@@ -61,7 +61,7 @@ final class WorkerRegistry {
     }
 
     /** A live worker was abandoned: it leaves the live ones, its counters still count until its thread ends. */
-    void abandoned(Worker w) {
+    void abandoned(WorkerHandle w) {
         synchronized (counters) {
             live = without(live, w);
             departed = append(departed, w);
@@ -70,7 +70,7 @@ final class WorkerRegistry {
     }
 
     /** An abandoned worker's thread ended at last. */
-    void departedEnded(Worker w) {
+    void departedEnded(WorkerHandle w) {
         synchronized (counters) {
             departed = without(departed, w);
             counters.mergeEnded(w);
@@ -81,9 +81,9 @@ final class WorkerRegistry {
         return busyIn(live);
     }
 
-    private static int busyIn(Worker[] workers) {
+    private static int busyIn(WorkerHandle[] workers) {
         int n = 0;
-        for (Worker w : workers) {
+        for (WorkerHandle w : workers) {
             if (w.isBusy()) {
                 n++;
             }
@@ -94,8 +94,8 @@ final class WorkerRegistry {
     PoolStats stats(long createdNanos) {
         PoolConfig config = pool.config();
         synchronized (counters) {
-            Worker[] now = live;
-            Worker[] all = departed.length == 0 ? now : concat(now, departed);
+            WorkerHandle[] now = live;
+            WorkerHandle[] all = departed.length == 0 ? now : concat(now, departed);
             PoolCounters.Totals t = counters.read(all);
             int busy = busyIn(now);
             long age = Math.max(1, System.nanoTime() - createdNanos);
@@ -121,7 +121,7 @@ final class WorkerRegistry {
         }
     }
 
-    private static Waker[] wakersOf(Worker[] ws) {
+    private static Waker[] wakersOf(WorkerHandle[] ws) {
         Waker[] ks = new Waker[ws.length];
         for (int i = 0; i < ws.length; i++) {
             ks[i] = ws[i].waker();
@@ -129,8 +129,8 @@ final class WorkerRegistry {
         return ks;
     }
 
-    private static boolean contains(Worker[] ws, Worker w) {
-        for (Worker x : ws) {
+    private static boolean contains(WorkerHandle[] ws, WorkerHandle w) {
+        for (WorkerHandle x : ws) {
             if (x == w) {
                 return true;
             }
@@ -138,24 +138,24 @@ final class WorkerRegistry {
         return false;
     }
 
-    private static Worker[] append(Worker[] ws, Worker w) {
-        Worker[] next = Arrays.copyOf(ws, ws.length + 1);
+    private static WorkerHandle[] append(WorkerHandle[] ws, WorkerHandle w) {
+        WorkerHandle[] next = Arrays.copyOf(ws, ws.length + 1);
         next[ws.length] = w;
         return next;
     }
 
-    private static Worker[] without(Worker[] ws, Worker w) {
-        List<Worker> rest = new ArrayList<>(ws.length);
-        for (Worker x : ws) {
+    private static WorkerHandle[] without(WorkerHandle[] ws, WorkerHandle w) {
+        List<WorkerHandle> rest = new ArrayList<>(ws.length);
+        for (WorkerHandle x : ws) {
             if (x != w) {
                 rest.add(x);
             }
         }
-        return rest.toArray(new Worker[0]);
+        return rest.toArray(new WorkerHandle[0]);
     }
 
-    private static Worker[] concat(Worker[] a, Worker[] b) {
-        Worker[] all = Arrays.copyOf(a, a.length + b.length);
+    private static WorkerHandle[] concat(WorkerHandle[] a, WorkerHandle[] b) {
+        WorkerHandle[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }

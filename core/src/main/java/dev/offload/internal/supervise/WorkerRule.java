@@ -5,7 +5,7 @@ import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.control.PoolEvents;
 import dev.offload.internal.task.RecordAccess;
 import dev.offload.internal.task.TaskRecord;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.WorkerHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +48,13 @@ interface WorkerRule {
         void abandon(Watch w, TaskRecord r);
 
         /** Whether a recycle of {@code w} could be queued now. */
-        boolean recycleCandidate(Worker w);
+        boolean recycleCandidate(WorkerHandle w);
 
         /** Queues a recycle of {@code w}. */
-        void recycle(Worker w);
+        void recycle(WorkerHandle w);
 
         /** The worker's thread ended without reporting: count it as a crash. */
-        void diedSilently(Worker w);
+        void diedSilently(WorkerHandle w);
 
         /** The run-time limit of {@code r} in nanoseconds, 0 for none. */
         long runLimitOf(TaskRecord r);
@@ -85,11 +85,8 @@ interface WorkerRule {
     record SilentDeath(Actions actions) implements WorkerRule {
         @Override
         public long dueAt(Watch w, long now) {
-            Worker worker = w.worker;
-            return w.startedThread
-                            && !worker.reported
-                            && !w.deathHandled
-                            && !worker.thread().isAlive()
+            WorkerHandle worker = w.worker;
+            return w.startedThread && !worker.hasReported() && !w.deathHandled && !worker.isAlive()
                     ? now
                     : Long.MAX_VALUE;
         }
@@ -128,7 +125,7 @@ interface WorkerRule {
                     w.worker.workerId(),
                     RecordAccess.taskName(r),
                     Duration.ofNanos(now - w.taskStart),
-                    List.of(w.worker.thread().getStackTrace())));
+                    w.worker.stack()));
             return false;
         }
     }
@@ -188,7 +185,7 @@ interface WorkerRule {
         @Override
         public long dueAt(Watch w, long now) {
             long next = Long.MAX_VALUE;
-            for (Map.Entry<TaskRecord, Long> pending : w.worker.pendingAsync.entrySet()) {
+            for (Map.Entry<TaskRecord, Long> pending : w.worker.pendingAsync().entrySet()) {
                 long due = dueOf(pending);
                 if (due - next < 0) {
                     next = due;
@@ -199,7 +196,7 @@ interface WorkerRule {
 
         @Override
         public boolean act(Watch w, long now) {
-            for (Map.Entry<TaskRecord, Long> pending : w.worker.pendingAsync.entrySet()) {
+            for (Map.Entry<TaskRecord, Long> pending : w.worker.pendingAsync().entrySet()) {
                 if (dueOf(pending) - now <= 0) {
                     TaskRecord p = pending.getKey();
                     actions.timeOut(p, actions.runLimitOf(p), now - pending.getValue(), false);
@@ -220,7 +217,7 @@ interface WorkerRule {
         @Override
         public long dueAt(Watch w, long now) {
             long age = config.maxWorkerAgeNanos();
-            return age > 0 && actions.recycleCandidate(w.worker) ? w.worker.startedNanos + age : Long.MAX_VALUE;
+            return age > 0 && actions.recycleCandidate(w.worker) ? w.worker.startedNanos() + age : Long.MAX_VALUE;
         }
 
         @Override

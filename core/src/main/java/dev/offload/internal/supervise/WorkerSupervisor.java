@@ -13,7 +13,7 @@ import dev.offload.internal.dispatch.FreeWorkers;
 import dev.offload.internal.dispatch.Staffing;
 import dev.offload.internal.task.RecordAccess;
 import dev.offload.internal.task.TaskRecord;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.WorkerHandle;
 import dev.offload.internal.worker.WorkerHost;
 import dev.offload.internal.worker.WorkerWatcher;
 import java.lang.invoke.VarHandle;
@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Memory ordering: before it parks, the supervisor publishes its wake-up time (volatile) and scans the workers'
  * running tasks again; a worker publishes its task (volatile) and then reads the wake-up time, and wakes the supervisor
- * if its task's deadline comes sooner (see {@link Worker}). Requests go through a concurrent queue, then an unpark.
+ * if its task's deadline comes sooner (see {@link WorkerHandle}). Requests go through a concurrent queue, then an unpark.
  * Changes of the worker registry and reads of the statistics hold the {@link PoolCounters} lock, so that a worker that
  * ends is counted exactly once.
  *
@@ -78,8 +78,10 @@ public final class WorkerSupervisor implements WorkerWatcher {
     private final PoolEvents events;
     private final PoolCounters counters;
     private final WorkerRegistry registry;
+    private final WorkerHandle.Factory workers;
     private final List<WorkerRule> rules;
-    private final IdentityHashMap<Worker, Watch> watches = new IdentityHashMap<>(); // live workers' supervisor state
+    private final IdentityHashMap<WorkerHandle, Watch> watches =
+            new IdentityHashMap<>(); // live workers' supervisor state
     private final Thread thread;
     private final Thread shutdownHook;
     private final ConcurrentLinkedQueue<Object> requests = new ConcurrentLinkedQueue<>();
@@ -101,13 +103,14 @@ public final class WorkerSupervisor implements WorkerWatcher {
     private boolean drainFailed; // closing, and the workers crashed past the restart limit: start no more
     private final QueueDeadlines queueDeadlines = new QueueDeadlines();
     private final RestartBackoff backoff;
-    private final LinkedHashSet<Worker> toRecycle = new LinkedHashSet<>();
-    private Worker recycling;
-    private Worker replacement;
+    private final LinkedHashSet<WorkerHandle> toRecycle = new LinkedHashSet<>();
+    private WorkerHandle recycling;
+    private WorkerHandle replacement;
     private Throwable startFailure; // why the last start failed, until a worker comes online
     private int startFailedWorker;
 
-    public WorkerSupervisor(SupervisedPool pool) {
+    public WorkerSupervisor(SupervisedPool pool, WorkerHandle.Factory workers) {
+        this.workers = workers;
         this.pool = pool;
         this.config = pool.config();
         this.events = pool.events();
@@ -171,7 +174,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         return growRequested.get();
     }
 
-    /** Worker thread, after setting its busy flag: wakes a supervisor asleep with no deadline (for the watchdog). */
+    /** WorkerHandle thread, after setting its busy flag: wakes a supervisor asleep with no deadline (for the watchdog). */
     @Override
     public void noteBusy() {
         if (sleepMode == FOREVER) { // volatile read after the worker's volatile write of its busy flag
@@ -179,7 +182,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
     }
 
-    /** Worker thread, after publishing its task: wakes the supervisor if {@code deadline} comes before its wake-up. */
+    /** WorkerHandle thread, after publishing its task: wakes the supervisor if {@code deadline} comes before its wake-up. */
     @Override
     public void noteDeadline(long deadline) {
         int mode = sleepMode; // volatile read after the worker's volatile write of its task
@@ -194,13 +197,13 @@ public final class WorkerSupervisor implements WorkerWatcher {
     }
 
     @Override
-    public void workerOnline(Worker worker) {
+    public void workerOnline(WorkerHandle worker) {
         requests.add(new Online(worker));
         wake();
     }
 
     @Override
-    public void workerEnded(Worker worker, Throwable crash, boolean taskCaused, String reason) {
+    public void workerEnded(WorkerHandle worker, Throwable crash, boolean taskCaused, String reason) {
         requests.add(new Ended(worker, crash, taskCaused, reason));
         wake();
     }
@@ -362,20 +365,19 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
     }
 
-    private void onOnline(Worker worker) {
+    private void onOnline(WorkerHandle worker) {
         startFailure = null; // a worker can start: tasks wait for workers again
         if (worker == replacement) {
             replacement = null;
-            Worker old = recycling;
+            WorkerHandle old = recycling;
             if (old != null) {
-                old.retireRequested = true; // it ends after its current task; its replacement is already taking tasks
-                old.waker().wake();
+                old.requestRetire(); // it ends after its current task; its replacement is already taking tasks
             }
         }
     }
 
     private void onEnded(Ended e, long now) {
-        Worker w = e.worker;
+        WorkerHandle w = e.worker;
         if (registry.isDeparted(w)) {
             registry.departedEnded(w);
             events.emit(new PoolEvent.WorkerExited(config.name(), w.workerId(), "abandoned thread ended"));
@@ -410,11 +412,11 @@ public final class WorkerSupervisor implements WorkerWatcher {
      * cannot live (its start failed, it died outside a task), PM2's path: backoff, then FAILED past the limit. See
      * {@link dev.offload.RestartPolicy}.
      */
-    private void onCrash(Worker w, Throwable crash, boolean taskCaused, long now) {
+    private void onCrash(WorkerHandle w, Throwable crash, boolean taskCaused, long now) {
         counters.workerCrashes.getAndIncrement();
-        long uptime = now - w.startedNanos;
+        long uptime = now - w.startedNanos();
         events.emit(new PoolEvent.WorkerCrashed(config.name(), w.workerId(), crash, Duration.ofNanos(uptime)));
-        if (!w.online) { // its initializer threw, or its thread could not start: no worker came of this start
+        if (!w.isOnline()) { // its initializer threw, or its thread could not start: no worker came of this start
             startFailure = crash;
             startFailedWorker = w.workerId();
         }
@@ -458,8 +460,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
         pool.setForced();
         pool.wakeAll();
         failQueued(false);
-        for (Worker w : registry.live()) {
-            TaskRecord r = w.current;
+        for (WorkerHandle w : registry.live()) {
+            TaskRecord r = w.current();
             if (r != null) {
                 RecordAccess.stop(
                         r,
@@ -469,7 +471,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
                                 + config.name() + ", task=" + RecordAccess.taskName(r)),
                         TaskRecord.Outcome.CANCELLED);
             }
-            for (TaskRecord p : w.pendingAsync.keySet()) {
+            for (TaskRecord p : w.pendingAsync().keySet()) {
                 RecordAccess.stop(
                         p,
                         false,
@@ -544,13 +546,13 @@ public final class WorkerSupervisor implements WorkerWatcher {
 
     /** Applies the {@link WorkerRule}s to every live worker. */
     private void watchWorkers(long now) {
-        for (Worker w : registry.live()) {
+        for (WorkerHandle w : registry.live()) {
             watchWorker(w, now);
         }
     }
 
     /** One worker: applies each rule that is due, in order (a stress test calls it for a worker it runs itself). */
-    public void watchWorker(Worker worker, long now) {
+    public void watchWorker(WorkerHandle worker, long now) {
         Watch w = watchOf(worker).read();
         for (WorkerRule rule : rules) {
             if (rule.dueAt(w, now) - now <= 0 && rule.act(w, now)) {
@@ -559,12 +561,12 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
     }
 
-    private Watch watchOf(Worker worker) {
+    private Watch watchOf(WorkerHandle worker) {
         return watches.computeIfAbsent(worker, Watch::new);
     }
 
     /** Whether a recycle of {@code w} could be queued now: the pool runs and {@code w} is not being recycled. */
-    private boolean recycleCandidate(Worker w) {
+    private boolean recycleCandidate(WorkerHandle w) {
         return pool.state() == WorkerHost.RUNNING && w != recycling && w != replacement && !toRecycle.contains(w);
     }
 
@@ -582,11 +584,11 @@ public final class WorkerSupervisor implements WorkerWatcher {
 
     /**
      * The worker will never get another task; its thread is left to what it runs. Inside a task, only if the worker
-     * is still in it ({@link Worker#abandonIn}: the worker may have left it just now); then the supervisor owns the
+     * is still in it ({@link WorkerHandle#abandonIn}: the worker may have left it just now); then the supervisor owns the
      * worker's state and tears it down on another thread. An idle worker (a close deadline) tears its state down
      * itself when it ends.
      */
-    private void abandon(Worker w, TaskRecord r) {
+    private void abandon(WorkerHandle w, TaskRecord r) {
         Abandonment a = leave(w, r);
         if (a != null) {
             report(a);
@@ -597,15 +599,14 @@ public final class WorkerSupervisor implements WorkerWatcher {
      * The fast half of {@link #abandon}: the worker leaves the pool (no stack capture, no event); returns what
      * {@link #report} must tell, or {@code null} if the worker left the task first and goes on.
      */
-    private Abandonment leave(Worker w, TaskRecord r) {
+    private Abandonment leave(WorkerHandle w, TaskRecord r) {
         if (r != null && !w.abandonIn(r)) {
             return null; // it left the task first and goes on
         }
-        w.abandoned = true;
+        w.leave(); // takes nothing more; its idling counts no more
         registry.abandoned(w);
         watches.remove(w);
         pool.staffing().release();
-        w.idler().detach();
         counters.workersAbandoned.getAndIncrement();
         toRecycle.remove(w);
         if (w == recycling) {
@@ -620,12 +621,12 @@ public final class WorkerSupervisor implements WorkerWatcher {
 
     /** The slow half of {@link #abandon}: the stack of the thread left behind, the event, the state's teardown. */
     private void report(Abandonment a) {
-        Worker w = a.worker;
+        WorkerHandle w = a.worker;
         TaskRecord r = a.task;
-        List<StackTraceElement> stack = List.of(w.thread().getStackTrace());
+        List<StackTraceElement> stack = w.stack();
         events.emit(new PoolEvent.WorkerAbandoned(
                 config.name(), w.workerId(), r == null ? "none (idle)" : RecordAccess.taskName(r), stack));
-        if (r != null && config.teardown() != null && w.online && w.hasState()) { // online: publishes the state
+        if (r != null && config.teardown() != null && w.isOnline() && w.hasState()) { // online: publishes the state
             Object state = w.stateForTeardown();
             Thread.ofVirtual().name(config.name() + "-teardown-" + w.workerId()).start(() -> {
                 try {
@@ -698,15 +699,15 @@ public final class WorkerSupervisor implements WorkerWatcher {
     }
 
     /** Registers a worker whose thread never starts, for stress tests whose actors run its steps. */
-    public Worker registerUnstarted() {
-        Worker w = new Worker(pool, this, nextId++);
+    public WorkerHandle registerUnstarted() {
+        WorkerHandle w = workers.create(pool, this, nextId++);
         registry.add(w);
         return w;
     }
 
     /** Starts a worker in a place already reserved; returns null (place given back, counted a crash) if it fails. */
-    private Worker startWorker(boolean restart) {
-        Worker w = new Worker(pool, this, nextId++);
+    private WorkerHandle startWorker(boolean restart) {
+        WorkerHandle w = workers.create(pool, this, nextId++);
         registry.add(w);
         FreeWorkers free = pool.freeWorkers();
         if (free != null && free.free()) { // free from now: a submit may count on it before its thread runs
@@ -715,8 +716,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         try {
             w.start();
             watchOf(w).startedThread = true;
-            events.emit(new PoolEvent.WorkerStarted(
-                    config.name(), w.workerId(), w.thread().getName()));
+            events.emit(new PoolEvent.WorkerStarted(config.name(), w.workerId(), w.threadName()));
         } catch (Throwable t) { // such as OutOfMemoryError: unable to create native thread
             if (free != null) {
                 free.withdraw();
@@ -738,8 +738,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
         if (recycling != null || toRecycle.isEmpty() || pool.state() != WorkerHost.RUNNING) {
             return;
         }
-        Worker old = toRecycle.removeFirst();
-        if (!registry.isLive(old) || old.abandoned) {
+        WorkerHandle old = toRecycle.removeFirst();
+        if (!registry.isLive(old) || old.isAbandoned()) {
             return;
         }
         recycling = old;
@@ -761,8 +761,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
         if (now - closeDeadline >= 0) {
             List<Abandonment> left = new ArrayList<>();
-            for (Worker w : registry.live()) { // the deadline passed: what has not ended is left to itself
-                Abandonment a = leave(w, w.current);
+            for (WorkerHandle w : registry.live()) { // the deadline passed: what has not ended is left to itself
+                Abandonment a = leave(w, w.current());
                 if (a != null) {
                     left.add(a);
                 }
@@ -798,7 +798,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
     /** The earliest moment the supervisor must act without being woken. */
     private long nextDeadline(long now) {
         long next = Long.MAX_VALUE;
-        for (Worker worker : registry.live()) {
+        for (WorkerHandle worker : registry.live()) {
             Watch w = watchOf(worker).read();
             for (WorkerRule rule : rules) {
                 next = earlier(next, rule.dueAt(w, now));
@@ -844,17 +844,17 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
 
         @Override
-        public boolean recycleCandidate(Worker w) {
+        public boolean recycleCandidate(WorkerHandle w) {
             return WorkerSupervisor.this.recycleCandidate(w);
         }
 
         @Override
-        public void recycle(Worker w) {
+        public void recycle(WorkerHandle w) {
             toRecycle.add(w);
         }
 
         @Override
-        public void diedSilently(Worker w) {
+        public void diedSilently(WorkerHandle w) {
             requests.add(new Ended(w, new IllegalStateException("worker thread ended unexpectedly"), false, "crash"));
         }
 
@@ -870,10 +870,10 @@ public final class WorkerSupervisor implements WorkerWatcher {
 
     private record Reset(CompletableFuture<Void> done) {}
 
-    private record Ended(Worker worker, Throwable crash, boolean taskCaused, String reason) {}
+    private record Ended(WorkerHandle worker, Throwable crash, boolean taskCaused, String reason) {}
 
-    private record Online(Worker worker) {}
+    private record Online(WorkerHandle worker) {}
 
     /** A worker that left the pool inside {@code task} (null: idle), to be reported. */
-    private record Abandonment(Worker worker, TaskRecord task) {}
+    private record Abandonment(WorkerHandle worker, TaskRecord task) {}
 }

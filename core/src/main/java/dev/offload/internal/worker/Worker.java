@@ -8,7 +8,6 @@ import dev.offload.internal.base.PadHead;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.control.LatencyRecorder;
 import dev.offload.internal.control.PoolConfig;
-import dev.offload.internal.control.WorkerCounts;
 import dev.offload.internal.dispatch.FreeWorkers;
 import dev.offload.internal.dispatch.Staffing;
 import dev.offload.internal.idle.Idler;
@@ -47,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one task, plain then async, and the abandonment CAS ({@code leaveTask}, {@code abandonIn}); the worker's counters;
  * its {@code TaskContext} methods.
  */
-public final class Worker extends PadHead implements TaskContext, Idler.WorkSource, Taker, WorkerCounts {
+public final class Worker extends PadHead implements TaskContext, Idler.WorkSource, Taker, WorkerHandle {
     private static final VarHandle BUSY_NANOS =
             VarHandles.field(MethodHandles.lookup(), Worker.class, "busyNanos", long.class);
     private static final VarHandle COMPLETED =
@@ -121,6 +120,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         this.taskLimit = config.maxTasksPerWorker() > 0 ? config.maxTasksPerWorker() : Long.MAX_VALUE;
     }
 
+    @Override
     public void start() {
         thread.start();
     }
@@ -298,10 +298,12 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         return asyncCount.get() < config.tasksPerWorker();
     }
 
+    @Override
     public boolean isBusy() {
         return busyFlag;
     }
 
+    @Override
     public Waker waker() {
         return idler.waker();
     }
@@ -413,6 +415,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
      *
      * @return {@code true} if abandoned
      */
+    @Override
     public boolean abandonIn(TaskRecord record) {
         if (record == null || !CURRENT.compareAndSet(this, record, ABANDONED)) {
             return false;
@@ -594,10 +597,12 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         return type.cast(state);
     }
 
+    @Override
     public Object stateForTeardown() {
         return hasState ? state : null;
     }
 
+    @Override
     public boolean hasState() {
         return hasState;
     }
@@ -605,6 +610,68 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     @Override
     public int workerId() {
         return id;
+    }
+
+    @Override
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    @Override
+    public String threadName() {
+        return thread.getName();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public java.util.List<StackTraceElement> stack() {
+        return java.util.List.of(thread.getStackTrace());
+    }
+
+    @Override
+    public boolean hasReported() {
+        return reported;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return online;
+    }
+
+    @Override
+    public TaskRecord current() {
+        return current;
+    }
+
+    @Override
+    public long currentStart() {
+        return currentStart;
+    }
+
+    @Override
+    public java.util.Map<TaskRecord, Long> pendingAsync() {
+        return pendingAsync;
+    }
+
+    @Override
+    public void leave() {
+        abandoned = true;
+        idler.detach();
+    }
+
+    @Override
+    public boolean isAbandoned() {
+        return abandoned;
+    }
+
+    @Override
+    public void requestRetire() {
+        retireRequested = true; // it ends after its current task
+        idler.waker().wake();
     }
 
     @Override

@@ -13,10 +13,10 @@ public interface WorkerWatcher {
     String IDLE = "idle";
 
     /** The worker's initializer returned: it takes tasks. */
-    void workerOnline(Worker worker);
+    void workerOnline(WorkerHandle worker);
 
     /** The worker's thread ends: with a crash (and whether a task caused it), or for {@code reason}. */
-    void workerEnded(Worker worker, Throwable crash, boolean taskCaused, String reason);
+    void workerEnded(WorkerHandle worker, Throwable crash, boolean taskCaused, String reason);
 
     /** The worker set its busy flag: a watcher asleep with no deadline wakes (for the watchdog). */
     void noteBusy();

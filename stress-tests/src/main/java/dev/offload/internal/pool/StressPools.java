@@ -43,7 +43,7 @@ public final class StressPools {
 
     /** A registered worker of {@code core} whose thread never starts: an actor runs its steps. */
     public static Worker worker(PoolCore core) {
-        return core.supervisor().registerUnstarted();
+        return (Worker) core.supervisor().registerUnstarted();
     }
 
     /** A loop whose thread never starts: actors run its steps. */
