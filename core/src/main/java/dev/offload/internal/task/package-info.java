@@ -8,7 +8,8 @@
  *
  * <p>Threading: any thread. A record's transitions are CAS on one state word; which thread may make each is said on
  * the method. The record, its settler and the thread interface refer to each other by design (a record settles
- * through its settler, which receives the record), inside this package only.
+ * through its settler, which receives the record), and so do a loop-owned future and the futures it derives (whose
+ * dependents run on the same loop), inside this package only.
  *
  * <p>Layers of {@code dev.offload.internal}, top to bottom, each using only those below it (checked by the core's
  * {@code LayoutTest}): {@code pool} (admission, wiring), {@code supervise} (the supervisor thread), {@code worker}
