@@ -18,7 +18,7 @@
  *
  * <p>Implementation: the role packages under {@code dev.offload.internal}, which the module does not export (see
  * {@code docs/design.md}). They use this package's contract types (tasks, options, queues, events, exceptions), which
- * name nothing of theirs but the duration helper of {@code internal.base}; the built-in {@link dev.offload.TaskQueue}s are package-private classes here, an interface
- * and its two implementations referring to each other.
+ * name nothing of theirs but the duration helper of {@code internal.base}; the built-in {@link dev.offload.TaskQueue}s
+ * are package-private classes here, an interface and its two implementations referring to each other.
  */
 package dev.offload;
