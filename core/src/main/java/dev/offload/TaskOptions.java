@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Per-submit options: priority, where the completion is delivered, time limits and an abort signal. Immutable; start from
- * {@link #DEFAULT} and change what you need: {@code TaskOptions.DEFAULT.withTimeout(Duration.ofSeconds(2))}.
+ * Per-submit options: priority, where the completion is delivered, time limits and an abort signal. Immutable; start
+ * from {@link #DEFAULT} and change what you need: {@code TaskOptions.DEFAULT.withTimeout(Duration.ofSeconds(2))}.
  *
  * <p>Threading: immutable, any thread.
  */

@@ -23,10 +23,10 @@ public interface TaskQueue {
     boolean offer(QueuedTask task);
 
     /**
-     * Adds {@code count} tasks, taken from {@code tasks} in order, such as the tasks an event loop's callback submitted.
-     * The pool calls it for a batch instead of {@link #offer} per task; a queue that can claim room for many tasks at
-     * once (the {@link #fifo} queue does) overrides it. The default offers them one by one and stops at the first
-     * refusal.
+     * Adds {@code count} tasks, taken from {@code tasks} in order, such as the tasks an event loop's callback
+     * submitted. The pool calls it for a batch instead of {@link #offer} per task; a queue that can claim room for many
+     * tasks at once (the {@link #fifo} queue does) overrides it. The default offers them one by one and stops at the
+     * first refusal.
      *
      * @param tasks supplies the tasks; call it at most {@code count} times
      * @param count how many tasks to add, at least 1

@@ -54,9 +54,10 @@ import java.util.concurrent.RejectedExecutionException;
  * worker sees the slot and waits for the task.
  *
  * <p>Map: construction and the parts it wires; submit (admission, the slot, the offer, a loop's batches, waking or
- * asking for workers); the workers' side ({@link dev.offload.internal.worker.WorkerHost}: polling, starting, settling outcomes and delivering
- * them, the drain listener); the state machine the supervisor drives ({@link SupervisedPool}); the lifecycle API,
- * delegated to the supervisor. Its length is the implementations of those three interfaces, each short.
+ * asking for workers); the workers' side ({@link dev.offload.internal.worker.WorkerHost}: polling, starting, settling
+ * outcomes and delivering them, the drain listener); the state machine the supervisor drives ({@link SupervisedPool});
+ * the lifecycle API, delegated to the supervisor. Its length is the implementations of those three interfaces, each
+ * short.
  *
  * <p>Any thread unless a method says otherwise.
  */

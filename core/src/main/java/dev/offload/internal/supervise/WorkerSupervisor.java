@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Memory ordering: before it parks, the supervisor publishes its wake-up time (volatile) and scans the workers'
  * running tasks again; a worker publishes its task (volatile) and then reads the wake-up time, and wakes the supervisor
- * if its task's deadline comes sooner (see {@link WorkerHandle}). Requests go through a concurrent queue, then an unpark.
+ * if its task's deadline comes sooner (see {@code Worker}). Requests go through a concurrent queue, then an unpark.
  * Changes of the worker registry and reads of the statistics hold the {@link PoolCounters} lock, so that a worker that
  * ends is counted exactly once.
  *
@@ -174,7 +174,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         return growRequested.get();
     }
 
-    /** WorkerHandle thread, after setting its busy flag: wakes a supervisor asleep with no deadline (for the watchdog). */
+    /** Worker thread, after setting its busy flag: wakes a supervisor asleep with no deadline (for the watchdog). */
     @Override
     public void noteBusy() {
         if (sleepMode == FOREVER) { // volatile read after the worker's volatile write of its busy flag
@@ -182,7 +182,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
         }
     }
 
-    /** WorkerHandle thread, after publishing its task: wakes the supervisor if {@code deadline} comes before its wake-up. */
+    /** Worker thread, after publishing its task: wakes the supervisor if {@code deadline} comes before its wake-up. */
     @Override
     public void noteDeadline(long deadline) {
         int mode = sleepMode; // volatile read after the worker's volatile write of its task
@@ -583,10 +583,10 @@ public final class WorkerSupervisor implements WorkerWatcher {
     }
 
     /**
-     * The worker will never get another task; its thread is left to what it runs. Inside a task, only if the worker
-     * is still in it ({@link WorkerHandle#abandonIn}: the worker may have left it just now); then the supervisor owns the
-     * worker's state and tears it down on another thread. An idle worker (a close deadline) tears its state down
-     * itself when it ends.
+     * The worker will never get another task; its thread is left to what it runs. Inside a task, only if the worker is
+     * still in it ({@link WorkerHandle#abandonIn}: the worker may have left it just now); then the supervisor owns the
+     * worker's state and tears it down on another thread. An idle worker (a close deadline) tears its state down itself
+     * when it ends.
      */
     private void abandon(WorkerHandle w, TaskRecord r) {
         Abandonment a = leave(w, r);

@@ -5,8 +5,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * Where a task's future is completed: the event loop that submitted it (the loop's own owner), an executor, or the thread
- * that decided the task's outcome.
+ * Where a task's future is completed: the event loop that submitted it (the loop's own owner), an executor, or the
+ * thread that decided the task's outcome.
  *
  * <p>{@link #deliver} from any thread, exactly once per task. Padded in front, so that an owner that workers read on
  * every completion does not share a cache line with whatever was allocated before it.

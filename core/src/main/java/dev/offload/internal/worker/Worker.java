@@ -25,13 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One worker of a pool: its thread's run loop, its own state, and its task context.
  *
- * <p>Overview: poll the pool's queue; run what it returns; when the queue is empty, idle (spin, yield, park) until
- * the pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The
- * {@link WorkerWatcher} (the supervisor) watches it from outside through {@link #current} and {@link #currentStart}: time limits,
- * the watchdog, and abandonment of a task that will not stop. Whatever a task leaves behind stays behind: the interrupt
- * status is cleared after every task; a {@link VirtualMachineError} escaping a task (the thread is in doubt: its
- * {@code finally} blocks and locks may not have run) fails the task with {@link WorkerCrashedException} and ends the
- * worker, which the supervisor replaces; any other throwable fails only its task.
+ * <p>Overview: poll the pool's queue; run what it returns; when the queue is empty, idle (spin, yield, park) until the
+ * pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The
+ * {@link WorkerWatcher} (the supervisor) watches it from outside through {@link #current} and {@link #currentStart}: time
+ * limits, the watchdog, and abandonment of a task that will not stop. Whatever a task leaves behind stays behind: the
+ * interrupt status is cleared after every task; a {@link VirtualMachineError} escaping a task (the thread is in doubt:
+ * its {@code finally} blocks and locks may not have run) fails the task with {@link WorkerCrashedException} and ends
+ * the worker, which the supervisor replaces; any other throwable fails only its task.
  *
  * <p>Memory ordering: a task with a time limit is published in {@link #current} with a volatile store, and then the
  * supervisor's next wake-up time is read (volatile): the supervisor publishes its wake-up time, then re-reads every
@@ -72,9 +72,9 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     private final Idler idler;
     private final AtomicInteger asyncCount = new AtomicInteger();
     private final LatencyRecorder latencies = new LatencyRecorder();
-    public final long startedNanos;
+    private final long startedNanos;
     /** Async tasks whose stage is pending on this worker, with the time each started. */
-    public final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
 
     private final FreeWorkers freeWorkers; // maxQueue(0) only, else null
     private final long taskLimit; // maxTasksPerWorker, or Long.MAX_VALUE for none
@@ -83,14 +83,13 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     private boolean hasState;
     private long lastEnd; // nanoTime at the end of the last task, if the worker has not idled since; else 0
     private long tasksRun; // tasks this worker started that ended on it (their own way or stopped)
-    public volatile TaskRecord current; // the task running now; written as the class comment says
-    public volatile long currentStart; // written before current
-    public volatile boolean online; // the initializer returned; taking tasks
-    public volatile boolean retireRequested; // recycled: end after the current task
-    public volatile boolean
-            abandoned; // left to a task that would not stop, or left at a close deadline: take nothing more
+    volatile TaskRecord current; // the task running now; written as the class comment says
+    private volatile long currentStart; // written before current
+    private volatile boolean online; // the initializer returned; taking tasks
+    private volatile boolean retireRequested; // recycled: end after the current task
+    private volatile boolean abandoned; // left to a task that would not stop, or at a close deadline: take no more
     private boolean abandonedHere; // worker thread: it lost the leaveTask CAS to abandonIn
-    public volatile boolean reported; // the worker told the supervisor it ended
+    private volatile boolean reported; // the worker told the supervisor it ended
     // Written by this worker only, with release stores; read by stats with volatile loads.
     private volatile long busyNanos;
     private volatile long completed; // outcomes this worker decided, before delivering them
@@ -123,10 +122,6 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     @Override
     public void start() {
         thread.start();
-    }
-
-    public WorkerThread thread() {
-        return thread;
     }
 
     /** Returns the calling thread's worker if it belongs to {@code pool}, else null. */
@@ -306,10 +301,6 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     @Override
     public Waker waker() {
         return idler.waker();
-    }
-
-    public Idler idler() {
-        return idler;
     }
 
     /** Runs one task taken from the queue. Worker thread (or a stress test's thread standing in for it). */

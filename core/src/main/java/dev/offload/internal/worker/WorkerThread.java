@@ -20,7 +20,7 @@ public final class WorkerThread extends Thread implements TaskThread, TaskContex
         setDaemon(true);
     }
 
-    public Worker worker() {
+    Worker worker() {
         return worker;
     }
 
