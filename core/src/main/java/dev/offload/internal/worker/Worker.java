@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One worker of a pool: its thread's run loop, its own state, and its task context.
  *
  * <p>Overview: poll the pool's queue; run what it returns; when the queue is empty, idle (spin, yield, park) until the
- * pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The
- * {@link WorkerWatcher} (the supervisor) watches it from outside through {@link #current} and {@link #currentStart}:
- * time limits, the watchdog, and abandonment of a task that will not stop. Whatever a task leaves behind stays behind: the
+ * pool wakes it, the pool closes, or, above {@code minWorkers}, its idle timeout passes and it retires. The {@link
+ * WorkerWatcher} (the supervisor) watches it from outside through {@link #current} and {@link #currentStart}: time
+ * limits, the watchdog, and abandonment of a task that will not stop. Whatever a task leaves behind stays behind: the
  * interrupt status is cleared after every task; a {@link VirtualMachineError} escaping a task (the thread is in doubt:
  * its {@code finally} blocks and locks may not have run) fails the task with {@link WorkerCrashedException} and ends
  * the worker, which the supervisor replaces; any other throwable fails only its task.
