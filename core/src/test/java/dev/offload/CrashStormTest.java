@@ -183,7 +183,11 @@ class CrashStormTest {
                 int id = Integer.parseInt(name.substring("t-storm-worker-".length()));
                 assertTrue(abandoned.contains(id), "a worker runs after close without having been reported: " + name);
             }
-            assertTrue(!t.isAlive() || !name.equals("t-storm-supervisor"), "the supervisor outlived close");
+            if (name.equals("t-storm-supervisor")) {
+                // close(Duration) returns before the supervisor reports the change to CLOSED (its javadoc): the
+                // supervisor ends once it has, on its own.
+                Await.until(() -> !t.isAlive(), "the supervisor thread ended after close(2 s) returned");
+            }
         }
         RELEASE_STUBBORN.countDown();
         assertEquals(PoolState.CLOSED, pool.state());
