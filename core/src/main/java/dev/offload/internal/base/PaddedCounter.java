@@ -4,22 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A counter alone on its cache lines (128 bytes of padding either side), for counters and flags that one thread
+ * A counter alone on its cache lines (the padding chain of {@link L1Pad}), for counters and flags that one thread
  * writes while another reads or writes them.
  *
  * <p>Any thread. {@link #get()} is a volatile read; updates are atomic read-modify-writes.
  */
-public final class PaddedCounter {
+public final class PaddedCounter extends PaddedCounterL2Pad {
     private static final VarHandle VALUE =
-            VarHandles.field(MethodHandles.lookup(), PaddedCounter.class, "value", long.class);
-
-    @SuppressWarnings("unused")
-    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
-
-    private volatile long value;
-
-    @SuppressWarnings("unused")
-    private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+            VarHandles.field(MethodHandles.lookup(), PaddedCounterFields.class, "value", long.class);
 
     /** Creates a counter at zero. */
     public PaddedCounter() {}
@@ -80,4 +72,15 @@ public final class PaddedCounter {
     public boolean compareAndSet(long expected, long next) {
         return VALUE.compareAndSet(this, expected, next);
     }
+}
+
+/** The field of {@link PaddedCounter}, between its two paddings. */
+abstract class PaddedCounterFields extends L1Pad {
+    volatile long value;
+}
+
+/** The padding after the field of {@link PaddedCounter}. */
+abstract class PaddedCounterL2Pad extends PaddedCounterFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }

@@ -1,6 +1,6 @@
 package dev.offload.internal.control;
 
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.base.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -20,24 +20,10 @@ import java.lang.invoke.VarHandle;
  * calls it under its lock). Memory consistency: everything the writer recorded before the reader's swap is visible
  * to the reader when {@code drainInto} returns.
  */
-public final class LatencyRecorder extends PadHead {
+public final class LatencyRecorder extends LatencyRecorderL2Pad {
     private static final VarHandle SEQ =
-            VarHandles.field(MethodHandles.lookup(), LatencyRecorder.class, "seq", long.class);
+            VarHandles.field(MethodHandles.lookup(), LatencyRecorderFields.class, "seq", long.class);
 
-    private volatile Pair active = new Pair();
-    private volatile long seq; // odd while the writer is inside a critical section
-    private Pair spare = new Pair(); // reader only
-
-    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
-    // references come last (see PadHead).
-    @SuppressWarnings("unused")
-    private Object t00, t01, t02, t03, t04, t05, t06, t07;
-    @SuppressWarnings("unused")
-    private Object t08, t09, t10, t11, t12, t13, t14, t15;
-    @SuppressWarnings("unused")
-    private Object t16, t17, t18, t19, t20, t21, t22, t23;
-    @SuppressWarnings("unused")
-    private Object t24, t25, t26, t27, t28, t29, t30, t31;
     /**
      * Writer: records one task's wait and run time, in nanoseconds (negative values count as 0).
      *
@@ -90,7 +76,7 @@ public final class LatencyRecorder extends PadHead {
         spare = old;
     }
 
-    private static final class Pair {
+    static final class Pair {
         final LatencyHistogram wait = new LatencyHistogram();
         final LatencyHistogram run = new LatencyHistogram();
 
@@ -99,4 +85,17 @@ public final class LatencyRecorder extends PadHead {
             run.reset();
         }
     }
+}
+
+/** The fields of {@link LatencyRecorder}, between its two paddings (see {@link L1Pad}). */
+abstract class LatencyRecorderFields extends L1Pad {
+    volatile LatencyRecorder.Pair active = new LatencyRecorder.Pair();
+    volatile long seq; // odd while the writer is inside a critical section
+    LatencyRecorder.Pair spare = new LatencyRecorder.Pair(); // reader only
+}
+
+/** The padding after the fields of {@link LatencyRecorder}. */
+abstract class LatencyRecorderL2Pad extends LatencyRecorderFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }

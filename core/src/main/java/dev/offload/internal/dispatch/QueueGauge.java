@@ -1,6 +1,6 @@
 package dev.offload.internal.dispatch;
 
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.base.PaddedCounter;
 import dev.offload.internal.base.VarHandles;
 import java.lang.invoke.MethodHandles;
@@ -30,7 +30,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Any thread.
  */
-public final class QueueGauge extends PadHead {
+public final class QueueGauge extends QueueGaugeL2Pad {
     /** Bit of {@link #tryAcquire()}'s result: a slot was reserved (else the queue is full). */
     public static final int ACQUIRED = 1;
     /** Bit of {@link #tryAcquire()}'s result: the caller must fire the drain signal (the queue drained meanwhile). */
@@ -39,35 +39,17 @@ public final class QueueGauge extends PadHead {
     public static final int FILLED = 4;
 
     private static final VarHandle ARMED =
-            VarHandles.field(MethodHandles.lookup(), QueueGauge.class, "armed", int.class);
+            VarHandles.field(MethodHandles.lookup(), QueueGaugeFields.class, "armed", int.class);
     private static final VarHandle RELEASED_CACHE =
-            VarHandles.field(MethodHandles.lookup(), QueueGauge.class, "releasedCache", long.class);
+            VarHandles.field(MethodHandles.lookup(), QueueGaugeFields.class, "releasedCache", long.class);
 
-    private final PaddedCounter acquired = new PaddedCounter();
-    private final PaddedCounter released = new PaddedCounter();
-    private final int max;
-    private final int lowWater;
-    private volatile int armed;
-    private long releasedCache; // opaque; read and written by submitters only; a lower bound of released
-
-    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
-    // references come last (see PadHead).
-    @SuppressWarnings("unused")
-    private Object t00, t01, t02, t03, t04, t05, t06, t07;
-    @SuppressWarnings("unused")
-    private Object t08, t09, t10, t11, t12, t13, t14, t15;
-    @SuppressWarnings("unused")
-    private Object t16, t17, t18, t19, t20, t21, t22, t23;
-    @SuppressWarnings("unused")
-    private Object t24, t25, t26, t27, t28, t29, t30, t31;
     /**
      * Creates a gauge.
      *
      * @param max the bound, at least 1
      */
     public QueueGauge(int max) {
-        this.max = max;
-        this.lowWater = max / 2;
+        super(max);
     }
 
     /**
@@ -161,5 +143,30 @@ public final class QueueGauge extends PadHead {
      */
     public boolean isFull() {
         return queued() >= max;
+    }
+}
+
+/** The fields of {@link QueueGauge}, between its two paddings (see {@link L1Pad}). */
+abstract class QueueGaugeFields extends L1Pad {
+    final PaddedCounter acquired = new PaddedCounter();
+    final PaddedCounter released = new PaddedCounter();
+    final int max;
+    final int lowWater;
+    volatile int armed;
+    long releasedCache; // opaque; read and written by submitters only; a lower bound of released
+
+    QueueGaugeFields(int max) {
+        this.max = max;
+        this.lowWater = max / 2;
+    }
+}
+
+/** The padding after the fields of {@link QueueGauge}. */
+abstract class QueueGaugeL2Pad extends QueueGaugeFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    QueueGaugeL2Pad(int max) {
+        super(max);
     }
 }

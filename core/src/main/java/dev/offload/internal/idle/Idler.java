@@ -1,6 +1,6 @@
 package dev.offload.internal.idle;
 
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,13 +18,13 @@ import java.util.concurrent.locks.LockSupport;
  * been placed on the same core by the OS, and would otherwise wait for the end of the time slice. Alone on its core, a
  * yield returns at once.
  *
- * <p>CPU budget: the owner counts in {@link CpuBudget} while it runs, spins or yields, and not while it parks. When
+ * <p>CPU budget: the owner counts in {@link OnCpuThreads} while it runs, spins or yields, and not while it parks. When
  * more offload threads are on a CPU than there are cores, a waiting owner parks at once instead of spinning (with
  * {@code LATENCY}, which never parks, it yields), so that it does not slow a thread that has work.
  *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
-public final class Idler extends PadHead {
+public final class Idler extends IdlerL2Pad {
     private static final int CLOCK_CHECK_MASK = 63;
     private static final long SPIN_YIELD_NANOS = 20_000;
     private static final int SPIN = 0;
@@ -40,33 +40,6 @@ public final class Idler extends PadHead {
          */
         boolean hasWork();
     }
-
-    private final long spinNanos;
-    private final long yieldNanos;
-
-    // Alone on its cache lines: the owner writes its spin state below on every idle step, while producers read the
-    // park flag on every hand-off.
-    private final Waker waker;
-
-    private final AtomicBoolean onCpu = new AtomicBoolean(); // counted in CpuBudget; changed on park and wake only
-    private volatile boolean detached; // an abandoned worker: never counted again
-
-    private long idleSince;
-    private long lastYield;
-    private boolean clockStarted;
-
-    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
-    // references come last (see PadHead).
-    @SuppressWarnings("unused")
-    private Object t00, t01, t02, t03, t04, t05, t06, t07;
-    @SuppressWarnings("unused")
-    private Object t08, t09, t10, t11, t12, t13, t14, t15;
-    @SuppressWarnings("unused")
-    private Object t16, t17, t18, t19, t20, t21, t22, t23;
-    @SuppressWarnings("unused")
-    private Object t24, t25, t26, t27, t28, t29, t30, t31;
-    private int steps;
-    private int phase;
 
     /**
      * Creates the idler of {@code owner}.
@@ -88,9 +61,7 @@ public final class Idler extends PadHead {
      * @param yieldNanos the yield budget after spinning, {@code Long.MAX_VALUE} for no limit
      */
     public Idler(Thread owner, Taker worker, long spinNanos, long yieldNanos) {
-        this.waker = new Waker(owner, worker);
-        this.spinNanos = spinNanos;
-        this.yieldNanos = yieldNanos;
+        super(new Waker(owner, worker), spinNanos, yieldNanos);
     }
 
     /** Owner thread, when it starts: it counts as on a CPU. */
@@ -122,13 +93,13 @@ public final class Idler extends PadHead {
 
     private void enterBudget() {
         if (!detached && onCpu.compareAndSet(false, true)) {
-            CpuBudget.enter();
+            OnCpuThreads.enter();
         }
     }
 
     private void exitBudget() {
         if (onCpu.compareAndSet(true, false)) {
-            CpuBudget.exit();
+            OnCpuThreads.exit();
         }
     }
 
@@ -156,7 +127,7 @@ public final class Idler extends PadHead {
             phase = idleFor < spinNanos ? SPIN : idleFor - spinNanos < yieldNanos ? YIELD : PARK;
         }
         if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0) {
-            if (CpuBudget.oversubscribed()) {
+            if (OnCpuThreads.oversubscribed()) {
                 phase = yieldNanos == Long.MAX_VALUE ? YIELD : PARK; // a thread with work needs this core
             } else if (step != 0 && now - lastYield >= SPIN_YIELD_NANOS) {
                 // The thread this one waits for may share its core (the OS placed both there): let it run now
@@ -212,5 +183,40 @@ public final class Idler extends PadHead {
      */
     public Waker waker() {
         return waker;
+    }
+}
+
+/** The fields of {@link Idler}, between its two paddings (see {@link L1Pad}). */
+abstract class IdlerFields extends L1Pad {
+    final long spinNanos;
+    final long yieldNanos;
+
+    // Alone on its cache lines: the owner writes its spin state below on every idle step, while producers read the
+    // park flag on every hand-off.
+    final Waker waker;
+
+    final AtomicBoolean onCpu = new AtomicBoolean(); // counted in OnCpuThreads; changed on park and wake only
+    volatile boolean detached; // an abandoned worker: never counted again
+
+    long idleSince;
+    long lastYield;
+    boolean clockStarted;
+    int steps;
+    int phase;
+
+    IdlerFields(Waker waker, long spinNanos, long yieldNanos) {
+        this.waker = waker;
+        this.spinNanos = spinNanos;
+        this.yieldNanos = yieldNanos;
+    }
+}
+
+/** The padding after the fields of {@link Idler}. */
+abstract class IdlerL2Pad extends IdlerFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    IdlerL2Pad(Waker waker, long spinNanos, long yieldNanos) {
+        super(waker, spinNanos, yieldNanos);
     }
 }

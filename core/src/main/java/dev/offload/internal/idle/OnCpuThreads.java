@@ -9,11 +9,11 @@ import dev.offload.internal.base.PaddedCounter;
  *
  * <p>Any thread. A thread changes the count only when it starts, parks, wakes with work, or ends; not per task.
  */
-final class CpuBudget {
+final class OnCpuThreads {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final PaddedCounter ON_CPU = new PaddedCounter();
 
-    private CpuBudget() {}
+    private OnCpuThreads() {}
 
     /** The calling thread is on a CPU again (started, or woke with work). */
     public static void enter() {

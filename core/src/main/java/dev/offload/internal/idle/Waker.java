@@ -1,12 +1,11 @@
 package dev.offload.internal.idle;
 
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The part of a waiting thread that other threads touch: its park flag, the thread, and for a worker its {@link Taker}.
- * Alone on its cache lines ({@link PadHead} before its fields, 128 bytes of trailing {@code long}s after them in this
- * subclass: HotSpot lays out superclass fields first), so that a producer checking the flag on every hand-off reads a
+ * Alone on its cache lines (the padding chain of {@link L1Pad}), so that a producer checking the flag on every hand-off reads a
  * line that only changes when the owner parks, not one that the owner writes while it spins or runs tasks.
  *
  * <p>Protocol (with {@link Idler}): the owner announces that it is about to park ({@link #announcePark()}, a volatile
@@ -16,9 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Any thread, but {@link #announcePark()}, {@link #dueAt}, {@link #youngAfter} and {@link #clearPark()} from the
  * owner only.
  */
-public final class Waker extends WakerFields {
-    @SuppressWarnings("unused")
-    private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
+public final class Waker extends WakerL2Pad {
 
     /**
      * Creates the waker of {@code thread}.
@@ -136,7 +133,7 @@ public final class Waker extends WakerFields {
 }
 
 /** The fields of {@link Waker}, between its two paddings. */
-abstract class WakerFields extends PadHead {
+abstract class WakerFields extends L1Pad {
     final Thread thread;
     final Taker taker;
     static final int AWAKE = 0;
@@ -150,5 +147,15 @@ abstract class WakerFields extends PadHead {
     WakerFields(Thread thread, Taker taker) {
         this.thread = thread;
         this.taker = taker;
+    }
+}
+
+/** The padding after the fields of {@link Waker}. */
+abstract class WakerL2Pad extends WakerFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    WakerL2Pad(Thread thread, Taker taker) {
+        super(thread, taker);
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Loop thread only.
  */
-final class LookSchedule {
+final class InboxPollSchedule {
     /** The shortest time between two looks. */
     static final long MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** The longest time between two looks. */

@@ -79,7 +79,7 @@ public final class LoopCore {
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile long closeTimeoutNanos;
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
-    private final LookSchedule looks = new LookSchedule(); // loop thread
+    private final InboxPollSchedule looks = new InboxPollSchedule(); // loop thread
 
     /**
      * Creates and starts a loop.
@@ -235,8 +235,8 @@ public final class LoopCore {
      * the loop cannot end before the completion arrives; no producer count is needed. A parked loop is woken only if
      * it must act now: its pool's queue is about to run dry (a few queued tasks per live worker, see
      * {@code PoolCore.ownerMustAct}), so the loop should submit more; it is closing; or the completion is young beside
-     * those the loop's look period was set from (see {@link LookSchedule}). Otherwise it stays parked (the workers keep
-     * the cores) and collects the completions when it next looks, within {@value LookSchedule#MAX_NANOS} ns, in one
+     * those the loop's look period was set from (see {@link InboxPollSchedule}). Otherwise it stays parked (the workers keep
+     * the cores) and collects the completions when it next looks, within {@value InboxPollSchedule#MAX_NANOS} ns, in one
      * batch: one wake-up for many completions instead of one each.
      */
     void deliverCompletion(TaskRecord record) {
@@ -529,7 +529,7 @@ public final class LoopCore {
                 local.startIdle(now);
             }
             // Workers leave a parked loop asleep while its completions are not urgent (see deliverCompletion): it looks
-            // on its own, or a young completion wakes it (LookSchedule).
+            // on its own, or a young completion wakes it (InboxPollSchedule).
             long lookAt = looks.idle(now, local.outstanding() > 0);
             long parkDeadline = parkDeadline(stragglerDeadline);
             Waker waker = idler.waker();

@@ -1,5 +1,6 @@
 package dev.offload.internal.loop;
 
+import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.task.CompletionOwner;
 import dev.offload.internal.task.OwnedFuture;
 import dev.offload.internal.task.TaskRecord;
@@ -9,13 +10,10 @@ import java.util.concurrent.Executor;
  * Completes the futures of tasks submitted from an event loop on that loop, and runs their dependents there. Any
  * thread.
  *
- * <p>A worker delivers every completion through this object, so it sits alone on its cache lines (padding before it
- * in {@link CompletionOwner}, after it here): it never shares a line with the loop's own fields, which the loop thread
- * writes all the time.
+ * <p>A worker delivers every completion through this object, so it sits alone on its cache lines (the padding chain
+ * of {@link L1Pad}): it never shares a line with the loop's own fields, which the loop thread writes all the time.
  */
-public final class LoopOwner extends LoopOwnerFields implements OwnedFuture.DependentExecutor {
-    @SuppressWarnings("unused")
-    private long t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15, t16;
+public final class LoopOwner extends LoopOwnerL2Pad implements OwnedFuture.DependentExecutor {
 
     public LoopOwner(LoopCore loop) {
         super(loop);
@@ -72,7 +70,7 @@ public final class LoopOwner extends LoopOwnerFields implements OwnedFuture.Depe
 }
 
 /** The fields of {@link LoopOwner}, between its two paddings: final, read by workers, written by no thread. */
-abstract class LoopOwnerFields extends CompletionOwner {
+abstract class LoopOwnerFields extends L1Pad implements CompletionOwner {
     final LoopCore loop;
     final Executor later;
 
@@ -83,5 +81,15 @@ abstract class LoopOwnerFields extends CompletionOwner {
                 action.run();
             }
         };
+    }
+}
+
+/** The padding after the fields of {@link LoopOwner}. */
+abstract class LoopOwnerL2Pad extends LoopOwnerFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    LoopOwnerL2Pad(LoopCore loop) {
+        super(loop);
     }
 }

@@ -1,6 +1,6 @@
 package dev.offload.internal.loop;
 
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.task.BatchCursor;
 import dev.offload.internal.task.RecordAccess;
@@ -13,7 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The state an event loop writes on every callback: the tasks it submitted and whose completions it still expects
  * (its registry), its idle time, and the tasks its callbacks submitted that are not published to their pools yet.
- * Padded (see {@link PadHead}), so that the loop's writes never share a cache line with what a worker reads.
+ * Padded (see {@link L1Pad}), so that the loop's writes never share a cache line with what a worker reads.
  *
  * <p>Registry: each task submitted from the loop takes a slot (its index is kept in the record) and gives it back
  * when its completion is handled on the loop. The loop does not end while a slot is taken, and a close that times out
@@ -29,48 +29,16 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Loop thread only, but {@link #idleNanos(long)} from any thread.
  */
-public final class LoopState extends PadHead {
+public final class LoopState extends LoopStateL2Pad {
     /** Tasks submitted by callbacks are published after at most this many callbacks. */
     public static final int PUBLISH_BATCH = 16;
 
-    private static final long NOT_IDLE = Long.MIN_VALUE;
-    private static final int PAD = 32; // unused array slots at both ends: 128 bytes with compressed references
     private static final VarHandle IDLE_NANOS =
-            VarHandles.field(MethodHandles.lookup(), LoopState.class, "idleNanos", long.class);
+            VarHandles.field(MethodHandles.lookup(), LoopStateFields.class, "idleNanos", long.class);
     private static final VarHandle IDLE_SINCE =
-            VarHandles.field(MethodHandles.lookup(), LoopState.class, "idleSince", long.class);
+            VarHandles.field(MethodHandles.lookup(), LoopStateFields.class, "idleSince", long.class);
     private static final VarHandle IDLE_SEQ =
-            VarHandles.field(MethodHandles.lookup(), LoopState.class, "idleSeq", long.class);
-
-    private int count;
-    private int heldFor; // callbacks run since the oldest unpublished task was admitted
-    private int live; // registry slots taken
-    private int reserved; // room promised to submits under way (nested ones included)
-    private int freeTop; // entries in free
-    private boolean idle;
-    private long idleNanos; // seqlock-protected: written by the loop, read by anyone
-    private long idleSince = NOT_IDLE;
-    private long idleSeq;
-    private long lastStamp = Long.MIN_VALUE / 2;
-    private TaskSink[] pools = new TaskSink[PAD + 16 + PAD];
-    private TaskRecord[] records = new TaskRecord[PAD + 16 + PAD];
-    private TaskRecord[] slots = new TaskRecord[16];
-    private int[] free = new int[16];
-    private final int maxOutstanding;
-    private final BatchCursor cursor = new BatchCursor();
-    private final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // see runDependent
-    private boolean runningDependent;
-
-    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
-    // references come last (see PadHead).
-    @SuppressWarnings("unused")
-    private Object t00, t01, t02, t03, t04, t05, t06, t07;
-    @SuppressWarnings("unused")
-    private Object t08, t09, t10, t11, t12, t13, t14, t15;
-    @SuppressWarnings("unused")
-    private Object t16, t17, t18, t19, t20, t21, t22, t23;
-    @SuppressWarnings("unused")
-    private Object t24, t25, t26, t27, t28, t29, t30, t31;
+            VarHandles.field(MethodHandles.lookup(), LoopStateFields.class, "idleSeq", long.class);
 
     /**
      * Runs a dependent of a loop-owned future now; the dependents that running it releases (a chain of stages) run
@@ -103,7 +71,7 @@ public final class LoopState extends PadHead {
 
     /** Creates the state of a loop that tracks at most {@code maxOutstanding} tasks (a power of two, at least 16). */
     public LoopState(int maxOutstanding) {
-        this.maxOutstanding = maxOutstanding;
+        super(maxOutstanding);
         for (int i = 0; i < free.length; i++) {
             free[i] = free.length - 1 - i;
         }
@@ -267,5 +235,44 @@ public final class LoopState extends PadHead {
             }
             Thread.onSpinWait();
         }
+    }
+}
+
+/** The fields of {@link LoopState}, between its two paddings (see {@link L1Pad}). */
+abstract class LoopStateFields extends L1Pad {
+    static final long NOT_IDLE = Long.MIN_VALUE;
+    static final int PAD = 32; // unused array slots at both ends: 128 bytes with compressed references
+
+    int count;
+    int heldFor; // callbacks run since the oldest unpublished task was admitted
+    int live; // registry slots taken
+    int reserved; // room promised to submits under way (nested ones included)
+    int freeTop; // entries in free
+    boolean idle;
+    long idleNanos; // seqlock-protected: written by the loop, read by anyone
+    long idleSince = NOT_IDLE;
+    long idleSeq;
+    long lastStamp = Long.MIN_VALUE / 2;
+    TaskSink[] pools = new TaskSink[PAD + 16 + PAD];
+    TaskRecord[] records = new TaskRecord[PAD + 16 + PAD];
+    TaskRecord[] slots = new TaskRecord[16];
+    int[] free = new int[16];
+    final int maxOutstanding;
+    final BatchCursor cursor = new BatchCursor();
+    final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // see runDependent
+    boolean runningDependent;
+
+    LoopStateFields(int maxOutstanding) {
+        this.maxOutstanding = maxOutstanding;
+    }
+}
+
+/** The padding after the fields of {@link LoopState}. */
+abstract class LoopStateL2Pad extends LoopStateFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    LoopStateL2Pad(int maxOutstanding) {
+        super(maxOutstanding);
     }
 }

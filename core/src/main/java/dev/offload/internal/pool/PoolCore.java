@@ -7,7 +7,7 @@ import dev.offload.PoolStats;
 import dev.offload.TaskOptions;
 import dev.offload.TaskQueue;
 import dev.offload.internal.base.Durations;
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.control.PoolCounters;
@@ -26,7 +26,7 @@ import dev.offload.internal.task.CompletionOwner;
 import dev.offload.internal.task.RecordAccess;
 import dev.offload.internal.task.Settler;
 import dev.offload.internal.task.TaskRecord;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.ThreadWorker;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -61,42 +61,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Any thread unless a method says otherwise.
  */
-public final class PoolCore extends PadHead implements Settler, TaskSink, SupervisedPool {
-    /** {@link #intake}: workers take queued tasks. */
-    private static final int TAKE = 0;
-    /** {@link #intake}: a close drops what is queued; workers finish what runs and take nothing more. */
-    private static final int DROP_QUEUED = 1;
-    /** {@link #intake}: a forced close began: workers take nothing more, running tasks are stopped. */
-    private static final int FORCED = 2;
+public final class PoolCore extends PoolCoreL2Pad implements Settler, TaskSink, SupervisedPool {
     /** See {@link #ownerMustAct()}. */
     static final int OWNER_WAKE_TASKS_PER_WORKER = 4;
-
-    private final PoolConfig config;
-    private final TaskQueue queue;
-    private final QueueGauge gauge;
-    private final FreeWorkers freeWorkers; // maxQueue(0) only, else null: a task is accepted only for a free worker
-    private final Staffing staffing;
-    private final PoolCounters counters = new PoolCounters();
-    private final PoolEvents events;
-    private final WorkerSupervisor supervisor;
-    private final long createdNanos = System.nanoTime();
-
-    private volatile int state = RUNNING;
-    private volatile int intake = TAKE; // TAKE, DROP_QUEUED or FORCED: whether workers take queued tasks
-    private volatile Throwable lastCrash; // why the pool FAILED
-    private volatile Waker[] wakers = new Waker[0]; // the workers' wakers: signalWork reads no worker's own lines
-    private volatile Runnable drainListener;
-
-    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
-    // references come last (see PadHead).
-    @SuppressWarnings("unused")
-    private Object t00, t01, t02, t03, t04, t05, t06, t07;
-    @SuppressWarnings("unused")
-    private Object t08, t09, t10, t11, t12, t13, t14, t15;
-    @SuppressWarnings("unused")
-    private Object t16, t17, t18, t19, t20, t21, t22, t23;
-    @SuppressWarnings("unused")
-    private Object t24, t25, t26, t27, t28, t29, t30, t31;
 
     /**
      * Creates the pool machinery; its supervisor starts {@code minWorkers} workers at once.
@@ -112,19 +79,7 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
      * threads, one step at a time.
      */
     PoolCore(PoolConfig config, boolean start) {
-        this.config = config;
-        // With no queue (maxQueue 0), free workers bound what is queued: at most one task each, and a registered
-        // replacement's; the gauge's bound is only a backstop.
-        int bound = config.maxQueue() > 0 ? config.maxQueue() : (int) Math.min(1 << 22, 2L * (config.maxWorkers() + 1));
-        this.queue = config.queueFactory().apply(bound);
-        if (queue == null) {
-            throw new IllegalArgumentException("taskQueue factory returned null: maxQueue=" + bound);
-        }
-        this.gauge = new QueueGauge(bound);
-        this.freeWorkers = config.maxQueue() == 0 ? new FreeWorkers() : null;
-        this.staffing = new Staffing(config.minWorkers(), config.maxWorkers());
-        this.events = new PoolEvents(config.name(), config.listener());
-        this.supervisor = new WorkerSupervisor(this, Worker::new);
+        super(config);
         if (start) {
             supervisor.start();
         }
@@ -455,7 +410,7 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
      * A worker decided its task's end: count it (in the worker's own counters for the common outcomes), then hand it
      * to its owner.
      */
-    public void onFinished(TaskRecord record, Worker worker, TaskRecord.Outcome outcome) {
+    public void onFinished(TaskRecord record, ThreadWorker worker, TaskRecord.Outcome outcome) {
         if (outcome != TaskRecord.Outcome.COMPLETED
                 && RecordAccess.submitSite(record) != null
                 && RecordAccess.failure(record) != null) {
@@ -694,7 +649,7 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
      * @param timeoutNanos how long a graceful close may take, or a negative value for no limit
      */
     public void close(boolean force, long timeoutNanos) {
-        Worker self = Worker.currentWorkerOf(this);
+        ThreadWorker self = ThreadWorker.currentWorkerOf(this);
         if (self != null) {
             throw new IllegalStateException("close called from the pool's own worker thread: pool=" + config.name()
                     + ", worker=" + self.workerId() + "; close the pool from outside its tasks, or use closeAsync()");
@@ -708,7 +663,7 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
      * Returns when the pool is closed.
      */
     public void closeAfterRunning() {
-        Worker self = Worker.currentWorkerOf(this);
+        ThreadWorker self = ThreadWorker.currentWorkerOf(this);
         if (self != null) {
             throw new IllegalStateException("closeAfterRunning called from the pool's own worker thread: pool="
                     + config.name() + ", worker=" + self.workerId() + "; close the pool from outside its tasks");
@@ -774,5 +729,57 @@ public final class PoolCore extends PadHead implements Settler, TaskSink, Superv
         SubmitSite(String pool) {
             super("task submitted here: pool=" + pool);
         }
+    }
+}
+
+/** The fields of {@link PoolCore}, between its two paddings (see {@link L1Pad}). */
+abstract class PoolCoreFields extends L1Pad {
+    /** {@link #intake}: workers take queued tasks. */
+    static final int TAKE = 0;
+    /** {@link #intake}: a close drops what is queued; workers finish what runs and take nothing more. */
+    static final int DROP_QUEUED = 1;
+    /** {@link #intake}: a forced close began: workers take nothing more, running tasks are stopped. */
+    static final int FORCED = 2;
+
+    final PoolConfig config;
+    final TaskQueue queue;
+    final QueueGauge gauge;
+    final FreeWorkers freeWorkers; // maxQueue(0) only, else null: a task is accepted only for a free worker
+    final Staffing staffing;
+    final PoolCounters counters = new PoolCounters();
+    final PoolEvents events;
+    final WorkerSupervisor supervisor;
+    final long createdNanos = System.nanoTime();
+
+    volatile int state = SupervisedPool.RUNNING;
+    volatile int intake = TAKE; // TAKE, DROP_QUEUED or FORCED: whether workers take queued tasks
+    volatile Throwable lastCrash; // why the pool FAILED
+    volatile Waker[] wakers = new Waker[0]; // the workers' wakers: signalWork reads no worker's own lines
+    volatile Runnable drainListener;
+
+    PoolCoreFields(PoolConfig config) {
+        this.config = config;
+        // With no queue (maxQueue 0), free workers bound what is queued: at most one task each, and a registered
+        // replacement's; the gauge's bound is only a backstop.
+        int bound = config.maxQueue() > 0 ? config.maxQueue() : (int) Math.min(1 << 22, 2L * (config.maxWorkers() + 1));
+        this.queue = config.queueFactory().apply(bound);
+        if (queue == null) {
+            throw new IllegalArgumentException("taskQueue factory returned null: maxQueue=" + bound);
+        }
+        this.gauge = new QueueGauge(bound);
+        this.freeWorkers = config.maxQueue() == 0 ? new FreeWorkers() : null;
+        this.staffing = new Staffing(config.minWorkers(), config.maxWorkers());
+        this.events = new PoolEvents(config.name(), config.listener());
+        this.supervisor = new WorkerSupervisor((PoolCore) this, ThreadWorker::new); // the only subclass
+    }
+}
+
+/** The padding after the fields of {@link PoolCore}. */
+abstract class PoolCoreL2Pad extends PoolCoreFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    PoolCoreL2Pad(PoolConfig config) {
+        super(config);
     }
 }

@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Memory ordering: before it parks, the supervisor publishes its wake-up time (volatile) and scans the workers'
  * running tasks again; a worker publishes its task (volatile) and then reads the wake-up time, and wakes the supervisor
- * if its task's deadline comes sooner (see {@code Worker}). Requests go through a concurrent queue, then an unpark.
+ * if its task's deadline comes sooner (see {@code ThreadWorker}). Requests go through a concurrent queue, then an unpark.
  * Changes of the worker registry and reads of the statistics hold the {@link PoolCounters} lock, so that a worker that
  * ends is counted exactly once.
  *

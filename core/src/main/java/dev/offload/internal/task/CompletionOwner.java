@@ -1,6 +1,5 @@
 package dev.offload.internal.task;
 
-import dev.offload.internal.base.PadHead;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
@@ -8,14 +7,13 @@ import java.util.concurrent.ForkJoinPool;
  * Where a task's future is completed: the event loop that submitted it (the loop's own owner), an executor, or the
  * thread that decided the task's outcome.
  *
- * <p>{@link #deliver} from any thread, exactly once per task. Padded in front, so that an owner that workers read on
- * every completion does not share a cache line with whatever was allocated before it.
+ * <p>{@link #deliver} from any thread, exactly once per task. An owner that lives long and that workers read on every
+ * completion sits alone on its cache lines (the event loop's does: see {@link dev.offload.internal.base.L1Pad}); the
+ * owner of one executor-bound task is made per task and is not padded.
  */
-public abstract class CompletionOwner extends PadHead {
-    private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
-
+public interface CompletionOwner {
     /** Completes on the worker thread (or whichever thread decided the outcome). */
-    public static final CompletionOwner DIRECT = new CompletionOwner() {
+    CompletionOwner DIRECT = new CompletionOwner() {
         @Override
         public void deliver(TaskRecord record) {
             record.completeOnOwner();
@@ -27,19 +25,17 @@ public abstract class CompletionOwner extends PadHead {
         }
     };
 
-    public CompletionOwner() {}
-
     /**
      * Hands the decided record to the owner, which completes its future. Never throws: if the owner cannot take it, the
      * future is completed on the calling thread.
      */
-    public abstract void deliver(TaskRecord record);
+    void deliver(TaskRecord record);
 
     /** Returns the executor of the future's {@code *Async} methods called without an executor. */
-    public abstract Executor asyncExecutor();
+    Executor asyncExecutor();
 
     /** Returns where the future's non-async dependents run, or {@code null} for wherever it completes. */
-    public OwnedFuture.DependentExecutor dependentExecutor() {
+    default OwnedFuture.DependentExecutor dependentExecutor() {
         return null;
     }
 
@@ -50,17 +46,19 @@ public abstract class CompletionOwner extends PadHead {
      * @param executor the executor
      * @return the owner
      */
-    public static CompletionOwner of(Executor executor) {
+    static CompletionOwner of(Executor executor) {
         return new CompletionOwner() {
             @Override
             public void deliver(TaskRecord record) {
                 try {
                     executor.execute(record::completeOnOwner);
                 } catch (Throwable t) {
-                    LOG.log(
-                            System.Logger.Level.WARNING,
-                            "completion executor refused a completion; completing on this thread: executor=" + executor,
-                            t);
+                    System.getLogger("dev.offload.WorkerPool")
+                            .log(
+                                    System.Logger.Level.WARNING,
+                                    "completion executor refused a completion; completing on this thread: executor="
+                                            + executor,
+                                    t);
                     record.completeOnOwner();
                 }
             }

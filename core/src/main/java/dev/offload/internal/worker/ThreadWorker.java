@@ -4,7 +4,7 @@ import dev.offload.AsyncTask;
 import dev.offload.Task;
 import dev.offload.TaskContext;
 import dev.offload.WorkerCrashedException;
-import dev.offload.internal.base.PadHead;
+import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.control.LatencyRecorder;
 import dev.offload.internal.control.PoolConfig;
@@ -46,17 +46,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one task, plain then async, and the abandonment CAS ({@code leaveTask}, {@code abandonIn}); the worker's counters;
  * its {@code TaskContext} methods.
  */
-public final class Worker extends PadHead implements TaskContext, Idler.WorkSource, Taker, WorkerHandle {
+public final class ThreadWorker extends ThreadWorkerL2Pad
+        implements TaskContext, Idler.WorkSource, Taker, WorkerHandle {
     private static final VarHandle BUSY_NANOS =
-            VarHandles.field(MethodHandles.lookup(), Worker.class, "busyNanos", long.class);
+            VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "busyNanos", long.class);
     private static final VarHandle COMPLETED =
-            VarHandles.field(MethodHandles.lookup(), Worker.class, "completed", long.class);
+            VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "completed", long.class);
     private static final VarHandle FAILED =
-            VarHandles.field(MethodHandles.lookup(), Worker.class, "failed", long.class);
+            VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "failed", long.class);
     private static final VarHandle BUSY =
-            VarHandles.field(MethodHandles.lookup(), Worker.class, "busyFlag", boolean.class);
+            VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "busyFlag", boolean.class);
     private static final VarHandle CURRENT =
-            VarHandles.field(MethodHandles.lookup(), Worker.class, "current", TaskRecord.class);
+            VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "current", TaskRecord.class);
 
     /** The exit reason of a worker that ran its {@code maxTasksPerWorker} tasks. */
     static final String TASK_LIMIT = "maxTasksPerWorker reached";
@@ -64,59 +65,8 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     /** What {@link #current} holds once the supervisor abandoned the worker inside a task. */
     private static final TaskRecord ABANDONED = TaskRecord.stoppedMark();
 
-    private final WorkerHost pool;
-    private final PoolConfig config;
-    private final WorkerWatcher supervisor;
-    private final int id;
-    private final WorkerThread thread;
-    private final Idler idler;
-    private final AtomicInteger asyncCount = new AtomicInteger();
-    private final LatencyRecorder latencies = new LatencyRecorder();
-    private final long startedNanos;
-    /** Async tasks whose stage is pending on this worker, with the time each started. */
-    private final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
-
-    private final FreeWorkers freeWorkers; // maxQueue(0) only, else null
-    private final long taskLimit; // maxTasksPerWorker, or Long.MAX_VALUE for none
-    private boolean free = true; // maxQueue(0): counted free in freeWorkers (the supervisor counted it at its start)
-    private Object state;
-    private boolean hasState;
-    private long lastEnd; // nanoTime at the end of the last task, if the worker has not idled since; else 0
-    private long tasksRun; // tasks this worker started that ended on it (their own way or stopped)
-    volatile TaskRecord current; // the task running now; written as the class comment says
-    private volatile long currentStart; // written before current
-    private volatile boolean online; // the initializer returned; taking tasks
-    private volatile boolean retireRequested; // recycled: end after the current task
-    private volatile boolean abandoned; // left to a task that would not stop, or at a close deadline: take no more
-    private boolean abandonedHere; // worker thread: it lost the leaveTask CAS to abandonIn
-    private volatile boolean reported; // the worker told the supervisor it ended
-    // Written by this worker only, with release stores; read by stats with volatile loads.
-    private volatile long busyNanos;
-    private volatile long completed; // outcomes this worker decided, before delivering them
-    private volatile long failed;
-    private volatile boolean busyFlag; // running a task (or a run of tasks back to back)
-
-    // Trailing padding: HotSpot lays out reference fields after primitive ones, in declaration order, so these null
-    // references come last (see PadHead).
-    @SuppressWarnings("unused")
-    private Object t00, t01, t02, t03, t04, t05, t06, t07;
-    @SuppressWarnings("unused")
-    private Object t08, t09, t10, t11, t12, t13, t14, t15;
-    @SuppressWarnings("unused")
-    private Object t16, t17, t18, t19, t20, t21, t22, t23;
-    @SuppressWarnings("unused")
-    private Object t24, t25, t26, t27, t28, t29, t30, t31;
-
-    public Worker(WorkerHost pool, WorkerWatcher supervisor, int id) {
-        this.pool = pool;
-        this.config = pool.config();
-        this.supervisor = supervisor;
-        this.id = id;
-        this.thread = new WorkerThread(this, config.name() + "-worker-" + id);
-        this.idler = new Idler(thread, this, config.spinNanos(), config.yieldNanos());
-        this.startedNanos = System.nanoTime();
-        this.freeWorkers = pool.freeWorkers();
-        this.taskLimit = config.maxTasksPerWorker() > 0 ? config.maxTasksPerWorker() : Long.MAX_VALUE;
+    public ThreadWorker(WorkerHost pool, WorkerWatcher supervisor, int id) {
+        super(pool, supervisor, id);
     }
 
     @Override
@@ -125,7 +75,7 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
     }
 
     /** Returns the calling thread's worker if it belongs to {@code pool}, else null. */
-    public static Worker currentWorkerOf(WorkerHost pool) {
+    public static ThreadWorker currentWorkerOf(WorkerHost pool) {
         return Thread.currentThread() instanceof WorkerThread t && t.worker().pool == pool ? t.worker() : null;
     }
 
@@ -162,8 +112,6 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
             supervisor.workerEnded(this, crash, taskCaused, reason);
         }
     }
-
-    private Throwable initFailure;
 
     private boolean initialize() {
         var initializer = config.initializer();
@@ -680,5 +628,64 @@ public final class Worker extends PadHead implements TaskContext, Idler.WorkSour
         WorkerDied(VirtualMachineError cause) {
             super(cause.toString(), cause, false, false);
         }
+    }
+}
+
+/** The fields of {@link ThreadWorker}, between its two paddings (see {@link L1Pad}). */
+abstract class ThreadWorkerFields extends L1Pad {
+    final WorkerHost pool;
+    final PoolConfig config;
+    final WorkerWatcher supervisor;
+    final int id;
+    final WorkerThread thread;
+    final Idler idler;
+    final AtomicInteger asyncCount = new AtomicInteger();
+    final LatencyRecorder latencies = new LatencyRecorder();
+    final long startedNanos;
+    /** Async tasks whose stage is pending on this worker, with the time each started. */
+    final ConcurrentHashMap<TaskRecord, Long> pendingAsync = new ConcurrentHashMap<>();
+
+    final FreeWorkers freeWorkers; // maxQueue(0) only, else null
+    final long taskLimit; // maxTasksPerWorker, or Long.MAX_VALUE for none
+    boolean free = true; // maxQueue(0): counted free in freeWorkers (the supervisor counted it at its start)
+    Object state;
+    boolean hasState;
+    Throwable initFailure; // what the initializer threw
+    long lastEnd; // nanoTime at the end of the last task, if the worker has not idled since; else 0
+    long tasksRun; // tasks this worker started that ended on it (their own way or stopped)
+    volatile TaskRecord current; // the task running now; written as the class comment says
+    volatile long currentStart; // written before current
+    volatile boolean online; // the initializer returned; taking tasks
+    volatile boolean retireRequested; // recycled: end after the current task
+    volatile boolean abandoned; // left to a task that would not stop, or at a close deadline: take no more
+    boolean abandonedHere; // worker thread: it lost the leaveTask CAS to abandonIn
+    volatile boolean reported; // the worker told the supervisor it ended
+    // Written by this worker only, with release stores; read by stats with volatile loads.
+    volatile long busyNanos;
+    volatile long completed; // outcomes this worker decided, before delivering them
+    volatile long failed;
+    volatile boolean busyFlag; // running a task (or a run of tasks back to back)
+
+    ThreadWorkerFields(WorkerHost pool, WorkerWatcher supervisor, int id) {
+        this.pool = pool;
+        this.config = pool.config();
+        this.supervisor = supervisor;
+        this.id = id;
+        ThreadWorker self = (ThreadWorker) this; // the only subclass
+        this.thread = new WorkerThread(self, config.name() + "-worker-" + id);
+        this.idler = new Idler(thread, self, config.spinNanos(), config.yieldNanos());
+        this.startedNanos = System.nanoTime();
+        this.freeWorkers = pool.freeWorkers();
+        this.taskLimit = config.maxTasksPerWorker() > 0 ? config.maxTasksPerWorker() : Long.MAX_VALUE;
+    }
+}
+
+/** The padding after the fields of {@link ThreadWorker}. */
+abstract class ThreadWorkerL2Pad extends ThreadWorkerFields {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    ThreadWorkerL2Pad(WorkerHost pool, WorkerWatcher supervisor, int id) {
+        super(pool, supervisor, id);
     }
 }

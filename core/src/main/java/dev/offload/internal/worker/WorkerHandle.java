@@ -8,14 +8,14 @@ import java.util.Map;
 
 /**
  * A worker as its supervisor drives it: start it, read what it runs, retire it, abandon it, read its stack. A pool's
- * thread worker ({@link Worker}) implements it; a worker that is a child process can implement the same, so that
+ * thread worker ({@link ThreadWorker}) implements it; a worker that is a child process can implement the same, so that
  * the supervisor's rules, restarts and close apply to it unchanged.
  *
  * <p>Threading: the supervisor thread calls it, except what the methods say; what a worker publishes (its running
  * task, its flags) is read with volatile loads.
  */
 public interface WorkerHandle extends WorkerCounts {
-    /** Makes a worker for a pool: the pool gives the supervisor {@code Worker::new}. */
+    /** Makes a worker for a pool: the pool gives the supervisor {@code ThreadWorker::new}. */
     @FunctionalInterface
     interface Factory {
         /**

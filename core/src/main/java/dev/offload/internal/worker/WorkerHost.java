@@ -8,7 +8,7 @@ import dev.offload.internal.dispatch.Staffing;
 import dev.offload.internal.task.TaskRecord;
 
 /**
- * The pool a {@link Worker} works for, as the worker sees it: where it takes tasks, the pool's state, and where it
+ * The pool a {@link ThreadWorker} works for, as the worker sees it: where it takes tasks, the pool's state, and where it
  * settles the outcomes it decides. The pool implements it; a worker never sees the pool's admission or supervision.
  *
  * <p>Any thread; a worker calls it from its own thread.
@@ -57,7 +57,7 @@ public interface WorkerHost {
     void onStarted(TaskRecord record);
 
     /** A worker decided its task's end: count it, then deliver it to its owner. */
-    void onFinished(TaskRecord record, Worker worker, TaskRecord.Outcome outcome);
+    void onFinished(TaskRecord record, ThreadWorker worker, TaskRecord.Outcome outcome);
 
     /** Worker thread: a task's output, checked and cloned as the pool's isolation requires. */
     Object prepareOutput(Object output);

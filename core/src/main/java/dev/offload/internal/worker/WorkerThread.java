@@ -12,15 +12,15 @@ import dev.offload.internal.task.TaskThread;
  * ({@code TaskContext.current()} finds it so); those methods only on this thread, as {@link TaskContext} says.
  */
 public final class WorkerThread extends Thread implements TaskThread, TaskContext {
-    private final Worker worker;
+    private final ThreadWorker worker;
 
-    WorkerThread(Worker worker, String name) {
+    WorkerThread(ThreadWorker worker, String name) {
         super(name);
         this.worker = worker;
         setDaemon(true);
     }
 
-    Worker worker() {
+    ThreadWorker worker() {
         return worker;
     }
 

@@ -3,7 +3,7 @@ package dev.offload.internal.worker;
 import dev.offload.internal.task.TaskRecord;
 
 /**
- * Who watches a {@link Worker} from outside (the pool's supervisor): what the worker tells it about its life and its
+ * Who watches a {@link ThreadWorker} from outside (the pool's supervisor): what the worker tells it about its life and its
  * tasks' time limits.
  *
  * <p>Called from the worker's thread.

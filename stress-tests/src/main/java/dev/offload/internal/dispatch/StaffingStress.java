@@ -4,7 +4,7 @@ import dev.offload.Task;
 import dev.offload.TaskOptions;
 import dev.offload.internal.pool.PoolCore;
 import dev.offload.internal.pool.StressPools;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.ThreadWorker;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -15,7 +15,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
  * Grow against shrink, on the real code: {@link PoolCore#submit} (queue, then decide whether a worker is needed) races
- * with {@link Worker#retireIfIdle()} (give the place up, then re-read the queue). A queued task is never left without a
+ * with {@link ThreadWorker#retireIfIdle()} (give the place up, then re-read the queue). A queued task is never left without a
  * worker: either the retiring worker sees it and stays, or the submitter sees the place given up and asks the
  * supervisor for a worker.
  */
@@ -37,7 +37,7 @@ public final class StaffingStress {
     @State
     public static class RetireVsSubmit {
         private final PoolCore core = StressPools.unstarted(0, 1, 0);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
 
         public RetireVsSubmit() {
             core.staffing().tryGrow(); // the worker's place

@@ -3,7 +3,7 @@ package dev.offload.internal.pool;
 import dev.offload.PoolFailedException;
 import dev.offload.Task;
 import dev.offload.TaskOptions;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.ThreadWorker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,7 +38,7 @@ public final class PoolCoreStress {
     @State
     public static class SubmitVsClose {
         private final PoolCore core = StressPools.unstarted(0, 1, 0);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
 
         @Actor
         public void submitter(II_Result r) {

@@ -2,7 +2,7 @@ package dev.offload.internal.pool;
 
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.loop.LoopCore;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.ThreadWorker;
 
 /** Pools and loops for stress tests: real machinery, no threads of their own; the test's actors drive the steps. */
 public final class StressPools {
@@ -42,8 +42,8 @@ public final class StressPools {
     }
 
     /** A registered worker of {@code core} whose thread never starts: an actor runs its steps. */
-    public static Worker worker(PoolCore core) {
-        return (Worker) core.supervisor().registerUnstarted();
+    public static ThreadWorker worker(PoolCore core) {
+        return (ThreadWorker) core.supervisor().registerUnstarted();
     }
 
     /** A loop whose thread never starts: actors run its steps. */

@@ -7,7 +7,7 @@ import dev.offload.TaskTimeoutException;
 import dev.offload.WorkerCrashedException;
 import dev.offload.internal.pool.PoolCore;
 import dev.offload.internal.pool.StressPools;
-import dev.offload.internal.worker.Worker;
+import dev.offload.internal.worker.ThreadWorker;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,7 +20,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * Contracts 1, 4 and 5 on {@link TaskRecord}, through the real worker step ({@link Worker#execute}) and the real
+ * Contracts 1, 4 and 5 on {@link TaskRecord}, through the real worker step ({@link ThreadWorker#execute}) and the real
  * deciders (a future's cancel, the supervisor's time limit): exactly one outcome, counted once, and no interrupt left
  * behind on the worker's thread. The actor standing in for the worker runs {@code execute} on its own thread.
  */
@@ -42,7 +42,7 @@ public final class TaskRecordStress {
     }
 
     /** The worker's step, as its thread runs it: takes the next task, if any, and runs it. Returns the task taken. */
-    static TaskRecord takeAndRun(PoolCore core, Worker worker) {
+    static TaskRecord takeAndRun(PoolCore core, ThreadWorker worker) {
         TaskRecord taken = core.pollForWorker();
         if (taken != null) {
             worker.execute(taken);
@@ -71,7 +71,7 @@ public final class TaskRecordStress {
     @State
     public static class CancelVsFinish {
         private final PoolCore core = StressPools.unstarted(0, 1, 0);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
         private final CompletableFuture<Object> future = core.submit(IDENTITY, 1, TaskOptions.DEFAULT);
 
         @Actor
@@ -108,7 +108,7 @@ public final class TaskRecordStress {
     @State
     public static class TimeoutVsFinish {
         private final PoolCore core = StressPools.unstarted(0, 1, 1);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
         private final CompletableFuture<Object> future = core.submit(IDENTITY, 1, TaskOptions.DEFAULT);
         private final TaskRecord record = (TaskRecord) future;
 
@@ -146,7 +146,7 @@ public final class TaskRecordStress {
     @State
     public static class CancelVsStart {
         private final PoolCore core = StressPools.unstarted(0, 1, 0);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
         private volatile int ran;
         private final Task<Integer, Integer> marking = x -> {
             ran = 1;
@@ -187,7 +187,7 @@ public final class TaskRecordStress {
     @State
     public static class CrashVsCancel {
         private final PoolCore core = StressPools.unstarted(0, 1, 0);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
         private final Task<Integer, Integer> overflowing = x -> {
             throw new StackOverflowError("simulated");
         };
@@ -200,7 +200,7 @@ public final class TaskRecordStress {
                 if (record != null) {
                     worker.execute(record);
                 }
-            } catch (Worker.WorkerDied e) {
+            } catch (ThreadWorker.WorkerDied e) {
                 r.r2 = 1;
             }
             r.r1 = Thread.currentThread().isInterrupted() ? 1 : 0;
@@ -220,7 +220,7 @@ public final class TaskRecordStress {
     }
 
     /**
-     * A cancel with interrupt, then the supervisor's abandon ({@link Worker#abandonIn}, which it tries only for a task
+     * A cancel with interrupt, then the supervisor's abandon ({@link ThreadWorker#abandonIn}, which it tries only for a task
      * stopped with interrupt), race the worker finishing the task and leaving it. Both must agree: either the worker
      * left first and goes on, or it is abandoned and knows it (and takes no other task). A cancel that won while the
      * task ran must make it read as stopped with interrupt; one that lost to the worker's finish must not. Results:
@@ -246,7 +246,7 @@ public final class TaskRecordStress {
     @State
     public static class AbandonVsFinish {
         private final PoolCore core = StressPools.unstarted(0, 1, 0);
-        private final Worker worker = StressPools.worker(core);
+        private final ThreadWorker worker = StressPools.worker(core);
         private final int[] ran = new int[1]; // the stress pool is trusted: the task writes this array itself
         private final CompletableFuture<Object> future = core.submit(
                 (Task<int[], Integer>) a -> {
