@@ -35,6 +35,7 @@ class LayoutTest {
             "dev.offload.internal.pool",
             "dev.offload.internal.supervise",
             "dev.offload.internal.worker",
+            "dev.offload.internal.message",
             "dev.offload.internal.loop",
             "dev.offload.internal.control",
             "dev.offload.internal.dispatch",

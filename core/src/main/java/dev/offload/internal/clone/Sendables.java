@@ -17,7 +17,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -178,6 +180,41 @@ public final class Sendables {
      * @throws NotSendableException if the value or something inside it may not cross
      */
     public static Object prepare(Object value, String root) {
+        return prepare(value, root, null);
+    }
+
+    /**
+     * {@link #prepare(Object, String)} for a message with a transfer list: a {@code TransferableBuffer} in the value
+     * moves only if {@code transfer} names it (else it is refused with its path), and every buffer {@code transfer}
+     * names must be in the value. Changes nothing the caller holds.
+     *
+     * @param value the value to send, may be null
+     * @param root the name of the value in error messages, such as {@code "message"}
+     * @param transfer the buffers the sender moves (an identity set), or {@code null} to move every buffer found
+     * @return the value to hand over, or a {@link Moves}
+     * @throws NotSendableException if the value or something inside it may not cross, or holds a buffer the transfer
+     *     list does not name
+     * @throws IllegalArgumentException if the transfer list names a buffer the value does not hold
+     */
+    public static Object prepare(Object value, String root, Set<Object> transfer) {
+        Object prepared = prepareValue(value, root, transfer);
+        if (transfer != null && !transfer.isEmpty()) {
+            Set<Object> moved = Collections.newSetFromMap(new IdentityHashMap<>());
+            if (prepared instanceof Moves m) {
+                moved.addAll(Arrays.asList(m.sources));
+            }
+            for (Object named : transfer) {
+                if (!moved.contains(named)) {
+                    throw new IllegalArgumentException("the transfer list names a buffer that the " + root
+                            + " does not hold: " + named + "; fix: put it in the " + root
+                            + " or leave it out of the transfer list");
+                }
+            }
+        }
+        return prepared;
+    }
+
+    private static Object prepareValue(Object value, String root, Set<Object> transfer) {
         if (value == null) {
             return null;
         }
@@ -192,7 +229,7 @@ public final class Sendables {
         if (plan.kind == Kind.PRIMITIVE_ARRAY) {
             return copyPrimitiveArray(value);
         }
-        Clone clone = new Clone();
+        Clone clone = new Clone(transfer);
         Object copy;
         PathNode path = new PathNode(null, root, null, -1);
         try {
@@ -249,7 +286,12 @@ public final class Sendables {
     /** One walk of {@link #prepare}: what was copied already, and the buffers to move. */
     private static final class Clone {
         private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
+        private final Set<Object> transfer; // the transfer list of a message, or null: every buffer moves
         private List<TransferableBuffer> sources;
+
+        Clone(Set<Object> transfer) {
+            this.transfer = transfer;
+        }
 
         Object prepare(Object value, Plan plan, PathNode path, int depth) {
             if (depth > MAX_DEPTH) {
@@ -305,6 +347,13 @@ public final class Sendables {
                         path.toString(),
                         TransferableBuffer.class,
                         "the buffer was already transferred (detached); fix: send the handle transfer() returned");
+            }
+            if (transfer != null && !transfer.contains(source)) {
+                throw new NotSendableException(
+                        path.toString(),
+                        TransferableBuffer.class,
+                        "a buffer in a message moves only when the transfer list names it; fix: name it, as in"
+                                + " postMessage(message, buffer)");
             }
             TransferableBuffer receiver = TransferAccess.steps().handOver(source);
             if (sources == null) {

@@ -12,7 +12,9 @@ import dev.offload.internal.task.TaskRecord;
 import dev.offload.internal.task.TaskThread;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -80,6 +82,7 @@ public final class LoopCore {
     private volatile long closeTimeoutNanos;
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
     private final InboxPollSchedule looks = new InboxPollSchedule(); // loop thread
+    private final Set<LoopBound> bound = new LinkedHashSet<>(); // loop thread: ports that live on this loop
 
     /**
      * Creates and starts a loop.
@@ -209,6 +212,47 @@ public final class LoopCore {
             PRODUCERS.getAndAdd(this, -1);
             idler.wake(); // after the decrement: a closing loop parked on producers != 0 re-checks
         }
+    }
+
+    /**
+     * Hands an item of another package to the loop from any thread while it has not ended (also while it closes): a
+     * message port's delivery. It runs on the loop thread, in inbox order; what it throws goes to the loop's
+     * uncaught-exception handler.
+     *
+     * @param item what to run
+     * @return {@code false} if the loop has ended; the caller then acts itself
+     */
+    public boolean offerItem(Runnable item) {
+        return offer(item);
+    }
+
+    /**
+     * Loop thread: hands what a callback threw to the loop's uncaught-exception handler, as the loop does for its own
+     * callbacks; for an item that runs several callbacks in one pass (a port delivering a batch of messages).
+     *
+     * @param t what was thrown
+     */
+    public void reportUncaught(Throwable t) {
+        handleUncaught(t);
+    }
+
+    /**
+     * Loop thread: {@code resource} hears {@link LoopBound#loopEnded()} when this loop ends, unless it is unbound
+     * first.
+     *
+     * @param resource what lives on this loop
+     */
+    public void bind(LoopBound resource) {
+        bound.add(resource);
+    }
+
+    /**
+     * Loop thread: {@code resource} no longer hears when this loop ends.
+     *
+     * @param resource what was bound
+     */
+    public void unbind(LoopBound resource) {
+        bound.remove(resource);
     }
 
     /**
@@ -474,6 +518,7 @@ public final class LoopCore {
             idler.stop();
             timers.clear();
             state = TERMINATED;
+            endBound();
             terminated.countDown();
             termination.complete(null);
         }
@@ -536,6 +581,19 @@ public final class LoopCore {
             waker.youngAfter(looks.youngAfter());
             waker.dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
             idler.idle(hasWork, earlier(parkDeadline, lookAt));
+        }
+    }
+
+    /** Loop thread, ended: what lives on the loop hears it (a port closes its channel), each once. */
+    private void endBound() {
+        while (!bound.isEmpty()) {
+            LoopBound resource = bound.iterator().next();
+            bound.remove(resource);
+            try {
+                resource.loopEnded();
+            } catch (Throwable t) {
+                handleUncaught(t);
+            }
         }
     }
 

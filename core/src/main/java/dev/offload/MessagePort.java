@@ -1,0 +1,118 @@
+package dev.offload;
+
+import dev.offload.internal.message.Endpoint;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One end of a {@link MessageChannel}, as Node's {@code MessagePort}: {@link #postMessage} sends to the other end,
+ * whose {@link #onMessage} handler receives each message on its own event loop, in the order posted.
+ *
+ * <p>Ownership: a port belongs to the event loop that first uses it (posts, receives, or sets a handler), and only
+ * that loop's thread may use it afterwards; a call from another thread throws {@link IllegalStateException} naming
+ * both. {@link #close()} is the exception: any thread.
+ *
+ * <p>Messages follow the isolation rules of {@link WorkerPool}'s inputs: immutable values cross by reference, arrays
+ * and JDK collections are copied (cycles and shared sub-objects keep their shape), a {@code SharedBuffer} and its
+ * views are shared, a {@code TransferableBuffer} moves (the sender's handle is detached) when the transfer list names
+ * it, and anything else is refused with a {@link NotSendableException} naming its path. A post that throws changed
+ * nothing: no message is sent, no buffer moves.
+ *
+ * <p>Close: {@link #close()} on either port closes the channel. Messages posted before the close are still delivered;
+ * then each port runs its {@link #onClose} handler on its own loop, once. A post after the close throws. A port whose
+ * loop ends closes its channel too, and messages still queued for it are not delivered (the loop that would run them
+ * is gone), as in Node when a thread exits.
+ *
+ * <p>Memory consistency effects: actions in the posting thread prior to {@link #postMessage} <i>happen-before</i> the
+ * receiving port's handler (or {@link #receiveMessage()}) gets that message; actions of every handler for messages of
+ * a port <i>happen-before</i> its {@link #onClose} handler.
+ */
+public final class MessagePort implements AutoCloseable {
+    private final Endpoint end;
+
+    MessagePort(Endpoint end) {
+        this.end = end;
+    }
+
+    /**
+     * Posts {@code message} to the other port. Holding loop only.
+     *
+     * @param message the message (checked and cloned as described above), may be null
+     * @param transfer the {@code TransferableBuffer}s in {@code message} to move, each once
+     * @throws IllegalStateException if the calling thread is not the loop that holds this port, or the channel is
+     *     closed; then nothing was sent and no buffer moved
+     * @throws IllegalArgumentException if {@code transfer} names something that is not a buffer in {@code message},
+     *     a detached buffer, or a buffer twice
+     * @throws NotSendableException if {@code message} holds something that may not cross, or a buffer that
+     *     {@code transfer} does not name
+     */
+    public void postMessage(Object message, Object... transfer) {
+        end.post(message, transfer);
+    }
+
+    /**
+     * Sets the handler that receives each message posted to this port, on this loop, in order; messages queued before
+     * it was set are delivered first. Replaces the handler set before. Holding loop only (the first call on a port
+     * makes the calling loop its holder).
+     *
+     * @param handler receives each message; what it throws goes to the loop's uncaught-exception handler, and the
+     *     next message is still delivered
+     * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
+     */
+    public void onMessage(Consumer<Object> handler) {
+        end.onMessage(Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Sets what runs, once, on this loop when the channel has closed and every message posted to this port before the
+     * close was delivered. Holding loop only.
+     *
+     * @param handler what to run
+     * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
+     */
+    public void onClose(Runnable handler) {
+        end.onClose(Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Takes the next message posted to this port without waiting, as Node's {@code receiveMessageOnPort}: the message
+     * is then not delivered to the {@link #onMessage} handler. Holding loop only.
+     *
+     * @return the message, or empty if none is queued
+     * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
+     */
+    public Optional<Received> receiveMessage() {
+        Object m = end.receive();
+        return m == Endpoint.NONE ? Optional.empty() : Optional.of(new Received(m));
+    }
+
+    /**
+     * Closes the channel: both ports. Idempotent. Any thread.
+     */
+    @Override
+    public void close() {
+        end.close();
+    }
+
+    /**
+     * Returns whether the channel is closed (by either port, or because a holding loop ended).
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return end.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return end.toString();
+    }
+
+    /**
+     * A message {@link #receiveMessage()} took, as Node's {@code { message }}.
+     *
+     * @param message the message, which may be null
+     */
+    public record Received(Object message) {}
+}

@@ -1,0 +1,427 @@
+package dev.offload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.shm.SharedBuffer;
+import dev.offload.shm.TransferableBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link MessageChannel} and {@link MessagePort} between two event loops, used as a hostile caller would. */
+class MessageChannelTest {
+    private final ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
+    private EventLoop a;
+    private EventLoop b;
+
+    @BeforeEach
+    void loops() {
+        a = EventLoop.builder()
+                .name("port-a")
+                .onUncaughtException(uncaught::add)
+                .start();
+        b = EventLoop.builder()
+                .name("port-b")
+                .onUncaughtException(uncaught::add)
+                .start();
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+    }
+
+    /** Runs {@code body} on {@code loop} and returns what it threw, or fails if it threw nothing. */
+    private static Throwable thrownOn(EventLoop loop, Runnable body) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                body.run();
+                f.complete(null);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return Await.failure(f, "a call on " + loop.name() + " that must throw");
+    }
+
+    @Test
+    void messages_arriveInOrder_onTheReceivingLoopsThread() {
+        MessageChannel channel = new MessageChannel();
+        int n = 20_000;
+        List<Integer> got = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(1);
+        AtomicReference<Thread> wrongThread = new AtomicReference<>();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> {
+                if (!b.inEventLoop()) {
+                    wrongThread.set(Thread.currentThread());
+                }
+                got.add((Integer) m);
+                if (got.size() == n) {
+                    all.countDown();
+                }
+            });
+            return null;
+        });
+        a.execute(() -> {
+            for (int i = 0; i < n; i++) {
+                channel.port1().postMessage(i);
+            }
+        });
+        Await.latch(all, n + " messages on port2");
+        assertNull(wrongThread.get(), "a message handler ran off the receiving loop");
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, got.get(i), "message " + i + " out of order");
+        }
+    }
+
+    @Test
+    void messagesPostedBeforeTheHandler_areDeliveredFirst_thenTheRest() {
+        MessageChannel channel = new MessageChannel();
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage("early-1");
+            channel.port1().postMessage("early-2");
+            return null;
+        });
+        List<Object> got = Collections.synchronizedList(new ArrayList<>());
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(got::add);
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage("late");
+            return null;
+        });
+        Await.until(() -> got.size() == 3, "three messages on port2");
+        assertEquals(List.of("early-1", "early-2", "late"), got);
+    }
+
+    @Test
+    void bothDirections_pingPong_10000RoundTrips() {
+        MessageChannel channel = new MessageChannel();
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> channel.port2().postMessage((Integer) m + 1));
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().onMessage(m -> {
+                int v = (Integer) m;
+                if (v >= 20_000) {
+                    done.complete(v);
+                } else {
+                    channel.port1().postMessage(v + 1);
+                }
+            });
+            channel.port1().postMessage(0);
+            return null;
+        });
+        // port1 posts the even numbers, port2 answers with the odd ones: 10,000 round trips end at 20,001.
+        assertEquals(20_001, Await.result(done, "10,000 round trips"));
+    }
+
+    @Test
+    void messages_followTheIsolationRules_copiedSharedOrByReference() {
+        MessageChannel channel = new MessageChannel();
+        record Point(int x, int y) {}
+        int[] array = {1, 2, 3};
+        ArrayList<Object> list = new ArrayList<>(List.of("x"));
+        list.add(list); // a cycle keeps its shape
+        SharedBuffer shared = SharedBuffer.allocate(64);
+        Point point = new Point(1, 2);
+        List<Object> got = Collections.synchronizedList(new ArrayList<>());
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(got::add);
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage(array);
+            array[0] = 99; // after the post: the receiver's copy keeps 1
+            channel.port1().postMessage(list);
+            channel.port1().postMessage(shared);
+            channel.port1().postMessage(point);
+            return null;
+        });
+        Await.until(() -> got.size() == 4, "four messages");
+        assertArrayEquals(new int[] {1, 2, 3}, (int[]) got.get(0));
+        List<?> copy = (List<?>) got.get(1);
+        assertNotSame(list, copy);
+        assertSame(copy, copy.get(1), "the cycle points at the copy, not at the sender's list");
+        assertSame(shared, got.get(2), "a SharedBuffer is shared");
+        assertSame(point, got.get(3), "an immutable record crosses by reference");
+    }
+
+    @Test
+    void transferableBuffer_movesWhenListed_senderDetached_receiverHasTheBytes() {
+        MessageChannel channel = new MessageChannel();
+        TransferableBuffer buffer = TransferableBuffer.allocate(1 << 20);
+        buffer.setInt(0, 42);
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(got::complete);
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage(List.of("frame", buffer), buffer);
+            return null;
+        });
+        List<?> message = (List<?>) Await.result(got, "the message with the buffer");
+        TransferableBuffer received = (TransferableBuffer) message.get(1);
+        assertTrue(buffer.isDetached(), "the sender's handle is detached");
+        assertFalse(received.isDetached());
+        assertEquals(42, received.getInt(0));
+        assertThrows(IllegalStateException.class, () -> buffer.getInt(0), "use of the old handle throws");
+    }
+
+    @Test
+    void badTransferLists_throw_andNothingMoves_nothingArrives() {
+        MessageChannel channel = new MessageChannel();
+        AtomicInteger arrived = new AtomicInteger();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> arrived.incrementAndGet());
+            return null;
+        });
+        TransferableBuffer inMessage = TransferableBuffer.allocate(16);
+        TransferableBuffer other = TransferableBuffer.allocate(16);
+        MessagePort port = channel.port1();
+
+        Throwable unlisted = thrownOn(a, () -> port.postMessage(List.of(inMessage)));
+        assertInstanceOf(NotSendableException.class, unlisted);
+        assertTrue(unlisted.getMessage().contains("path=message[0]"), unlisted.getMessage());
+        assertTrue(unlisted.getMessage().contains("transfer list"), unlisted.getMessage());
+
+        Throwable notInMessage = thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage, other));
+        assertInstanceOf(IllegalArgumentException.class, notInMessage);
+        assertTrue(notInMessage.getMessage().contains("does not hold"), notInMessage.getMessage());
+
+        Throwable twice = thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage, inMessage));
+        assertInstanceOf(IllegalArgumentException.class, twice);
+        assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
+
+        Throwable notABuffer = thrownOn(a, () -> port.postMessage("text", "text"));
+        assertInstanceOf(IllegalArgumentException.class, notABuffer);
+        assertTrue(notABuffer.getMessage().contains("cannot be transferred"), notABuffer.getMessage());
+
+        Throwable nullEntry = thrownOn(a, () -> port.postMessage("text", (Object) null));
+        assertInstanceOf(IllegalArgumentException.class, nullEntry);
+
+        Throwable notSendable = thrownOn(a, () -> port.postMessage(List.of(inMessage, new Object()), inMessage));
+        assertInstanceOf(NotSendableException.class, notSendable);
+
+        assertFalse(inMessage.isDetached(), "no refused post moved the buffer");
+        assertFalse(other.isDetached());
+        TransferableBuffer moved = inMessage.transfer();
+        Throwable detached = thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage));
+        assertInstanceOf(IllegalArgumentException.class, detached);
+        assertTrue(detached.getMessage().contains("detached"), detached.getMessage());
+        assertFalse(moved.isDetached());
+
+        Await.onLoop(a, () -> {
+            port.postMessage("the only one that counts");
+            return null;
+        });
+        Await.until(() -> arrived.get() == 1, "the good message");
+        Await.onLoop(b, () -> "a pass of port-b's loop after it");
+        assertEquals(1, arrived.get(), "only the good message arrived");
+    }
+
+    @Test
+    void aPort_fromNoLoop_orFromAnotherLoop_isRefused_withTheFix() {
+        MessageChannel channel = new MessageChannel();
+        IllegalStateException noLoop =
+                assertThrows(IllegalStateException.class, () -> channel.port1().postMessage("x"));
+        assertTrue(noLoop.getMessage().contains("event loop thread"), noLoop.getMessage());
+        assertTrue(noLoop.getMessage().contains("loop.execute"), noLoop.getMessage());
+        assertThrows(IllegalStateException.class, () -> channel.port1().onMessage(m -> {}));
+        assertThrows(IllegalStateException.class, () -> channel.port1().receiveMessage());
+
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage("bind to a");
+            return null;
+        });
+        Throwable other = thrownOn(b, () -> channel.port1().postMessage("from b"));
+        assertInstanceOf(IllegalStateException.class, other);
+        assertTrue(
+                other.getMessage().contains("'port-a'") && other.getMessage().contains("'port-b'"), other.getMessage());
+        assertInstanceOf(
+                NullPointerException.class, thrownOn(a, () -> channel.port1().onMessage(null)));
+    }
+
+    @Test
+    void close_deliversWhatWasPosted_thenOnCloseOnBothLoops_thenPostsThrow() {
+        MessageChannel channel = new MessageChannel();
+        List<Object> got = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Integer> closedB = new CompletableFuture<>();
+        CompletableFuture<Boolean> closedA = new CompletableFuture<>();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(got::add);
+            channel.port2().onClose(() -> closedB.complete(got.size()));
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().onClose(() -> closedA.complete(a.inEventLoop()));
+            for (int i = 0; i < 1000; i++) {
+                channel.port1().postMessage(i);
+            }
+            channel.port1().close();
+            channel.port1().close(); // idempotent
+            return null;
+        });
+        assertEquals(1000, Await.result(closedB, "port2's onClose"), "every message before the close, then onClose");
+        assertTrue(Await.result(closedA, "port1's onClose"), "port1's onClose runs on its own loop");
+        Throwable late = thrownOn(a, () -> channel.port1().postMessage("late"));
+        assertTrue(late.getMessage().contains("port closed"), late.getMessage());
+        Throwable lateBack = thrownOn(b, () -> channel.port2().postMessage("late"));
+        assertTrue(lateBack.getMessage().contains("port closed"), lateBack.getMessage());
+        assertTrue(channel.port1().isClosed() && channel.port2().isClosed());
+    }
+
+    @Test
+    void close_fromAThreadThatIsNoLoop_closesBothSides() {
+        MessageChannel channel = new MessageChannel();
+        CountDownLatch closed = new CountDownLatch(2);
+        Await.onLoop(a, () -> {
+            channel.port1().onClose(closed::countDown);
+            return null;
+        });
+        Await.onLoop(b, () -> {
+            channel.port2().onClose(closed::countDown);
+            return null;
+        });
+        channel.port2().close();
+        Await.latch(closed, "onClose on both loops after a close from the test thread");
+    }
+
+    @Test
+    void receiveMessage_takesWithoutWaiting_nullMessagesToo_andTheHandlerDoesNotGetThem() {
+        MessageChannel channel = new MessageChannel();
+        assertEquals(Optional.empty(), Await.onLoop(b, () -> channel.port2().receiveMessage()));
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage(null);
+            channel.port1().postMessage("second");
+            return null;
+        });
+        Await.until(
+                () -> Await.onLoop(b, () -> channel.port2().receiveMessage())
+                        .map(r -> {
+                            assertNull(r.message());
+                            return true;
+                        })
+                        .orElse(false),
+                "the null message");
+        assertEquals(
+                "second",
+                Await.onLoop(b, () -> channel.port2().receiveMessage())
+                        .orElseThrow()
+                        .message());
+        List<Object> handled = Collections.synchronizedList(new ArrayList<>());
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(handled::add);
+            return null;
+        });
+        Await.onLoop(a, () -> "a pass of port-a");
+        Await.onLoop(b, () -> "a pass of port-b");
+        assertEquals(List.of(), handled, "messages taken by receiveMessage are not delivered again");
+    }
+
+    @Test
+    void aHandlerThatThrows_orLeavesAnInterrupt_doesNotStopTheNextMessage() {
+        MessageChannel channel = new MessageChannel();
+        List<Object> got = Collections.synchronizedList(new ArrayList<>());
+        List<Boolean> interruptedAtStart = Collections.synchronizedList(new ArrayList<>());
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> {
+                interruptedAtStart.add(Thread.currentThread().isInterrupted());
+                got.add(m);
+                if ("boom".equals(m)) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("handler failed on purpose");
+                }
+            });
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().postMessage("boom");
+            channel.port1().postMessage("after");
+            return null;
+        });
+        Await.until(() -> got.size() == 2, "both messages");
+        assertEquals(List.of("boom", "after"), got);
+        assertEquals(List.of(false, false), interruptedAtStart, "the interrupt stayed behind");
+        Await.until(() -> !uncaught.isEmpty(), "the handler's exception on the loop's uncaught handler");
+        assertEquals("handler failed on purpose", uncaught.poll().getMessage());
+    }
+
+    @Test
+    void aLoopThatEnds_closesItsPortsChannels_thePeerHearsOnClose_andPostsThrow() {
+        EventLoop doomed = EventLoop.start("port-doomed");
+        MessageChannel channel = new MessageChannel();
+        CompletableFuture<Void> peerClosed = new CompletableFuture<>();
+        Await.onLoop(doomed, () -> {
+            channel.port2().onMessage(m -> {});
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().onClose(() -> peerClosed.complete(null));
+            return null;
+        });
+        doomed.close();
+        Await.result(peerClosed, "port1's onClose after port2's loop ended");
+        Throwable late = thrownOn(a, () -> channel.port1().postMessage("to nobody"));
+        assertTrue(late.getMessage().contains("port closed"), late.getMessage());
+    }
+
+    @Test
+    void aHandlerThatClosesItsPort_midStream_getsOnCloseAfterTheMessagesBeforeTheClose() {
+        MessageChannel channel = new MessageChannel();
+        List<Object> got = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<List<Object>> closed = new CompletableFuture<>();
+        AtomicInteger refused = new AtomicInteger();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> {
+                got.add(m);
+                if ((Integer) m == 10) {
+                    channel.port2().close();
+                }
+            });
+            channel.port2().onClose(() -> closed.complete(List.copyOf(got)));
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            for (int i = 0; i <= 500; i++) {
+                try {
+                    channel.port1().postMessage(i);
+                } catch (IllegalStateException e) {
+                    refused.incrementAndGet();
+                }
+            }
+            return null;
+        });
+        List<Object> before = Await.result(closed, "port2's onClose");
+        assertEquals(501, before.size() + refused.get(), "each post was delivered before onClose or refused");
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(i, before.get(i));
+        }
+        Await.onLoop(b, () -> "a pass of port-b after onClose");
+        assertEquals(before.size(), got.size(), "nothing is delivered after onClose");
+    }
+}

@@ -1,0 +1,21 @@
+package dev.offload.internal.loop;
+
+/** What a stress test in another package does as the thread of an unstarted loop. */
+public final class StressLoops {
+    private StressLoops() {}
+
+    /**
+     * Runs what the loop's inbox holds, as the loop thread would, until a pass finds nothing.
+     *
+     * @param loop an unstarted loop
+     * @return how many items ran
+     */
+    public static int drainAll(LoopCore loop) {
+        int total = 0;
+        int n;
+        while ((n = loop.drainInbox()) > 0) {
+            total += n;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.offload.internal.message;
+
+import dev.offload.internal.loop.LoopCore;
+import dev.offload.internal.loop.StressLoops;
+import dev.offload.internal.pool.StressPools;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Expect;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+/**
+ * A message channel's contracts on the real {@link Endpoint}: a posted message's contents are visible to its receiver,
+ * and a post racing with a close is delivered before the close handler runs, or refused; never lost. Each loop is an
+ * unstarted one whose thread an actor stands in for.
+ */
+public final class EndpointStress {
+    private EndpointStress() {}
+
+    /**
+     * A message that is a mutable array (copied at the post) crosses while the receiver polls. Results: the two
+     * elements the receiver saw, or -1, -1 if the message had not arrived yet.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 2", expect = Expect.ACCEPTABLE, desc = "Received, contents complete.")
+    @Outcome(id = "-1, -1", expect = Expect.ACCEPTABLE, desc = "Not arrived yet.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "Received, but its contents not visible: publication broken.")
+    @State
+    public static class Publication {
+        private final LoopCore sender = StressPools.unstartedLoop();
+        private final LoopCore receiver = StressPools.unstartedLoop();
+        private final Endpoint[] ends = Endpoint.pair();
+
+        @Actor
+        public void post() {
+            ends[0].post(sender, new int[] {1, 2}, new Object[0]);
+        }
+
+        @Actor
+        public void receive(II_Result r) {
+            Object m = ends[1].receive(receiver);
+            if (m == Endpoint.NONE) {
+                r.r1 = -1;
+                r.r2 = -1;
+            } else {
+                int[] a = (int[]) m;
+                r.r1 = a[0];
+                r.r2 = a[1];
+            }
+        }
+    }
+
+    /**
+     * The receiving loop has a message handler and a close handler; one actor posts while the other, the receiving
+     * loop's thread, closes the channel and runs what its inbox holds until the close handler ran (the arbiter, on the
+     * same loop's behalf afterwards, runs what is left). Results: r1 = the message was delivered
+     * before the close handler ran (1), after it (2) or never (0); r2 = the post was refused; r3 = the close handler
+     * ran.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0, 1", expect = Expect.ACCEPTABLE, desc = "Posted before the close: delivered, then closed.")
+    @Outcome(id = "0, 1, 1", expect = Expect.ACCEPTABLE, desc = "Refused: the channel was closed.")
+    @Outcome(id = "0, 0, 1", expect = Expect.FORBIDDEN, desc = "Lost: the post returned, the message never came.")
+    @Outcome(id = "2, 0, 1", expect = Expect.FORBIDDEN, desc = "Delivered after the close handler.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "Close handler never ran, or delivered and refused both.")
+    @State
+    public static class PostVsClose {
+        private final LoopCore sender = StressPools.unstartedLoop();
+        private final LoopCore receiver = StressPools.unstartedLoop();
+        private final Endpoint[] ends = Endpoint.pair();
+        private int delivered; // receiving loop's thread only: the loop actor, then the arbiter
+        private volatile int closed;
+
+        public PostVsClose() {
+            ends[1].onMessage(receiver, m -> delivered = closed == 0 ? 1 : 2);
+            ends[1].onClose(receiver, () -> closed = 1);
+        }
+
+        @Actor
+        public void post(III_Result r) {
+            try {
+                ends[0].post(sender, "m", new Object[0]);
+            } catch (IllegalStateException e) {
+                r.r2 = 1;
+            }
+        }
+
+        @Actor
+        public void closeOnReceivingLoop() {
+            ends[1].close();
+            while (closed == 0) { // the close actor always closes, and a pass then runs the close handler
+                if (StressLoops.drainAll(receiver) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            StressLoops.drainAll(receiver); // what came after the close handler, if anything
+            r.r1 = delivered;
+            r.r3 = closed;
+        }
+    }
+}
