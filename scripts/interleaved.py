@@ -25,6 +25,8 @@ GROUPS = {
     "roundtrip": {"what": "P1, P2, P10: loop-driven round trip, peers and the spin floor",
                   "args": ["RoundTripBenchmark"]},
     "pipeline": {"what": "P3, P10: 1000 no-op tasks in flight, peers", "args": ["PipelineBenchmark"]},
+    "ports": {"what": "P17: port-to-port ping-pong between two loops; LinkedTransferQueue, pool round trip, spin floor",
+              "args": ["PortPingPongBenchmark|RoundTripBenchmark.(offload|spinFloor)", "-p", "idle=LATENCY,BALANCED"]},
     "realwork": {"what": "P11, P12: loop + a worker per core, 64 SHA-256 tasks in flight, peers",
                  "args": ["RealWorkBenchmark"]},
     "realwork-trusted": {"what": "the same, offload with Isolation.TRUSTED (no copy of the 4 KiB input)",

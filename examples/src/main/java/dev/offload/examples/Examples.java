@@ -2,6 +2,7 @@ package dev.offload.examples;
 
 import dev.offload.examples.mandelbrot.MandelbrotTiles;
 import dev.offload.examples.node.Abort;
+import dev.offload.examples.node.Channel;
 import dev.offload.examples.node.EnvironmentData;
 import dev.offload.examples.node.LoopUtilization;
 import dev.offload.examples.node.ParseAsync;
@@ -71,6 +72,11 @@ public final class Examples {
                     PostMessage.class,
                     "Node docs: postMessage's copy, transfer, share, circular data and class instances",
                     PostMessage::main),
+            new Example(
+                    "channel",
+                    Channel.class,
+                    "Node docs: a MessageChannel between two event loops, then a close after a message",
+                    Channel::main),
             new Example(
                     "loop-utilization",
                     LoopUtilization.class,

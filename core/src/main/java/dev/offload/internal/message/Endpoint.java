@@ -183,9 +183,11 @@ public final class Endpoint implements Runnable, LoopBound {
             to.inbound.offer(value == null ? NULL : value);
         } finally {
             CTL.getAndAdd(to, -POSTER);
+            // The offer before the read of scheduled: pairs with run()'s volatile write. A refused post schedules too:
+            // a pass that saw it under way after the close left the close handler to whoever leaves ctl at CLOSED.
+            VarHandle.fullFence();
+            to.schedule();
         }
-        VarHandle.fullFence(); // the offer before the read of scheduled: pairs with run()'s volatile write
-        to.schedule();
     }
 
     /** Any thread: queues a delivery pass on the holding loop unless one is queued or none may run. */
