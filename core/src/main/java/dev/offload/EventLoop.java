@@ -51,7 +51,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private final LoopCore core;
 
-    private EventLoop(Builder builder) {
+    private EventLoop(Builder builder, boolean endWhenUnreferenced) {
         IdleStrategy idle = builder.idleStrategy;
         this.core = new LoopCore(
                 this,
@@ -60,7 +60,21 @@ public final class EventLoop implements Executor, AutoCloseable {
                 idle.spinNanos(),
                 idle.yieldNanos(),
                 saturatedNanos(builder.closeTimeout),
-                builder.uncaughtHandler);
+                builder.uncaughtHandler,
+                true,
+                endWhenUnreferenced);
+    }
+
+    /**
+     * Starts a {@link Worker}'s loop: one that ends by itself once nothing refers to it (see
+     * {@link LoopCore#ref()}), holding one reference until {@link LoopCore#unref()} on it.
+     */
+    static EventLoop startEndingWhenUnreferenced(Builder builder) {
+        return new EventLoop(builder, true);
+    }
+
+    LoopCore core() {
+        return core;
     }
 
     /**
@@ -323,7 +337,7 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @return the running loop
          */
         public EventLoop start() {
-            return new EventLoop(this);
+            return new EventLoop(this, false);
         }
     }
 }

@@ -88,6 +88,30 @@ public final class MessagePort implements AutoCloseable {
     }
 
     /**
+     * Lets this port keep its loop running again, as Node's {@code port.ref()}: the default. Only a loop that ends by
+     * itself when nothing refers to it, a {@link Worker}'s, heeds it. Holding loop only.
+     *
+     * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
+     */
+    public void ref() {
+        end.keepAlive(true);
+    }
+
+    /**
+     * Lets a {@link Worker}'s loop end while this port is open, as Node's {@code port.unref()}: an open port with a
+     * message handler otherwise keeps it running. Holding loop only.
+     *
+     * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
+     */
+    public void unref() {
+        end.keepAlive(false);
+    }
+
+    Endpoint end() {
+        return end;
+    }
+
+    /**
      * Closes the channel: both ports. Idempotent. Any thread.
      */
     @Override

@@ -83,6 +83,8 @@ public final class LoopCore {
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
     private final InboxPollSchedule looks = new InboxPollSchedule(); // loop thread
     private final Set<LoopBound> bound = new LinkedHashSet<>(); // loop thread: ports that live on this loop
+    private final boolean endWhenUnreferenced; // a worker's loop: ends when idle and nothing refers to it
+    private int refs; // loop thread: references that keep a loop that ends when unreferenced running
 
     /**
      * Creates and starts a loop.
@@ -116,7 +118,29 @@ public final class LoopCore {
             long closeTimeout,
             Consumer<Throwable> uncaughtHandler,
             boolean start) {
+        this(facade, name, daemon, spinNanos, yieldNanos, closeTimeout, uncaughtHandler, start, false);
+    }
+
+    /**
+     * Creates a loop that may end by itself: with {@code endWhenUnreferenced}, the loop closes as soon as it is idle
+     * with nothing that refers to it (Node's rule for a worker's loop): no item in its inbox, no timer, no task it
+     * submitted still outstanding, and no reference taken with {@link #ref()} (an open port with a message handler).
+     * Such a loop starts with one reference, its creator's, which the creator releases with {@link #unref()} on the
+     * loop once it has handed the loop its first work (a worker's main).
+     */
+    public LoopCore(
+            Object facade,
+            String name,
+            boolean daemon,
+            long spinNanos,
+            long yieldNanos,
+            long closeTimeout,
+            Consumer<Throwable> uncaughtHandler,
+            boolean start,
+            boolean endWhenUnreferenced) {
         this.facade = facade;
+        this.endWhenUnreferenced = endWhenUnreferenced;
+        this.refs = endWhenUnreferenced ? 1 : 0; // the creator's, released on the loop once it handed the first work
         this.name = name;
         this.uncaughtHandler = uncaughtHandler;
         this.defaultCloseNanos = closeTimeout;
@@ -234,6 +258,28 @@ public final class LoopCore {
      */
     public void reportUncaught(Throwable t) {
         handleUncaught(t);
+    }
+
+    /**
+     * Loop thread: one more thing keeps this loop running (an open port with a message handler), for a loop that ends
+     * when unreferenced; counted, released with {@link #unref()}.
+     */
+    public void ref() {
+        refs++;
+    }
+
+    /** Loop thread: releases a reference taken with {@link #ref()}. */
+    public void unref() {
+        refs--;
+    }
+
+    /**
+     * Returns the loop's thread, for the owner of a loop that must interrupt it or read its CPU time.
+     *
+     * @return the thread
+     */
+    public Thread loopThread() {
+        return thread;
     }
 
     /**
@@ -569,6 +615,10 @@ public final class LoopCore {
                 looks.worked();
                 continue;
             }
+            if (endWhenUnreferenced && state == RUNNING && unreferenced()) {
+                beginClose(defaultCloseNanos); // nothing can reach it any more: end, as Node's worker does
+                continue;
+            }
             long now = System.nanoTime();
             if (!local.isIdle()) {
                 local.startIdle(now);
@@ -595,6 +645,11 @@ public final class LoopCore {
                 handleUncaught(t);
             }
         }
+    }
+
+    /** Loop thread: nothing refers to this loop; a callback, a timer or a completion would still reach it. */
+    private boolean unreferenced() {
+        return refs <= 0 && timers.peek() == null && local.outstanding() == 0 && inbox.isEmpty();
     }
 
     private static long earlier(long a, long b) {

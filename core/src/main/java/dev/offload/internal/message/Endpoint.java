@@ -66,6 +66,8 @@ public final class Endpoint implements Runnable, LoopBound {
     private Runnable onClose;
     private boolean closeFired;
     private boolean started; // a handler is set: the loop delivers
+    private boolean counted; // holds a reference on the holder (see LoopCore#ref): open, with a message handler
+    private boolean unrefd; // the holder asked that this end not keep its loop running
 
     private Endpoint(String name) {
         this.name = name;
@@ -210,8 +212,9 @@ public final class Endpoint implements Runnable, LoopBound {
     }
 
     void onMessage(LoopCore caller, Consumer<Object> handler) {
-        bind(caller, "onMessage");
+        LoopCore loop = bind(caller, "onMessage");
         onMessage = handler;
+        updateRef(loop);
         start();
     }
 
@@ -296,8 +299,41 @@ public final class Endpoint implements Runnable, LoopBound {
         }
     }
 
+    /**
+     * Holder's loop: whether this end keeps its loop running while it is open and has a message handler (Node's
+     * {@code port.ref()} and {@code port.unref()}); it does by default.
+     *
+     * @param keepAlive {@code false} to let the loop end while this end is open
+     */
+    public void keepAlive(boolean keepAlive) {
+        LoopCore loop = bind(LoopCore.current(), keepAlive ? "ref" : "unref");
+        unrefd = !keepAlive;
+        updateRef(loop);
+    }
+
+    private void updateRef(LoopCore loop) {
+        boolean should = onMessage != null && !unrefd && !closeFired;
+        if (should != counted) {
+            counted = should;
+            if (should) {
+                loop.ref();
+            } else {
+                loop.unref();
+            }
+        }
+    }
+
+    /**
+     * Holder's loop: binds this end to the calling loop now, so that it closes when that loop ends even if nothing
+     * on the loop ever uses it (a worker's end of its parent port).
+     */
+    public void hold() {
+        bind(LoopCore.current(), "hold");
+    }
+
     private void fireClose(LoopCore loop) {
         closeFired = true;
+        updateRef(loop);
         loop.unbind(this);
         Runnable handler = onClose;
         if (handler != null) {

@@ -1,0 +1,556 @@
+package dev.offload;
+
+import dev.offload.internal.clone.Sendables;
+import dev.offload.internal.loop.LoopCore;
+import dev.offload.internal.message.Endpoint;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * A long-lived isolated worker with its own event loop, as Node's {@code new Worker(file, { workerData })}: its
+ * {@link Main} runs on a dedicated platform thread, receives a copy of the worker data and its end of a message
+ * channel to the parent, and may then keep working on its loop (handlers, timers, tasks) for as long as something
+ * refers to the loop.
+ *
+ * <pre>{@code
+ * // on an event loop: the parent
+ * Worker worker = Worker.start(Squarer::main, 7);
+ * worker.onMessage(result -> System.out.println("squared: " + result));
+ * worker.onExit(code -> System.out.println("worker exited with " + code));
+ *
+ * static void main(MessagePort parentPort, Object workerData) {   // on the worker's own loop
+ *     int n = (Integer) workerData;
+ *     parentPort.postMessage(n * n);                              // returns: nothing keeps the loop, so it ends
+ * }
+ * }</pre>
+ *
+ * <p>Life: the worker's loop runs {@code main}, then keeps running while it has an open port with a message handler
+ * (its parent port's, once {@code main} sets one; see {@link MessagePort#unref()}), a pending timer or a pool task it
+ * submitted; then it ends by itself with exit code 0, as Node's worker does. An exception that {@code main} or any
+ * callback on the worker's loop throws fires {@link #onError} on the parent, and the worker ends with exit code 1; it
+ * never reaches the parent loop's own uncaught-exception handler. {@link #terminate()} ends it with exit code 1.
+ * {@link #onExit} fires once, after every message the worker posted was delivered.
+ *
+ * <p>Isolation: {@code main} must be a static method reference or a class that captures nothing mutable (checked);
+ * the worker data crosses by the message rules of {@link MessagePort} (copied, shared, moved with a transfer list).
+ *
+ * <p>Threading: {@link #start} and the handler setters must be called on an event loop thread, the parent's; every
+ * handler runs on that loop. {@link #postMessage} on the parent's loop only. {@link #terminate()}, {@link #close()} and
+ * the queries, any thread.
+ *
+ * <p>Memory consistency effects: actions of the parent before {@link #start} <i>happen-before</i> {@code main} runs;
+ * the message rules of {@link MessagePort} hold both ways; actions of the worker's thread <i>happen-before</i>
+ * {@link #onExit} runs and the stage of {@link #terminate()} completes.
+ */
+public final class Worker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    private static final AtomicInteger IDS = new AtomicInteger();
+    /** How long {@link #terminate()} waits for a worker that does not stop before it abandons it. */
+    static final Duration TERMINATE_BOUND = Duration.ofSeconds(5);
+
+    private static final ThreadLocal<Map<Object, Object>> ENVIRONMENT = ThreadLocal.withInitial(HashMap::new);
+
+    /**
+     * A worker's entry point, as Node's worker script: a static method reference such as {@code Resizer::main}.
+     */
+    @FunctionalInterface
+    public interface Main {
+        /**
+         * Runs on the worker's own loop thread, as its first callback.
+         *
+         * @param parentPort the worker's end of the channel to the parent, as Node's {@code parentPort}
+         * @param workerData the worker's copy of the data given at start, as Node's {@code workerData}
+         * @throws Exception anything: fires the parent's {@link #onError} and ends the worker with exit code 1
+         */
+        void run(MessagePort parentPort, Object workerData) throws Exception;
+    }
+
+    private final int threadId;
+    private final EventLoop loop; // the worker's
+    private final LoopCore parent;
+    private final MessagePort port; // the parent's end
+    private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+    private final AtomicInteger terminateCalls = new AtomicInteger();
+    private volatile int exitCode;
+    private volatile long cpuNanos = -1;
+    private volatile long allocated = -1;
+
+    // Parent loop only.
+    private Runnable onOnline;
+    private Consumer<Throwable> onError;
+    private IntConsumer onExit;
+    private int exitSteps = 2; // the parent port's close handler, and the worker thread's end
+
+    private Worker(LoopCore parent, String name, boolean daemon, Main main, Object data) {
+        this.threadId = IDS.incrementAndGet();
+        this.parent = parent;
+        MessageChannel channel = new MessageChannel();
+        this.port = channel.port1();
+        MessagePort childPort = channel.port2();
+        port.onClose(this::exitStep); // the parent's loop holds its end from now on: its handlers run there
+        port.onMessage(message -> {}); // dropped until onMessage, as Node drops messages nobody listens to; and, as
+        // in Node, a running worker keeps its parent's loop running (when the parent is a worker itself)
+        Map<Object, Object> environment = copyEnvironment();
+        String threadName = name != null ? name : "worker-" + threadId;
+        this.loop = EventLoop.startEndingWhenUnreferenced(
+                EventLoop.builder().name(threadName).daemon(daemon).onUncaughtException(this::uncaught));
+        LoopCore child = loop.core();
+        child.termination().whenComplete((v, t) -> ended()); // on the worker's thread, its last act
+        loop.execute(() -> {
+            Endpoint end = childPort.end();
+            end.hold(); // closes the channel when this loop ends, even if main never touches the port
+            ENVIRONMENT.get().putAll(environment);
+            parent.offerItem(this::online);
+            try {
+                main.run(childPort, data);
+            } catch (Exception e) { // checked ones too, with their type: the loop's handler gets only unchecked ones
+                uncaught(e);
+            } finally {
+                child.unref(); // the creator's reference: from now on the loop ends once nothing refers to it
+            }
+        });
+    }
+
+    /**
+     * Starts a worker running {@code main} with a copy of {@code workerData}, named {@code worker-<threadId>}. Call it
+     * on an event loop thread: the worker's events run on that loop.
+     *
+     * @param main the worker's entry point, a static method reference (checked: it captures nothing mutable)
+     * @param workerData what {@code main} receives, by the message rules of {@link MessagePort}; may be null
+     * @return the running worker
+     * @throws IllegalStateException if not called on an event loop thread
+     * @throws NotSendableException if {@code main} captures something mutable or {@code workerData} may not cross
+     */
+    public static Worker start(Main main, Object workerData) {
+        return builder(main).workerData(workerData).start();
+    }
+
+    /**
+     * Returns a builder of a worker that runs {@code main}.
+     *
+     * @param main the worker's entry point
+     * @return a new builder
+     */
+    public static Builder builder(Main main) {
+        return new Builder(Objects.requireNonNull(main, "main"));
+    }
+
+    private void online() {
+        Runnable handler = onOnline;
+        if (handler != null) {
+            handler.run();
+        }
+    }
+
+    /** Worker's loop thread: an exception of main or of a callback ends the worker and goes to the parent. */
+    private void uncaught(Throwable t) {
+        exitCode = 1;
+        if (!parent.offerItem(() -> error(t))) {
+            LOG.log(System.Logger.Level.WARNING, "worker failed after its parent loop ended: worker=" + this, t);
+        }
+        loop.core().close(0); // on its own thread: begins the close; the loop ends once its inbox is empty
+    }
+
+    private void error(Throwable t) {
+        Consumer<Throwable> handler = onError;
+        if (handler == null) {
+            LOG.log(System.Logger.Level.WARNING, "worker failed, and no onError handler is set: worker=" + this, t);
+            return;
+        }
+        handler.accept(t);
+    }
+
+    /** Worker's thread, its last act: what it used, then the parent hears that it ended. */
+    private void ended() {
+        sampleUsage();
+        if (!parent.offerItem(this::exitStep)) {
+            exited.complete(exitCode); // the parent loop ended: nobody runs onExit
+        }
+    }
+
+    private void sampleUsage() {
+        var threads = ManagementFactory.getThreadMXBean();
+        if (threads.isCurrentThreadCpuTimeSupported()) {
+            cpuNanos = threads.getCurrentThreadCpuTime();
+        }
+        if (threads instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()) {
+            allocated = sun.getCurrentThreadAllocatedBytes();
+        }
+    }
+
+    /** Parent loop: one of the two conditions of the exit (messages delivered, thread ended) holds. */
+    private void exitStep() {
+        if (--exitSteps > 0) {
+            return;
+        }
+        int code = exitCode;
+        if (exited.isDone()) { // abandoned by terminate(): its exit was reported then
+            return;
+        }
+        IntConsumer handler = onExit;
+        exited.complete(code);
+        if (handler != null) {
+            handler.accept(code);
+        }
+    }
+
+    /**
+     * Sets what runs on the parent's loop when the worker starts running {@code main}, as Node's {@code 'online'}.
+     * Parent loop only.
+     *
+     * @param handler what to run
+     * @return this worker
+     */
+    public Worker onOnline(Runnable handler) {
+        checkParent("onOnline");
+        this.onOnline = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * Sets what receives each message the worker posts on its parent port, on the parent's loop, in order, as Node's
+     * {@code 'message'}. Parent loop only.
+     *
+     * @param handler receives each message
+     * @return this worker
+     */
+    public Worker onMessage(Consumer<Object> handler) {
+        checkParent("onMessage");
+        port.onMessage(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Sets what receives an exception that the worker's {@code main} or one of its callbacks threw, on the parent's
+     * loop, as Node's {@code 'error'}; the worker then ends with exit code 1. Without one, it is logged. Parent loop
+     * only.
+     *
+     * @param handler receives the exception, as thrown (type, message, cause and stack kept)
+     * @return this worker
+     */
+    public Worker onError(Consumer<Throwable> handler) {
+        checkParent("onError");
+        this.onError = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * Sets what runs once when the worker has ended and every message it posted was delivered, on the parent's loop,
+     * as Node's {@code 'exit'}: 0 if it ended by itself, 1 after an uncaught exception or {@link #terminate()}.
+     * Parent loop only.
+     *
+     * @param handler receives the exit code
+     * @return this worker
+     */
+    public Worker onExit(IntConsumer handler) {
+        checkParent("onExit");
+        this.onExit = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    private void checkParent(String action) {
+        if (LoopCore.current() != parent) {
+            throw new IllegalStateException(action + " must be called on the loop that started the worker ('"
+                    + parent.name() + "'): its events run there; thread="
+                    + Thread.currentThread().getName());
+        }
+    }
+
+    /**
+     * Posts {@code message} to the worker's parent port, by the rules of {@link MessagePort#postMessage}. Parent loop
+     * only.
+     *
+     * @param message the message
+     * @param transfer the buffers in it to move
+     * @throws IllegalStateException if not called on the parent's loop, or the worker has ended (its port closed)
+     */
+    public void postMessage(Object message, Object... transfer) {
+        port.postMessage(message, transfer);
+    }
+
+    /**
+     * Stops the worker, as Node's {@code worker.terminate()}: its loop closes (no more callbacks are accepted, pending
+     * timers are dropped) and its thread is interrupted, so that a callback that waits or checks its interrupt stops.
+     * A worker whose thread is still running {@code TERMINATE_BOUND} (5 s) later is abandoned: its stack is logged and
+     * the stage completes with exit code 1 (its thread is left to whatever it runs). Any thread.
+     *
+     * @return a stage completed with the exit code (1) once the worker ended or was abandoned; its dependents run on
+     *     the calling loop, if any
+     * @throws IllegalStateException if terminate was called before
+     */
+    public CompletionStage<Integer> terminate() {
+        if (terminateCalls.getAndIncrement() > 0) {
+            throw new IllegalStateException("terminate() called twice on worker " + threadId
+                    + "; fix: keep the stage the first call returned, or use close(), which may be called again");
+        }
+        stop();
+        return LoopCore.onCallerLoop(exited);
+    }
+
+    private void stop() {
+        if (!exited.isDone()) {
+            exitCode = 1;
+        }
+        loop.core().closeAsync(0);
+        loop.core().loopThread().interrupt();
+        CompletableFuture.delayedExecutor(TERMINATE_BOUND.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(this::abandon);
+    }
+
+    private void abandon() {
+        Thread thread = loop.core().loopThread();
+        if (!thread.isAlive() || exited.isDone()) {
+            return;
+        }
+        StringBuilder stack = new StringBuilder();
+        for (StackTraceElement e : thread.getStackTrace()) {
+            stack.append("\n\tat ").append(e);
+        }
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "worker did not stop within " + TERMINATE_BOUND + " of terminate(), abandoned: worker=" + this
+                        + ", its thread is left to what it runs:" + stack);
+        exited.complete(1);
+        parent.offerItem(() -> {
+            IntConsumer handler = onExit;
+            if (handler != null) {
+                handler.accept(1);
+            }
+        });
+    }
+
+    /**
+     * Terminates the worker unless it has ended or is terminating, and waits until it has ended or was abandoned.
+     * Idempotent; any thread but the worker's own and the parent loop's (which would wait for itself: there, use
+     * {@link #terminate()}).
+     *
+     * @throws IllegalStateException if called on the worker's or the parent's loop thread, or if interrupted
+     */
+    @Override
+    public void close() {
+        if (Thread.currentThread() == loop.core().loopThread() || LoopCore.current() == parent) {
+            throw new IllegalStateException("close() of a worker on its own thread or its parent's loop would wait for"
+                    + " itself; fix: use terminate() there, and act on its stage");
+        }
+        if (terminateCalls.getAndIncrement() == 0) {
+            stop();
+        }
+        try {
+            exited.get(TERMINATE_BOUND.toNanos() * 2, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing worker " + threadId, e);
+        } catch (Exception e) {
+            // abandoned or late: terminate() logged it; close() returns, as its bound says
+        }
+    }
+
+    /**
+     * Returns the worker's id, unique in this JVM, as Node's {@code worker.threadId} (the first worker is 1).
+     *
+     * @return the id
+     */
+    public int threadId() {
+        return threadId;
+    }
+
+    /**
+     * Returns the name of the worker's thread, as Node's {@code worker.threadName}.
+     *
+     * @return the name
+     */
+    public String threadName() {
+        return loop.name();
+    }
+
+    /**
+     * Returns how busy the worker's loop has been since it started, as Node's
+     * {@code worker.performance.eventLoopUtilization()}. Any thread.
+     *
+     * @return the utilization
+     */
+    public EventLoopUtilization utilization() {
+        return loop.utilization();
+    }
+
+    /**
+     * Returns the CPU time the worker's thread has used, as Node's {@code worker.cpuUsage()}: read from the JVM's
+     * {@code ThreadMXBean} while it runs, and as it was at its end afterwards. Any thread.
+     *
+     * @return the CPU time, or {@link Duration#ZERO} if the JVM does not measure it
+     */
+    public Duration cpuTime() {
+        long ended = cpuNanos;
+        if (ended >= 0) {
+            return Duration.ofNanos(ended);
+        }
+        var threads = ManagementFactory.getThreadMXBean();
+        long now = threads.isThreadCpuTimeSupported()
+                ? threads.getThreadCpuTime(loop.core().loopThread().threadId())
+                : -1;
+        return Duration.ofNanos(Math.max(0, now));
+    }
+
+    /**
+     * Returns the bytes the worker's thread has allocated on the heap so far (the JVM's closest analogue of Node's
+     * {@code worker.getHeapStatistics()}: threads share one heap, so a worker has no heap of its own). Any thread.
+     *
+     * @return the bytes allocated, or -1 if the JVM does not measure it
+     */
+    public long allocatedBytes() {
+        long ended = allocated;
+        if (ended >= 0) {
+            return ended;
+        }
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean sun
+                && sun.isThreadAllocatedMemorySupported()) {
+            return sun.getThreadAllocatedBytes(loop.core().loopThread().threadId());
+        }
+        return -1;
+    }
+
+    /**
+     * Sets a value every worker started afterwards from this thread receives a copy of, as Node's
+     * {@code setEnvironmentData}; {@code null} removes it. The value must be sendable (checked now). Any thread; the
+     * data is the calling thread's (a worker's own starts empty but for what its parent had).
+     *
+     * @param key the key, sendable
+     * @param value the value, sendable, or {@code null} to remove the key
+     * @throws NotSendableException if the key or the value may not cross threads
+     */
+    public static void setEnvironmentData(Object key, Object value) {
+        Object k = Sendables.prepareAndCommit(key, "key");
+        if (value == null) {
+            ENVIRONMENT.get().remove(k);
+        } else {
+            ENVIRONMENT.get().put(k, Sendables.prepareAndCommit(value, "value"));
+        }
+    }
+
+    /**
+     * Returns what {@link #setEnvironmentData} set for {@code key} on this thread, or in the parent before this
+     * worker started, as Node's {@code getEnvironmentData}.
+     *
+     * @param key the key
+     * @return the value, or {@code null}
+     */
+    public static Object getEnvironmentData(Object key) {
+        return ENVIRONMENT.get().get(key);
+    }
+
+    private static Map<Object, Object> copyEnvironment() {
+        Map<Object, Object> mine = ENVIRONMENT.get();
+        Map<Object, Object> copy = new HashMap<>();
+        mine.forEach((k, v) -> copy.put(k, Sendables.prepareAndCommit(v, "environment data")));
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Worker[" + threadId + ", " + loop.name() + (exited.isDone() ? ", exited " + exited.getNow(-1) : "")
+                + "]";
+    }
+
+    /** A worker's settings; start one with {@link #start()}. Not thread-safe: one thread builds. */
+    public static final class Builder {
+        private final Main main;
+        private Object workerData;
+        private Object[] transfer = new Object[0];
+        private String name;
+        private boolean daemon;
+
+        private Builder(Main main) {
+            this.main = main;
+        }
+
+        /**
+         * Sets what {@code main} receives, by the message rules of {@link MessagePort} (default {@code null}).
+         *
+         * @param workerData the data
+         * @param transfer the buffers in it to move to the worker
+         * @return this builder
+         */
+        public Builder workerData(Object workerData, Object... transfer) {
+            this.workerData = workerData;
+            this.transfer = transfer.clone();
+            return this;
+        }
+
+        /**
+         * Sets the name of the worker's thread (default {@code worker-<threadId>}).
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank: name=\"" + name + "\"");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets whether the worker's thread is a daemon thread (default {@code false}: a running worker keeps the JVM
+         * alive, as a Node worker keeps its process).
+         *
+         * @param daemon {@code true} for a daemon thread
+         * @return this builder
+         */
+        public Builder daemon(boolean daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Starts the worker. Call it on an event loop thread, the parent's.
+         *
+         * @return the running worker
+         * @throws IllegalStateException if not called on an event loop thread
+         * @throws NotSendableException if {@code main} captures something mutable or the worker data may not cross
+         * @throws IllegalArgumentException if the transfer list is not what the worker data moves
+         */
+        public Worker start() {
+            LoopCore parent = LoopCore.current();
+            if (parent == null) {
+                throw new IllegalStateException("Worker.start must be called on an event loop thread: the worker's"
+                        + " events run on the loop that starts it; thread="
+                        + Thread.currentThread().getName()
+                        + "; fix: call it inside loop.execute(...)");
+            }
+            Sendables.checkTask(main);
+            Set<Object> moving = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Object o : transfer) {
+                if (!moving.add(Objects.requireNonNull(o, "transfer entry"))) {
+                    throw new IllegalArgumentException("the transfer list names the same buffer twice: " + o);
+                }
+            }
+            Object prepared = Sendables.prepare(workerData, "workerData", moving);
+            Object data = prepared;
+            if (prepared instanceof Sendables.Moves moves) {
+                moves.commit();
+                data = moves.value();
+            }
+            return new Worker(parent, name, daemon, main, data);
+        }
+
+        @Override
+        public String toString() {
+            return "Worker.Builder[" + main + ", transfer=" + Arrays.toString(transfer) + "]";
+        }
+    }
+}

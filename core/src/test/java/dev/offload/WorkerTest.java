@@ -1,0 +1,329 @@
+package dev.offload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.shm.TransferableBuffer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Worker}: life, messages, errors, exit codes and bad input, as a Node user would try them. */
+class WorkerTest {
+    private final ConcurrentLinkedQueue<Throwable> parentUncaught = new ConcurrentLinkedQueue<>();
+    private EventLoop parent;
+
+    @BeforeEach
+    void loop() {
+        parent = EventLoop.builder()
+                .name("parent")
+                .onUncaughtException(parentUncaught::add)
+                .start();
+    }
+
+    @AfterEach
+    void close() {
+        parent.close();
+        assertEquals(List.of(), List.copyOf(parentUncaught), "nothing reached the parent loop's uncaught handler");
+    }
+
+    /** What a test's worker reports, in the order its events ran on the parent loop. */
+    static final class Events {
+        final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        final CompletableFuture<Throwable> error = new CompletableFuture<>();
+
+        Worker wire(Worker w, EventLoop parent) {
+            return w.onOnline(
+                            () -> seen.add("online on " + Thread.currentThread().getName()))
+                    .onMessage(m -> seen.add(
+                            "message " + m + " on " + Thread.currentThread().getName()))
+                    .onError(t -> {
+                        seen.add("error " + t);
+                        error.complete(t);
+                    })
+                    .onExit(code -> {
+                        seen.add(
+                                "exit " + code + " on " + Thread.currentThread().getName());
+                        exit.complete(code);
+                    });
+        }
+    }
+
+    static void square(MessagePort parentPort, Object workerData) {
+        int n = (Integer) workerData;
+        parentPort.postMessage(n * n);
+    }
+
+    @Test
+    void openingExample_messageThenExit0_onTheParentLoop_inOrder() {
+        Events e = new Events();
+        Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::square, 7), parent));
+        assertEquals(0, Await.result(e.exit, "the worker's exit"));
+        assertEquals(List.of("online on parent", "message 49 on parent", "exit 0 on parent"), e.seen);
+        assertTrue(w.threadId() > 0);
+        assertEquals("worker-" + w.threadId(), w.threadName());
+        assertTrue(w.cpuTime().toNanos() > 0, "cpuTime after the end: " + w.cpuTime());
+        assertTrue(w.allocatedBytes() > 0, "allocatedBytes after the end: " + w.allocatedBytes());
+        assertNotNull(w.utilization());
+    }
+
+    static void echo(MessagePort parentPort, Object workerData) {
+        parentPort.onMessage(m -> parentPort.postMessage("echo " + m));
+    }
+
+    @Test
+    void aWorkerWithAMessageHandler_keepsRunning_untilTerminated_exit1() {
+        Events e = new Events();
+        Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::echo, null), parent));
+        Await.onLoop(parent, () -> {
+            w.postMessage("a");
+            w.postMessage("b");
+            return null;
+        });
+        Await.until(() -> e.seen.size() == 3, "online and two echoes");
+        assertEquals(List.of("online on parent", "message echo a on parent", "message echo b on parent"), e.seen);
+        CompletionStage<Integer> stage = Await.onLoop(parent, w::terminate);
+        assertEquals(1, Await.result(stage.toCompletableFuture(), "terminate's stage"));
+        assertEquals(1, Await.result(e.exit, "the exit"));
+        Throwable late = Await.failure(
+                Await.onLoop(parent, () -> {
+                    CompletableFuture<Void> f = new CompletableFuture<>();
+                    try {
+                        w.postMessage("after the end");
+                        f.complete(null);
+                    } catch (Throwable t) {
+                        f.completeExceptionally(t);
+                    }
+                    return f;
+                }),
+                "a post to an ended worker");
+        assertTrue(late.getMessage().contains("port closed"), late.getMessage());
+        assertThrows(IllegalStateException.class, w::terminate, "terminate() twice");
+        w.close(); // idempotent after terminate
+    }
+
+    static void sumAndKeep(MessagePort parentPort, Object workerData) {
+        int[] values = (int[]) workerData;
+        int sum = 0;
+        for (int i = 0; i < values.length; i++) {
+            sum += values[i];
+            values[i] = -1; // the worker's own copy
+        }
+        parentPort.postMessage(sum);
+    }
+
+    @Test
+    void workerData_isTheWorkersOwnCopy() {
+        Events e = new Events();
+        int[] data = {1, 2, 3};
+        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::sumAndKeep, data), parent));
+        Await.result(e.exit, "the exit");
+        assertTrue(e.seen.contains("message 6 on parent"), e.seen.toString());
+        assertArrayEquals(new int[] {1, 2, 3}, data, "the parent's array is untouched");
+    }
+
+    static void readBuffer(MessagePort parentPort, Object workerData) {
+        parentPort.postMessage(((TransferableBuffer) workerData).getInt(0));
+    }
+
+    @Test
+    void workerData_movesATransferableBuffer_namedInTheTransferList() {
+        Events e = new Events();
+        TransferableBuffer buffer = TransferableBuffer.allocate(8);
+        buffer.setInt(0, 1234);
+        Await.onLoop(
+                parent,
+                () -> e.wire(
+                        Worker.builder(WorkerTest::readBuffer)
+                                .workerData(buffer, buffer)
+                                .name("buffer-reader")
+                                .start(),
+                        parent));
+        Await.result(e.exit, "the exit");
+        assertTrue(buffer.isDetached());
+        assertEquals(List.of("online on parent", "message 1234 on parent", "exit 0 on parent"), e.seen);
+    }
+
+    static void failChecked(MessagePort parentPort, Object workerData) throws IOException {
+        parentPort.postMessage("before the failure");
+        throw new IOException("disk on fire", new IllegalStateException("root cause"));
+    }
+
+    @Test
+    void mainThrows_onErrorGetsTheException_asThrown_thenExit1_andTheParentLoopNeverSeesIt() {
+        Events e = new Events();
+        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::failChecked, null), parent));
+        Throwable t = Await.result(e.error, "the error");
+        assertInstanceOf(IOException.class, t);
+        assertEquals("disk on fire", t.getMessage());
+        assertEquals("root cause", t.getCause().getMessage());
+        assertEquals(1, Await.result(e.exit, "the exit"));
+        assertEquals(
+                List.of("online on parent", "message before the failure on parent", "error " + t, "exit 1 on parent"),
+                e.seen);
+    }
+
+    static void failLater(MessagePort parentPort, Object workerData) {
+        parentPort.onMessage(m -> {
+            throw new IllegalArgumentException("bad message: " + m);
+        });
+    }
+
+    @Test
+    void aCallbackThrowsAfterMain_onErrorThenExit1() {
+        Events e = new Events();
+        Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::failLater, null), parent));
+        Await.onLoop(parent, () -> {
+            w.postMessage("x");
+            return null;
+        });
+        Throwable t = Await.result(e.error, "the error");
+        assertEquals("bad message: x", t.getMessage());
+        assertEquals(1, Await.result(e.exit, "the exit"));
+    }
+
+    static void timerThenEnd(MessagePort parentPort, Object workerData) {
+        EventLoop.current().orElseThrow().schedule(Duration.ofMillis(50), () -> parentPort.postMessage("timer fired"));
+    }
+
+    @Test
+    void aPendingTimer_keepsTheWorkerRunning_untilItFires_thenExit0() {
+        Events e = new Events();
+        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::timerThenEnd, null), parent));
+        assertEquals(0, Await.result(e.exit, "the exit"));
+        assertEquals(List.of("online on parent", "message timer fired on parent", "exit 0 on parent"), e.seen);
+    }
+
+    static void unrefPort(MessagePort parentPort, Object workerData) {
+        parentPort.onMessage(m -> {});
+        parentPort.unref();
+    }
+
+    @Test
+    void anUnrefdParentPort_letsTheWorkerEnd() {
+        Events e = new Events();
+        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::unrefPort, null), parent));
+        assertEquals(0, Await.result(e.exit, "the exit of a worker whose only port is unref'd"));
+    }
+
+    static void sleepLong(MessagePort parentPort, Object workerData) throws InterruptedException {
+        parentPort.postMessage("sleeping");
+        Thread.sleep(Duration.ofHours(1));
+    }
+
+    @Test
+    void terminate_interruptsABlockedMain_exit1() {
+        Events e = new Events();
+        Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::sleepLong, null), parent));
+        Await.until(() -> e.seen.contains("message sleeping on parent"), "the worker asleep");
+        CompletionStage<Integer> stage = w.terminate(); // from the test thread: any thread
+        assertEquals(1, Await.result(stage.toCompletableFuture(), "terminate's stage"));
+        assertEquals(1, Await.result(e.exit, "the exit"));
+    }
+
+    static volatile boolean releaseStubborn;
+
+    static void stubborn(MessagePort parentPort, Object workerData) {
+        parentPort.postMessage("spinning");
+        while (!releaseStubborn) {
+            Thread.onSpinWait(); // ignores interrupts
+        }
+    }
+
+    @Test
+    void terminate_abandonsAWorkerThatDoesNotStop_withinItsBound_exit1() {
+        releaseStubborn = false;
+        try {
+            Events e = new Events();
+            Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::stubborn, null), parent));
+            Await.until(() -> e.seen.contains("message spinning on parent"), "the worker spinning");
+            assertEquals(1, Await.result(w.terminate().toCompletableFuture(), "terminate's stage, by abandonment"));
+            assertEquals(1, Await.result(e.exit, "the exit"));
+        } finally {
+            releaseStubborn = true;
+        }
+    }
+
+    @Test
+    void badInput_clearErrors() {
+        IllegalStateException offLoop =
+                assertThrows(IllegalStateException.class, () -> Worker.start(WorkerTest::square, 1));
+        assertTrue(offLoop.getMessage().contains("loop.execute"), offLoop.getMessage());
+
+        int[] captured = {0};
+        Throwable capturing = Await.failure(
+                callOn(parent, () -> Worker.start((port, data) -> captured[0]++, null)), "a capturing main");
+        assertInstanceOf(NotSendableException.class, capturing);
+
+        Throwable notSendable = Await.failure(
+                callOn(parent, () -> Worker.start(WorkerTest::square, new Object())), "unsendable worker data");
+        assertInstanceOf(NotSendableException.class, notSendable);
+
+        Events e = new Events();
+        Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::echo, null), parent));
+        IllegalStateException wrongThread = assertThrows(IllegalStateException.class, () -> w.onExit(c -> {}));
+        assertTrue(wrongThread.getMessage().contains("'parent'"), wrongThread.getMessage());
+        assertThrows(IllegalStateException.class, () -> w.postMessage("from the test thread"));
+        Throwable selfWait = Await.failure(
+                callOn(parent, () -> {
+                    w.close(); // on the parent's loop: would wait for itself
+                    return null;
+                }),
+                "close() on the parent loop");
+        assertInstanceOf(IllegalStateException.class, selfWait);
+        w.close();
+        assertEquals(1, Await.result(e.exit, "the exit after close()"));
+        w.close(); // again: nothing
+    }
+
+    static void readEnvironment(MessagePort parentPort, Object workerData) {
+        Object seen = Worker.getEnvironmentData("mode");
+        Worker.setEnvironmentData("mode", "changed in the worker");
+        parentPort.postMessage(seen);
+    }
+
+    @Test
+    void environmentData_isCopiedIntoTheWorker_atItsStart() {
+        Events e = new Events();
+        AtomicReference<Object> after = new AtomicReference<>();
+        Await.onLoop(parent, () -> {
+            Worker.setEnvironmentData("mode", "fast");
+            return e.wire(Worker.start(WorkerTest::readEnvironment, null), parent);
+        });
+        Await.result(e.exit, "the exit");
+        Await.onLoop(parent, () -> {
+            after.set(Worker.getEnvironmentData("mode"));
+            Worker.setEnvironmentData("mode", null);
+            return null;
+        });
+        assertTrue(e.seen.contains("message fast on parent"), e.seen.toString());
+        assertSame("fast", after.get(), "the worker's change stays in the worker");
+    }
+
+    private static <T> CompletableFuture<T> callOn(EventLoop loop, java.util.concurrent.Callable<T> body) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                f.complete(body.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+}
