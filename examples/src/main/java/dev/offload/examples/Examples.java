@@ -7,6 +7,7 @@ import dev.offload.examples.node.EnvironmentData;
 import dev.offload.examples.node.LoopUtilization;
 import dev.offload.examples.node.ParseAsync;
 import dev.offload.examples.node.PostMessage;
+import dev.offload.examples.node.Workers;
 import dev.offload.examples.server.ServerDemo;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -77,6 +78,11 @@ public final class Examples {
                     Channel.class,
                     "Node docs: a MessageChannel between two event loops, then a close after a message",
                     Channel::main),
+            new Example(
+                    "workers",
+                    Workers.class,
+                    "Node docs: Worker with workerData, a SharedBuffer sum with Atomics.notify, a compute worker",
+                    Workers::main),
             new Example(
                     "loop-utilization",
                     LoopUtilization.class,
