@@ -66,6 +66,19 @@ public interface TaskContext {
     <S> S state(Class<S> type);
 
     /**
+     * Posts a progress value of the running task to the listener its submitter gave
+     * ({@link TaskOptions#withProgress}), as a Piscina task's progress messages: delivered where the task's future
+     * completes, in order, and always before that completion. The value is checked and cloned now, by the isolation
+     * rules of the task's output. Without a listener the value is dropped. Worker thread, during the task's
+     * synchronous part.
+     *
+     * @param value the progress value
+     * @throws IllegalStateException if called outside a running task
+     * @throws NotSendableException if the value may not cross threads
+     */
+    void post(Object value);
+
+    /**
      * Returns the number of this worker within its pool, starting at 0; a replaced worker gets a new number.
      *
      * @return the worker's number

@@ -3,6 +3,7 @@ package dev.offload;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Per-submit options: priority, where the completion is delivered, time limits and an abort signal. Immutable; start
@@ -12,20 +13,28 @@ import java.util.concurrent.Executor;
  */
 public final class TaskOptions {
     /** No priority, default delivery, the pool's time limits. */
-    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null, null);
+    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null, null, null);
 
     private final int priority;
     private final Executor executor;
     private final Duration timeout;
     private final Duration queueTimeout;
     private final AbortSignal signal;
+    private final Consumer<Object> progress;
 
-    private TaskOptions(int priority, Executor executor, Duration timeout, Duration queueTimeout, AbortSignal signal) {
+    private TaskOptions(
+            int priority,
+            Executor executor,
+            Duration timeout,
+            Duration queueTimeout,
+            AbortSignal signal,
+            Consumer<Object> progress) {
         this.priority = priority;
         this.executor = executor;
         this.timeout = timeout;
         this.queueTimeout = queueTimeout;
         this.signal = signal;
+        this.progress = progress;
     }
 
     /**
@@ -73,7 +82,7 @@ public final class TaskOptions {
      * @return new options
      */
     public TaskOptions withPriority(int priority) {
-        return new TaskOptions(priority, executor, timeout, queueTimeout, signal);
+        return new TaskOptions(priority, executor, timeout, queueTimeout, signal, progress);
     }
 
     /**
@@ -83,7 +92,8 @@ public final class TaskOptions {
      * @return new options
      */
     public TaskOptions withExecutor(Executor executor) {
-        return new TaskOptions(priority, Objects.requireNonNull(executor, "executor"), timeout, queueTimeout, signal);
+        return new TaskOptions(
+                priority, Objects.requireNonNull(executor, "executor"), timeout, queueTimeout, signal, progress);
     }
 
     /**
@@ -94,7 +104,7 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public TaskOptions withTimeout(Duration timeout) {
-        return new TaskOptions(priority, executor, positive("timeout", timeout), queueTimeout, signal);
+        return new TaskOptions(priority, executor, positive("timeout", timeout), queueTimeout, signal, progress);
     }
 
     /**
@@ -105,7 +115,7 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if {@code queueTimeout} is zero or negative
      */
     public TaskOptions withQueueTimeout(Duration queueTimeout) {
-        return new TaskOptions(priority, executor, timeout, positive("queueTimeout", queueTimeout), signal);
+        return new TaskOptions(priority, executor, timeout, positive("queueTimeout", queueTimeout), signal, progress);
     }
 
     /**
@@ -125,7 +135,31 @@ public final class TaskOptions {
      * @return new options
      */
     public TaskOptions withSignal(AbortSignal signal) {
-        return new TaskOptions(priority, executor, timeout, queueTimeout, Objects.requireNonNull(signal, "signal"));
+        return new TaskOptions(
+                priority, executor, timeout, queueTimeout, Objects.requireNonNull(signal, "signal"), progress);
+    }
+
+    /**
+     * Returns the listener of the task's progress values.
+     *
+     * @return the listener, or {@code null} for none
+     */
+    public Consumer<Object> progress() {
+        return progress;
+    }
+
+    /**
+     * Returns these options with a listener of the values the task posts with {@link TaskContext#post}. It runs where
+     * the task's future completes (on the submitting event loop, else the completion executor, else the worker
+     * thread), in the order posted, and always before the future completes: a value the task posts after its end
+     * was decided (it was cancelled or timed out meanwhile) is dropped, never delivered after the completion.
+     *
+     * @param listener receives each progress value; what it throws goes where a callback's exception goes there
+     * @return new options
+     */
+    public TaskOptions withProgress(Consumer<Object> listener) {
+        return new TaskOptions(
+                priority, executor, timeout, queueTimeout, signal, Objects.requireNonNull(listener, "listener"));
     }
 
     static Duration positive(String name, Duration value) {
@@ -139,6 +173,6 @@ public final class TaskOptions {
     @Override
     public String toString() {
         return "TaskOptions[priority=" + priority + ", executor=" + executor + ", timeout=" + timeout
-                + ", queueTimeout=" + queueTimeout + ", signal=" + signal + "]";
+                + ", queueTimeout=" + queueTimeout + ", signal=" + signal + ", progress=" + progress + "]";
     }
 }

@@ -2,6 +2,7 @@ package dev.offload.examples;
 
 import dev.offload.examples.mandelbrot.MandelbrotTiles;
 import dev.offload.examples.node.Abort;
+import dev.offload.examples.node.Broadcast;
 import dev.offload.examples.node.Channel;
 import dev.offload.examples.node.EnvironmentData;
 import dev.offload.examples.node.LoopUtilization;
@@ -83,6 +84,11 @@ public final class Examples {
                     Workers.class,
                     "Node docs: Worker with workerData, a SharedBuffer sum with Atomics.notify, a compute worker",
                     Workers::main),
+            new Example(
+                    "broadcast",
+                    Broadcast.class,
+                    "Node docs: a BroadcastChannel that ten workers post to, closed after ten messages",
+                    Broadcast::main),
             new Example(
                     "loop-utilization",
                     LoopUtilization.class,

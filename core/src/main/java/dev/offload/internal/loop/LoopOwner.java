@@ -28,6 +28,12 @@ public final class LoopOwner extends LoopOwnerL2Pad implements OwnedFuture.Depen
         loop.deliverCompletion(record);
     }
 
+    /** Hands a progress delivery to the loop, behind what the worker handed over before; dropped if it ended. */
+    @Override
+    public void deliverProgress(Runnable delivery) {
+        loop.offer(delivery);
+    }
+
     @Override
     public Executor asyncExecutor() {
         return later;

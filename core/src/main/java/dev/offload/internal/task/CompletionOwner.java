@@ -31,6 +31,16 @@ public interface CompletionOwner {
      */
     void deliver(TaskRecord record);
 
+    /**
+     * Runs a progress delivery of a task this owner completes, where it completes the task's future, before any
+     * completion handed over after it. The default runs it on the calling thread (the worker's).
+     *
+     * @param delivery what to run
+     */
+    default void deliverProgress(Runnable delivery) {
+        delivery.run();
+    }
+
     /** Returns the executor of the future's {@code *Async} methods called without an executor. */
     Executor asyncExecutor();
 
@@ -60,6 +70,15 @@ public interface CompletionOwner {
                                             + executor,
                                     t);
                     record.completeOnOwner();
+                }
+            }
+
+            @Override
+            public void deliverProgress(Runnable delivery) {
+                try {
+                    executor.execute(delivery);
+                } catch (Throwable t) {
+                    delivery.run(); // as a completion is: never dropped because the executor refused
                 }
             }
 

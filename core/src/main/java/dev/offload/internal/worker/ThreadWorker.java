@@ -6,6 +6,7 @@ import dev.offload.TaskContext;
 import dev.offload.WorkerCrashedException;
 import dev.offload.internal.base.L1Pad;
 import dev.offload.internal.base.VarHandles;
+import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.control.LatencyRecorder;
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.dispatch.FreeWorkers;
@@ -521,6 +522,25 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
                     + Thread.currentThread().getName() + "; register hooks from inside the task");
         }
         RecordAccess.addHook(r, hook);
+    }
+
+    @Override
+    public void post(Object value) {
+        TaskRecord r = current;
+        if (r == null || r == ABANDONED || Thread.currentThread() != thread) {
+            throw new IllegalStateException("post called outside a running task: thread="
+                    + Thread.currentThread().getName() + "; post progress from inside the task");
+        }
+        Object prepared = config.trusted() ? value : Sendables.prepareAndCommit(value, "progress");
+        java.util.function.Consumer<Object> listener = RecordAccess.options(r).progress();
+        if (listener == null) {
+            return;
+        }
+        RecordAccess.owner(r).deliverProgress(() -> {
+            if (!r.isDone()) { // a value posted after the end was decided never follows the completion
+                listener.accept(prepared);
+            }
+        });
     }
 
     @Override

@@ -62,6 +62,11 @@ public final class WorkerThread extends Thread implements TaskThread, TaskContex
     }
 
     @Override
+    public void post(Object value) {
+        worker.post(value);
+    }
+
+    @Override
     public int workerId() {
         return worker.workerId();
     }
