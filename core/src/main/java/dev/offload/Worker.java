@@ -1,8 +1,10 @@
 package dev.offload;
 
+import dev.offload.internal.clone.Marks;
 import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.loop.LoopCore;
 import dev.offload.internal.message.Endpoint;
+import dev.offload.shm.TransferableBuffer;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
@@ -449,6 +451,40 @@ public final class Worker implements AutoCloseable {
      */
     public static Object getEnvironmentData(Object key) {
         return ENVIRONMENT.get().get(key);
+    }
+
+    /**
+     * Marks {@code value} so that it never crosses threads, as Node's {@code markAsUncloneable}: a message, a task's
+     * input or output, or worker data that holds it is refused with a {@link NotSendableException} naming its path.
+     * The mark does not keep {@code value} alive. Any thread.
+     *
+     * @param value the object (a primitive box or a string is a value, not an object: marking one refuses every equal
+     *     instance that happens to be the same object, so mark objects you own)
+     */
+    public static void markAsUncloneable(Object value) {
+        Marks.mark(Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * Marks {@code buffer} so that it never moves to another thread, as Node's {@code markAsUntransferable}: a
+     * message, input or worker data that holds it is refused with a {@link NotSendableException} naming its path,
+     * and its holder keeps it. Any thread.
+     *
+     * @param buffer the buffer
+     */
+    public static void markAsUntransferable(TransferableBuffer buffer) {
+        Marks.mark(Objects.requireNonNull(buffer, "buffer"));
+    }
+
+    /**
+     * Returns whether {@code value} was marked with {@link #markAsUntransferable} (or
+     * {@link #markAsUncloneable}), as Node's {@code isMarkedAsUntransferable}.
+     *
+     * @param value the object
+     * @return {@code true} if marked
+     */
+    public static boolean isMarkedAsUntransferable(Object value) {
+        return Marks.isMarked(value);
     }
 
     private static Map<Object, Object> copyEnvironment() {

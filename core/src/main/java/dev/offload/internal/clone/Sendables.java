@@ -222,6 +222,9 @@ public final class Sendables {
         if (type == Integer.class || type == String.class || type == Long.class) {
             return value; // the common immutable inputs and outputs, without the class lookup
         }
+        if (Marks.isMarked(value)) {
+            throw marked(root, value);
+        }
         Plan plan = PLANS.get(type);
         if (plan.kind == Kind.IMMUTABLE) {
             return value;
@@ -284,6 +287,20 @@ public final class Sendables {
     }
 
     /** One walk of {@link #prepare}: what was copied already, and the buffers to move. */
+    private static NotSendableException marked(String path, Object value) {
+        return value instanceof TransferableBuffer
+                ? new NotSendableException(
+                        path,
+                        value.getClass(),
+                        "marked untransferable (Worker.markAsUntransferable): it never moves to another thread; fix:"
+                                + " send a copy of its bytes (a byte[])")
+                : new NotSendableException(
+                        path,
+                        value.getClass(),
+                        "marked uncloneable (Worker.markAsUncloneable): it never crosses threads; fix: send a value"
+                                + " built from it instead");
+    }
+
     private static final class Clone {
         private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
         private final Set<Object> transfer; // the transfer list of a message, or null: every buffer moves
@@ -367,6 +384,9 @@ public final class Sendables {
         private Object child(Object value, PathNode path, String field, Object key, int index, int depth) {
             if (value == null) {
                 return null;
+            }
+            if (Marks.isMarked(value)) {
+                throw marked(new PathNode(path, field, key, index).toString(), value);
             }
             Plan plan = PLANS.get(value.getClass());
             return plan.kind == Kind.IMMUTABLE
