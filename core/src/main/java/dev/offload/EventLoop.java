@@ -116,6 +116,16 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
+     * Returns the loop's thread id: unique in this JVM, from 1, how {@link Worker#postMessageToThread} reaches it. A
+     * {@link Worker}'s {@link Worker#threadId()} is its loop's.
+     *
+     * @return the id
+     */
+    public int threadId() {
+        return core.threadId();
+    }
+
+    /**
      * Returns the loop's name, also its thread's name.
      *
      * @return the name

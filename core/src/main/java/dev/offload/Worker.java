@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -97,7 +98,6 @@ public final class Worker implements AutoCloseable {
     private int exitSteps = 2; // the parent port's close handler, and the worker thread's end
 
     private Worker(LoopCore parent, String name, boolean daemon, Main main, Object data) {
-        this.threadId = IDS.incrementAndGet();
         this.parent = parent;
         MessageChannel channel = new MessageChannel();
         this.port = channel.port1();
@@ -106,10 +106,11 @@ public final class Worker implements AutoCloseable {
         port.onMessage(message -> {}); // dropped until onMessage, as Node drops messages nobody listens to; and, as
         // in Node, a running worker keeps its parent's loop running (when the parent is a worker itself)
         Map<Object, Object> environment = copyEnvironment();
-        String threadName = name != null ? name : "worker-" + threadId;
+        String threadName = name != null ? name : "worker-" + IDS.incrementAndGet();
         this.loop = EventLoop.startEndingWhenUnreferenced(
                 EventLoop.builder().name(threadName).daemon(daemon).onUncaughtException(this::uncaught));
         LoopCore child = loop.core();
+        this.threadId = child.threadId();
         child.termination().whenComplete((v, t) -> ended()); // on the worker's thread, its last act
         loop.execute(() -> {
             Endpoint end = childPort.end();
@@ -127,7 +128,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Starts a worker running {@code main} with a copy of {@code workerData}, named {@code worker-<threadId>}. Call it
+     * Starts a worker running {@code main} with a copy of {@code workerData}, its thread named {@code worker-<n>}. Call it
      * on an event loop thread: the worker's events run on that loop.
      *
      * @param main the worker's entry point, a static method reference (checked: it captures nothing mutable)
@@ -361,7 +362,8 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Returns the worker's id, unique in this JVM, as Node's {@code worker.threadId} (the first worker is 1).
+     * Returns the worker's thread id, its loop's ({@link EventLoop#threadId()}): unique in this JVM, as Node's
+     * {@code worker.threadId}; {@link #postMessageToThread} reaches the worker by it.
      *
      * @return the id
      */
@@ -485,6 +487,106 @@ public final class Worker implements AutoCloseable {
      */
     public static boolean isMarkedAsUntransferable(Object value) {
         return Marks.isMarked(value);
+    }
+
+    /**
+     * Sends {@code message} to the event loop or worker of thread id {@code threadId} without a channel, as Node 22's
+     * {@code postMessageToThread}: the receiver's {@link #onThreadMessage} handler gets it on its loop. The message
+     * follows the rules of {@link MessagePort#postMessage}. Called on an event loop thread (the sender's id goes with
+     * the message).
+     *
+     * @param threadId the receiver's thread id ({@link EventLoop#threadId()}, {@link #threadId()})
+     * @param message the message
+     * @param timeout how long the receiver may take to run its handler, more than zero
+     * @param transfer the buffers in {@code message} to move, each once
+     * @return a stage completed once the receiver's handler returned, or failed with a
+     *     {@link ThreadMessageException} whose {@link ThreadMessageException#reason() reason} says why: no such
+     *     thread, no handler there, the handler threw (its exception the cause), or the timeout passed; its
+     *     dependents run on the calling loop
+     * @throws IllegalStateException if not called on an event loop thread
+     * @throws IllegalArgumentException if {@code threadId} is the caller's own, or the timeout is not positive, or
+     *     the transfer list is not what the message moves
+     * @throws NotSendableException if the message may not cross; then nothing was sent
+     */
+    public static CompletionStage<Void> postMessageToThread(
+            int threadId, Object message, Duration timeout, Object... transfer) {
+        LoopCore caller = LoopCore.current();
+        if (caller == null) {
+            throw new IllegalStateException("postMessageToThread must be called on an event loop thread; thread="
+                    + Thread.currentThread().getName() + "; fix: call it inside loop.execute(...)");
+        }
+        TaskOptions.positive("timeout", timeout);
+        if (threadId == caller.threadId()) {
+            throw new IllegalArgumentException("postMessageToThread to the calling loop itself: threadId=" + threadId
+                    + "; fix: handle the message where you are");
+        }
+        Set<Object> moving = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Object o : transfer) {
+            if (!moving.add(Objects.requireNonNull(o, "transfer entry"))) {
+                throw new IllegalArgumentException("the transfer list names the same buffer twice: " + o);
+            }
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        LoopCore target = LoopCore.byThreadId(threadId);
+        if (target == null) {
+            result.completeExceptionally(new ThreadMessageException(
+                    ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "no event loop or worker runs with it"));
+            return LoopCore.onCallerLoop(result);
+        }
+        Object prepared = Sendables.prepare(message, "message", moving);
+        Object value = prepared;
+        if (prepared instanceof Sendables.Moves moves) {
+            moves.commit();
+            value = moves.value();
+        }
+        Object delivered = value;
+        int source = caller.threadId();
+        boolean accepted = target.offerItem(() -> {
+            if (result.isDone()) {
+                return; // timed out meanwhile: the sender was told
+            }
+            var handler = target.threadMessageHandler();
+            if (handler == null) {
+                result.completeExceptionally(new ThreadMessageException(
+                        ThreadMessageException.Reason.NO_HANDLER, threadId, "it set no onThreadMessage handler"));
+                return;
+            }
+            try {
+                handler.accept(delivered, source);
+                result.complete(null);
+            } catch (Throwable t) {
+                result.completeExceptionally(new ThreadMessageException(
+                        ThreadMessageException.Reason.HANDLER_FAILED, threadId, "its handler threw " + t, t));
+            }
+        });
+        if (!accepted) {
+            result.completeExceptionally(new ThreadMessageException(
+                    ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "its loop ended"));
+        } else {
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(() -> result.completeExceptionally(new ThreadMessageException(
+                            ThreadMessageException.Reason.TIMED_OUT,
+                            threadId,
+                            "its handler did not run within " + timeout)));
+        }
+        return LoopCore.onCallerLoop(result);
+    }
+
+    /**
+     * Sets what receives the messages other loops send to the calling loop with {@link #postMessageToThread}, as
+     * Node's {@code process.on('workerMessage')}: the message and the sender's thread id, on this loop. {@code null}
+     * removes it. Called on the receiving loop's thread.
+     *
+     * @param handler the handler, or {@code null}
+     * @throws IllegalStateException if not called on an event loop thread
+     */
+    public static void onThreadMessage(BiConsumer<Object, Integer> handler) {
+        LoopCore loop = LoopCore.current();
+        if (loop == null) {
+            throw new IllegalStateException("onThreadMessage must be called on the receiving event loop's thread;"
+                    + " thread=" + Thread.currentThread().getName() + "; fix: call it inside loop.execute(...)");
+        }
+        loop.threadMessageHandler(handler);
     }
 
     private static Map<Object, Object> copyEnvironment() {

@@ -17,9 +17,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
@@ -56,6 +59,8 @@ public final class LoopCore {
     private static final long STRAGGLER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final System.Logger LOG = System.getLogger("dev.offload.EventLoop");
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    private static final ConcurrentHashMap<Integer, LoopCore> LIVE = new ConcurrentHashMap<>(); // started, not ended
     private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), LoopCore.class, "state", int.class);
     private static final VarHandle PRODUCERS =
             VarHandles.field(MethodHandles.lookup(), LoopCore.class, "producers", int.class);
@@ -84,6 +89,8 @@ public final class LoopCore {
     private final InboxPollSchedule looks = new InboxPollSchedule(); // loop thread
     private final Set<LoopBound> bound = new LinkedHashSet<>(); // loop thread: ports that live on this loop
     private final boolean endWhenUnreferenced; // a worker's loop: ends when idle and nothing refers to it
+    private final int threadId = THREAD_IDS.incrementAndGet(); // how other loops reach this one by id
+    private volatile BiConsumer<Object, Integer> threadMessageHandler; // see postMessageToThread
     private int refs; // loop thread: references that keep a loop that ends when unreferenced running
 
     /**
@@ -149,6 +156,7 @@ public final class LoopCore {
         this.owner = new LoopOwner(this);
         this.startNanos = System.nanoTime();
         if (start) {
+            LIVE.put(threadId, this);
             thread.start();
         }
     }
@@ -271,6 +279,43 @@ public final class LoopCore {
     /** Loop thread: releases a reference taken with {@link #ref()}. */
     public void unref() {
         refs--;
+    }
+
+    /**
+     * Returns this loop's thread id: unique in the JVM, from 1, how other loops reach it by id.
+     *
+     * @return the id
+     */
+    public int threadId() {
+        return threadId;
+    }
+
+    /**
+     * Returns the running loop of thread id {@code threadId}.
+     *
+     * @param threadId an id
+     * @return the loop, or {@code null} if none runs with that id
+     */
+    public static LoopCore byThreadId(int threadId) {
+        return LIVE.get(threadId);
+    }
+
+    /**
+     * Returns what receives messages posted to this loop by thread id, or {@code null}.
+     *
+     * @return the handler: the message and the sender's thread id
+     */
+    public BiConsumer<Object, Integer> threadMessageHandler() {
+        return threadMessageHandler;
+    }
+
+    /**
+     * Sets what receives messages posted to this loop by thread id; {@code null} for nothing.
+     *
+     * @param handler the handler, run on this loop
+     */
+    public void threadMessageHandler(BiConsumer<Object, Integer> handler) {
+        threadMessageHandler = handler;
     }
 
     /**
@@ -564,6 +609,7 @@ public final class LoopCore {
             idler.stop();
             timers.clear();
             state = TERMINATED;
+            LIVE.remove(threadId, this);
             endBound();
             terminated.countDown();
             termination.complete(null);
