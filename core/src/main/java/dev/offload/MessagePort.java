@@ -1,6 +1,10 @@
 package dev.offload;
 
+import dev.offload.internal.base.VarHandles;
+import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.message.Endpoint;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -29,10 +33,54 @@ import java.util.function.Consumer;
  * a port <i>happen-before</i> its {@link #onClose} handler.
  */
 public final class MessagePort implements AutoCloseable {
-    private final Endpoint end;
+    private static final VarHandle DETACHED =
+            VarHandles.field(MethodHandles.lookup(), MessagePort.class, "detached", boolean.class);
+
+    static {
+        Sendables.registerTransfer(MessagePort.class, new Sendables.TransferHandler() {
+            @Override
+            public Object handOver(Object source) {
+                MessagePort port = (MessagePort) source;
+                port.endpoint.checkTransferable();
+                return new MessagePort(port.endpoint);
+            }
+
+            @Override
+            public boolean detach(Object source) {
+                MessagePort port = (MessagePort) source;
+                if (!DETACHED.compareAndSet(port, false, true)) {
+                    return false;
+                }
+                port.endpoint.transferOut();
+                return true;
+            }
+
+            @Override
+            public void reattach(Object source) {
+                ((MessagePort) source).detached = false;
+            }
+
+            @Override
+            public boolean isDetached(Object source) {
+                return ((MessagePort) source).detached;
+            }
+        });
+    }
+
+    private final Endpoint endpoint;
+    private volatile boolean detached; // transferred inside a message: this handle is dead
 
     MessagePort(Endpoint end) {
-        this.end = end;
+        this.endpoint = end;
+    }
+
+    /** This handle's end, unless it was transferred. */
+    Endpoint end() {
+        if (detached) {
+            throw new IllegalStateException("port transferred (detached): " + endpoint.name()
+                    + " was sent inside a message; use the handle its receiver got");
+        }
+        return endpoint;
     }
 
     /**
@@ -48,6 +96,16 @@ public final class MessagePort implements AutoCloseable {
      *     {@code transfer} does not name
      */
     public void postMessage(Object message, Object... transfer) {
+        Endpoint end = end();
+        for (Object t : transfer) {
+            if (t instanceof MessagePort port && (port.endpoint == end || port.endpoint == end.peer())) {
+                throw new IllegalArgumentException("the transfer list holds "
+                        + (port.endpoint == end
+                                ? "the port that posts (a port cannot send itself)"
+                                : "the port this message goes to (a port cannot travel through itself)")
+                        + ": " + port + "; fix: send another channel's port");
+            }
+        }
         end.post(message, transfer);
     }
 
@@ -61,7 +119,7 @@ public final class MessagePort implements AutoCloseable {
      * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
      */
     public void onMessage(Consumer<Object> handler) {
-        end.onMessage(Objects.requireNonNull(handler, "handler"));
+        end().onMessage(Objects.requireNonNull(handler, "handler"));
     }
 
     /**
@@ -72,7 +130,7 @@ public final class MessagePort implements AutoCloseable {
      * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
      */
     public void onClose(Runnable handler) {
-        end.onClose(Objects.requireNonNull(handler, "handler"));
+        end().onClose(Objects.requireNonNull(handler, "handler"));
     }
 
     /**
@@ -83,7 +141,7 @@ public final class MessagePort implements AutoCloseable {
      * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
      */
     public Optional<Received> receiveMessage() {
-        Object m = end.receive();
+        Object m = end().receive();
         return m == Endpoint.NONE ? Optional.empty() : Optional.of(new Received(m));
     }
 
@@ -94,7 +152,7 @@ public final class MessagePort implements AutoCloseable {
      * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
      */
     public void ref() {
-        end.keepAlive(true);
+        end().keepAlive(true);
     }
 
     /**
@@ -104,11 +162,7 @@ public final class MessagePort implements AutoCloseable {
      * @throws IllegalStateException if the calling thread is not the loop that holds this port, or is no loop's
      */
     public void unref() {
-        end.keepAlive(false);
-    }
-
-    Endpoint end() {
-        return end;
+        end().keepAlive(false);
     }
 
     /**
@@ -116,7 +170,7 @@ public final class MessagePort implements AutoCloseable {
      */
     @Override
     public void close() {
-        end.close();
+        end().close();
     }
 
     /**
@@ -125,12 +179,12 @@ public final class MessagePort implements AutoCloseable {
      * @return {@code true} once closed
      */
     public boolean isClosed() {
-        return end.isClosed();
+        return endpoint.isClosed();
     }
 
     @Override
     public String toString() {
-        return end.toString();
+        return detached ? "MessagePort[" + endpoint.name() + ", transferred]" : endpoint.toString();
     }
 
     /**

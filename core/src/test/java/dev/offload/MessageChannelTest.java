@@ -424,4 +424,66 @@ class MessageChannelTest {
         Await.onLoop(b, () -> "a pass of port-b after onClose");
         assertEquals(before.size(), got.size(), "nothing is delivered after onClose");
     }
+
+    @Test
+    void aPortTransferredInAMessage_movesToTheReceiversLoop_withWhatWasQueuedForIt_andTheOldHandleIsDead() {
+        MessageChannel carrier = new MessageChannel(); // a: port1, b: port2
+        MessageChannel moved = new MessageChannel(); // a keeps port2, sends port1 to b
+        List<Object> onA = Collections.synchronizedList(new ArrayList<>());
+        List<Object> onB = Collections.synchronizedList(new ArrayList<>());
+        List<Object> oldHandler = Collections.synchronizedList(new ArrayList<>());
+        Await.onLoop(b, () -> {
+            carrier.port2().onMessage(m -> {
+                MessagePort received = (MessagePort) ((List<?>) m).get(1);
+                received.onMessage(
+                        x -> onB.add(x + " on " + Thread.currentThread().getName()));
+                received.postMessage("hello back through the moved port");
+            });
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            moved.port2().onMessage(onA::add);
+            moved.port1().onMessage(oldHandler::add); // a held it first: its handler goes with the transfer
+            moved.port2().postMessage("queued before the transfer");
+            carrier.port1().postMessage(List.of("here is your port", moved.port1()), moved.port1());
+            moved.port2().postMessage("after the transfer");
+            return null;
+        });
+        Await.until(() -> onB.size() == 2 && onA.size() == 1, "both messages on b, the answer on a");
+        assertEquals(List.of("queued before the transfer on port-b", "after the transfer on port-b"), onB);
+        assertEquals(List.of("hello back through the moved port"), onA);
+        Await.onLoop(a, () -> "a pass of port-a");
+        assertTrue(oldHandler.size() <= 1, "the old holder's handler got at most what came before the transfer");
+        Throwable dead = thrownOn(a, () -> moved.port1().postMessage("from the old handle"));
+        assertInstanceOf(IllegalStateException.class, dead);
+        assertTrue(dead.getMessage().contains("transferred"), dead.getMessage());
+    }
+
+    @Test
+    void badPortTransfers_throw_andNothingMoves() {
+        MessageChannel carrier = new MessageChannel();
+        MessageChannel other = new MessageChannel();
+        MessagePort sender = carrier.port1();
+        Throwable unlisted = thrownOn(a, () -> sender.postMessage(other.port1()));
+        assertInstanceOf(NotSendableException.class, unlisted);
+        assertTrue(unlisted.getMessage().contains("transfer list"), unlisted.getMessage());
+        Throwable itself = thrownOn(a, () -> sender.postMessage(sender, sender));
+        assertTrue(itself.getMessage().contains("cannot send itself"), itself.getMessage());
+        Throwable peer = thrownOn(a, () -> sender.postMessage(carrier.port2(), carrier.port2()));
+        assertTrue(peer.getMessage().contains("travel through itself"), peer.getMessage());
+        Await.onLoop(b, () -> {
+            other.port2().onMessage(m -> {});
+            return null;
+        });
+        Throwable heldElsewhere = thrownOn(a, () -> sender.postMessage(other.port2(), other.port2()));
+        assertInstanceOf(IllegalStateException.class, heldElsewhere);
+        assertTrue(heldElsewhere.getMessage().contains("'port-b'"), heldElsewhere.getMessage());
+        Await.onLoop(a, () -> {
+            sender.postMessage(other.port1(), other.port1());
+            return null;
+        });
+        Throwable twice = thrownOn(a, () -> sender.postMessage(other.port1(), other.port1()));
+        assertInstanceOf(IllegalArgumentException.class, twice);
+        assertTrue(twice.getMessage().contains("detached"), twice.getMessage());
+    }
 }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -71,6 +72,7 @@ public final class Sendables {
         MUTABLE_COLLECTION,
         MUTABLE_MAP,
         TRANSFER,
+        TRANSFER_OTHER,
         REJECT
     }
 
@@ -125,11 +127,11 @@ public final class Sendables {
      */
     public static final class Moves {
         private final Object value;
-        private final TransferableBuffer[] sources;
+        private final Object[] sources; // TransferableBuffers, and handles of registered types (message ports)
 
-        Moves(Object value, List<TransferableBuffer> sources) {
+        Moves(Object value, List<Object> sources) {
             this.value = value;
-            this.sources = sources.toArray(new TransferableBuffer[0]);
+            this.sources = sources.toArray();
         }
 
         /**
@@ -148,25 +150,110 @@ public final class Sendables {
          * @throws IllegalStateException if a handle was transferred by another thread meanwhile
          */
         public void commit() {
-            TransferAccess.Steps steps = TransferAccess.steps();
             for (int i = 0; i < sources.length; i++) {
-                if (!steps.detach(sources[i])) {
+                if (!detach(sources[i])) {
                     for (int j = 0; j < i; j++) {
-                        steps.reattach(sources[j]);
+                        reattach(sources[j]);
                     }
-                    throw new IllegalStateException("buffer transferred by another thread during the send: "
-                            + sources[i] + "; a buffer must have one holder at a time");
+                    throw new IllegalStateException("transferred by another thread during the send: " + sources[i]
+                            + "; a buffer or port must have one holder at a time");
                 }
             }
         }
 
         /** Undoes a {@link #commit()} whose send then failed: the sender's handles are attached again. */
         public void rollback() {
-            TransferAccess.Steps steps = TransferAccess.steps();
-            for (TransferableBuffer source : sources) {
-                steps.reattach(source);
+            for (Object source : sources) {
+                reattach(source);
             }
         }
+
+        private static boolean detach(Object source) {
+            return source instanceof TransferableBuffer b
+                    ? TransferAccess.steps().detach(b)
+                    : HANDLERS.get(source.getClass()).detach(source);
+        }
+
+        private static void reattach(Object source) {
+            if (source instanceof TransferableBuffer b) {
+                TransferAccess.steps().reattach(b);
+            } else {
+                HANDLERS.get(source.getClass()).reattach(source);
+            }
+        }
+    }
+
+    /**
+     * How a type other than {@code TransferableBuffer} moves with a transfer list (a message port): the layer that
+     * owns the type registers it, so that this package needs to know nothing of it.
+     */
+    public interface TransferHandler {
+        /**
+         * Makes the receiver's handle of {@code source}, which stays attached until {@link #detach}. May refuse.
+         *
+         * @param source the sender's handle
+         * @return the receiver's handle
+         * @throws IllegalStateException if {@code source} may not be transferred by the calling thread
+         */
+        Object handOver(Object source);
+
+        /**
+         * Detaches the sender's handle: the send is certain.
+         *
+         * @param source the sender's handle
+         * @return {@code false} if it was detached already (a racing transfer)
+         */
+        boolean detach(Object source);
+
+        /**
+         * Attaches a handle that {@link #detach} detached, because the send failed after all.
+         *
+         * @param source the sender's handle
+         */
+        void reattach(Object source);
+
+        /**
+         * Returns whether the handle was transferred already.
+         *
+         * @param source a handle
+         * @return {@code true} if detached
+         */
+        boolean isDetached(Object source);
+    }
+
+    private static final ConcurrentHashMap<Class<?>, TransferHandler> HANDLERS = new ConcurrentHashMap<>();
+
+    /**
+     * Registers how {@code type} moves with a transfer list. Call it before any instance can be sent (from the
+     * type's static initializer).
+     *
+     * @param type the exact class
+     * @param handler how its instances move
+     */
+    public static void registerTransfer(Class<?> type, TransferHandler handler) {
+        HANDLERS.put(type, handler);
+    }
+
+    /**
+     * Returns whether {@code value} can be named in a transfer list: a {@code TransferableBuffer} or a registered type.
+     *
+     * @param value a value
+     * @return {@code true} if it moves with a transfer list
+     */
+    public static boolean isTransferable(Object value) {
+        return value instanceof TransferableBuffer || (value != null && HANDLERS.containsKey(value.getClass()));
+    }
+
+    /**
+     * Returns whether a transferable {@code value} was transferred already (its handle detached).
+     *
+     * @param value a buffer or a handle of a registered type
+     * @return {@code true} if detached
+     */
+    public static boolean isDetached(Object value) {
+        return value instanceof TransferableBuffer b
+                ? b.isDetached()
+                : HANDLERS.get(value.getClass()).isDetached(value);
     }
 
     /**
@@ -205,7 +292,7 @@ public final class Sendables {
             }
             for (Object named : transfer) {
                 if (!moved.contains(named)) {
-                    throw new IllegalArgumentException("the transfer list names a buffer that the " + root
+                    throw new IllegalArgumentException("the transfer list names something that the " + root
                             + " does not hold: " + named + "; fix: put it in the " + root
                             + " or leave it out of the transfer list");
                 }
@@ -304,7 +391,7 @@ public final class Sendables {
     private static final class Clone {
         private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
         private final Set<Object> transfer; // the transfer list of a message, or null: every buffer moves
-        private List<TransferableBuffer> sources;
+        private List<Object> sources;
 
         Clone(Set<Object> transfer) {
             this.transfer = transfer;
@@ -341,6 +428,7 @@ public final class Sendables {
                 case MUTABLE_COLLECTION -> copyCollection((Collection<?>) value, plan, path, depth);
                 case MUTABLE_MAP -> copyMap((Map<?, ?>) value, plan, path, depth);
                 case TRANSFER -> handOver((TransferableBuffer) value, path);
+                case TRANSFER_OTHER -> handOverOther(value, path);
                 case REJECT -> throw new NotSendableException(path.toString(), value.getClass(), plan.reason);
             };
         }
@@ -373,6 +461,29 @@ public final class Sendables {
                                 + " postMessage(message, buffer)");
             }
             TransferableBuffer receiver = TransferAccess.steps().handOver(source);
+            if (sources == null) {
+                sources = new ArrayList<>(2);
+            }
+            sources.add(source);
+            return remember(source, receiver);
+        }
+
+        private Object handOverOther(Object source, PathNode path) {
+            TransferHandler handler = HANDLERS.get(source.getClass());
+            if (handler.isDetached(source)) {
+                throw new NotSendableException(
+                        path.toString(),
+                        source.getClass(),
+                        "it was already transferred (detached); fix: send the handle its receiver got");
+            }
+            if (transfer == null || !transfer.contains(source)) {
+                throw new NotSendableException(
+                        path.toString(),
+                        source.getClass(),
+                        "it moves only when the transfer list names it; fix: name it, as in"
+                                + " postMessage(message, port)");
+            }
+            Object receiver = handler.handOver(source);
             if (sources == null) {
                 sources = new ArrayList<>(2);
             }
@@ -508,6 +619,9 @@ public final class Sendables {
         }
         if (type == TransferableBuffer.class) {
             return new Plan(Kind.TRANSFER, null, null, null);
+        }
+        if (HANDLERS.containsKey(type)) {
+            return new Plan(Kind.TRANSFER_OTHER, null, null, null);
         }
         if (type.isRecord()) {
             return recordPlan(type);

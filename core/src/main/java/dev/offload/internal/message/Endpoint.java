@@ -4,7 +4,6 @@ import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.loop.LoopBound;
 import dev.offload.internal.loop.LoopCore;
-import dev.offload.shm.TransferableBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collections;
@@ -148,18 +147,19 @@ public final class Endpoint implements Runnable, LoopBound {
                 throw new IllegalArgumentException(
                         "transfer[" + i + "] is null; fix: list only what the message moves");
             }
-            if (!(item instanceof TransferableBuffer buffer)) {
+            if (!Sendables.isTransferable(item)) {
                 throw new IllegalArgumentException(
                         "transfer[" + i + "] is a " + item.getClass().getName()
-                                + ", which cannot be transferred; fix: list only the TransferableBuffers the message moves");
+                                + ", which cannot be transferred; fix: list only the TransferableBuffers and MessagePorts the"
+                                + " message moves");
             }
-            if (buffer.isDetached()) {
-                throw new IllegalArgumentException("transfer[" + i + "] is a detached buffer (transferred already): "
-                        + buffer + "; fix: send the handle that transfer() or the receiver got");
+            if (Sendables.isDetached(item)) {
+                throw new IllegalArgumentException("transfer[" + i + "] is detached (transferred already): " + item
+                        + "; fix: send the handle that transfer() or the receiver got");
             }
             if (!set.add(item)) {
                 throw new IllegalArgumentException(
-                        "transfer[" + i + "] names the same buffer twice: " + buffer + "; fix: list each buffer once");
+                        "transfer[" + i + "] names the same item twice: " + item + "; fix: list each once");
             }
         }
         return set;
@@ -195,8 +195,8 @@ public final class Endpoint implements Runnable, LoopBound {
     /** Any thread: queues a delivery pass on the holding loop unless one is queued or none may run. */
     private void schedule() {
         if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
-            LoopCore h = holder; // set before scheduled was first cleared (start)
-            if (!h.offerItem(this)) {
+            LoopCore h = holder; // set before scheduled was first cleared (start); null: in transit to a new holder
+            if (h != null && !h.offerItem(this)) {
                 loopEnded(); // the holder ended and runs nothing more: the channel closes
             }
         }
@@ -271,6 +271,9 @@ public final class Endpoint implements Runnable, LoopBound {
     @Override
     public void run() {
         LoopCore loop = holder;
+        if (loop != LoopCore.current()) {
+            return; // queued before this end was transferred away: its new holder delivers (scheduled stays set)
+        }
         Consumer<Object> handler = onMessage;
         if (handler != null) {
             for (int n = 0; n < BATCH; n++) {
@@ -371,6 +374,51 @@ public final class Endpoint implements Runnable, LoopBound {
     @Override
     public void loopEnded() {
         close();
+    }
+
+    /**
+     * The holding loop (or any thread, if no loop holds this end yet): this end was transferred inside a message and
+     * now belongs to no loop until its receiver uses it. Its handlers are dropped; what is queued for it stays, for
+     * the new holder; a delivery pass still queued on the old loop finds it gone and does nothing.
+     *
+     * @throws IllegalStateException if another loop holds this end
+     */
+    public void transferOut() {
+        LoopCore h = holder;
+        if (h == null) {
+            return;
+        }
+        checkTransferable();
+        scheduled = true; // volatile: posts leave the delivery to the next holder's start()
+        onMessage = null;
+        onClose = null;
+        started = false;
+        unrefd = false;
+        updateRef(h);
+        h.unbind(this);
+        holder = null; // volatile write: the receiver binds it on first use
+    }
+
+    /**
+     * Checks that the calling thread may transfer this end: it is its holder, or no loop holds it.
+     *
+     * @throws IllegalStateException if another loop holds it
+     */
+    public void checkTransferable() {
+        LoopCore h = holder;
+        if (h != null && h != LoopCore.current()) {
+            throw new IllegalStateException("a port can be transferred only by the loop that holds it ('" + h.name()
+                    + "'); thread=" + Thread.currentThread().getName());
+        }
+    }
+
+    /**
+     * Returns the other end of the channel.
+     *
+     * @return the peer
+     */
+    public Endpoint peer() {
+        return peer;
     }
 
     /** The end's name, {@code port1} or {@code port2}, for messages. */

@@ -1,6 +1,7 @@
 package dev.offload.examples.node;
 
 import dev.offload.EventLoop;
+import dev.offload.MessageChannel;
 import dev.offload.MessagePort;
 import dev.offload.Worker;
 import dev.offload.shm.Atomics;
@@ -8,6 +9,7 @@ import dev.offload.shm.IntArray;
 import dev.offload.shm.SharedBuffer;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  *       with {@code Atomics.waitAsync} (its loop never blocks). Here a {@link SharedBuffer}.
  *   <li>The compute worker of the {@code child_process.fork} guides: it waits for {@code 'start'}, posts the sum back,
  *       and the parent terminates it.
+ *   <li>The {@code port.postMessage} example: the parent hands one port of a new {@code MessageChannel} to a worker
+ *       inside a message ({@code { hereIsYourPort: port1 }}, transferred); the worker answers through it and closes
+ *       it.
  * </ul>
  *
  * <p>Run: {@code mvn -B -q -pl examples -am -DskipTests package exec:exec -Dexample=workers}
@@ -79,6 +84,15 @@ public final class Workers {
                 compute.postMessage("start");
             });
             out.println("computed: " + computed.get(10, TimeUnit.SECONDS));
+
+            CompletableFuture<Object> viaPort = new CompletableFuture<>();
+            main.execute(() -> {
+                Worker worker = Worker.start(Workers::answerOnPort, null);
+                MessageChannel channel = new MessageChannel();
+                channel.port2().onMessage(viaPort::complete);
+                worker.postMessage(Map.of("hereIsYourPort", channel.port1()), channel.port1());
+            });
+            out.println("received: " + viaPort.get(10, TimeUnit.SECONDS));
         }
     }
 
@@ -114,6 +128,16 @@ public final class Workers {
         }
         Atomics.store(cells, 0, sum);
         Atomics.notify(cells, 0);
+    }
+
+    /** Takes the port it was handed, answers through it, closes it; then nothing is left and the worker ends. */
+    static void answerOnPort(MessagePort parentPort, Object workerData) {
+        parentPort.onMessage(value -> {
+            MessagePort port = (MessagePort) ((Map<?, ?>) value).get("hereIsYourPort");
+            port.postMessage("the worker is sending this");
+            port.close();
+            parentPort.close();
+        });
     }
 
     /** Waits for "start", then posts the sum of 1..1e6 back; stays until terminated. */
