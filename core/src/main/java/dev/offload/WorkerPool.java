@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -138,6 +139,42 @@ public final class WorkerPool implements AutoCloseable {
             Sendables.checkTask(task);
         }
         return enqueueChecked(new CallableTask<>(task), null, TaskOptions.DEFAULT);
+    }
+
+    /**
+     * Returns a publisher of the values {@code task} emits, as a stream of results: the task starts on a worker when
+     * a subscriber subscribes (one subscriber; a second gets {@code onError}), and each value reaches the subscriber
+     * where a task's future completes: on the event loop that subscribed, in order, then {@code onComplete} when the
+     * task returns or {@code onError} with what it threw. Demand reaches back to the worker: {@link
+     * StreamTask.Emitter#emit} waits until the subscriber requested another value, so the values in flight never
+     * exceed what was requested. Cancelling the subscription cancels the task (its emit throws
+     * {@link java.util.concurrent.CancellationException}), and nothing more is signalled.
+     *
+     * @param task the task; it may capture only immutable values
+     * @param input the input, may be null
+     * @param <I> the input type
+     * @param <T> the type of the values
+     * @return the publisher; subscribe to it on an event loop to get the values there
+     * @throws NotSendableException if the task captures a value that may not cross threads
+     */
+    public <I, T> Flow.Publisher<T> stream(StreamTask<I, T> task, I input) {
+        Objects.requireNonNull(task, "task");
+        if (!trusted) {
+            Sendables.checkTask(task);
+        }
+        TaskStream.Demand demand = new TaskStream.Demand();
+        @SuppressWarnings("unchecked")
+        StreamTask<I, Object> raw = (StreamTask<I, Object>) (StreamTask<I, ?>) task;
+        return new TaskStream<>(options -> enqueueChecked(new StreamRun<>(raw, demand), input, options), demand);
+    }
+
+    /** The task a stream submits: runs the user's stream task with the subscription's demand as its emitter. */
+    private record StreamRun<I>(StreamTask<I, Object> task, TaskStream.Demand demand) implements Task<I, Object> {
+        @Override
+        public Object run(I input) throws Exception {
+            task.run(input, demand);
+            return null;
+        }
     }
 
     /**

@@ -1,0 +1,146 @@
+package dev.offload;
+
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * The publisher of one {@link StreamTask}: unicast, started by its subscription. Overview: the subscriber's demand is a
+ * credit counter that {@code request} adds to and each {@code emit} on the worker takes one from, waiting (parked,
+ * woken by {@code request} or {@code cancel}) while it is zero; each emitted value goes to the subscriber as a
+ * progress value of the task ({@link TaskContext#post}), so it arrives where the future completes, in order, and
+ * before the completion that becomes {@code onComplete} or {@code onError}. {@code cancel} cancels the task.
+ */
+final class TaskStream<I, T> implements Flow.Publisher<T> {
+    private final Function<TaskOptions, CompletableFuture<Object>> submit;
+    private final Demand demand;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    TaskStream(Function<TaskOptions, CompletableFuture<Object>> submit, Demand demand) {
+        this.submit = submit;
+        this.demand = demand;
+    }
+
+    /** What the subscriber and the emitting worker share. Any thread. */
+    static final class Demand implements StreamTask.Emitter<Object> {
+        final AtomicLong credit = new AtomicLong();
+        volatile boolean cancelled;
+        volatile Thread waiter;
+
+        void add(long n) {
+            credit.getAndUpdate(c -> c + n < 0 ? Long.MAX_VALUE : c + n); // saturates, as Flow allows
+            LockSupport.unpark(waiter);
+        }
+
+        void cancel() {
+            cancelled = true;
+            LockSupport.unpark(waiter);
+        }
+
+        @Override
+        public void emit(Object value) {
+            TaskContext context = TaskContext.current();
+            while (true) {
+                if (cancelled) {
+                    throw new CancellationException("stream subscription cancelled");
+                }
+                context.throwIfCancelled();
+                long c = credit.get();
+                if (c > 0) {
+                    if (credit.compareAndSet(c, c - 1)) {
+                        break;
+                    }
+                    continue;
+                }
+                waiter = Thread.currentThread(); // then the re-check: pairs with add()'s write, then unpark
+                if (credit.get() == 0 && !cancelled) {
+                    LockSupport.park(this);
+                }
+                waiter = null;
+            }
+            context.post(value);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+            });
+            subscriber.onError(new IllegalStateException("a task stream has one subscriber; it started for the first"));
+            return;
+        }
+        AtomicReference<CompletableFuture<Object>> future = new AtomicReference<>();
+        boolean[] ended = {false}; // where the future completes: the subscribing loop
+        Flow.Subscription subscription = new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+                if (n <= 0) {
+                    demand.cancel();
+                    CompletableFuture<Object> started = future.get();
+                    if (started != null) {
+                        started.cancel(true);
+                    }
+                    if (!ended[0]) {
+                        ended[0] = true;
+                        subscriber.onError(new IllegalArgumentException(
+                                "request(n) needs n > 0 (Reactive Streams rule 3.9): n=" + n));
+                    }
+                    return;
+                }
+                demand.add(n);
+            }
+
+            @Override
+            public void cancel() {
+                demand.cancel();
+                CompletableFuture<Object> started = future.get();
+                if (started != null) {
+                    started.cancel(true);
+                }
+            }
+        };
+        subscriber.onSubscribe(subscription);
+        if (demand.cancelled) {
+            return; // cancelled inside onSubscribe: nothing starts
+        }
+        CompletableFuture<Object> f;
+        try {
+            f = submit.apply(TaskOptions.DEFAULT.withProgress(v -> {
+                if (!demand.cancelled && !ended[0]) {
+                    subscriber.onNext((T) v);
+                }
+            }));
+        } catch (RuntimeException e) {
+            ended[0] = true;
+            subscriber.onError(e); // refused: the queue is full, the pool closed, or the input may not cross
+            return;
+        }
+        future.set(f);
+        f.whenComplete((r, e) -> {
+            if (demand.cancelled || ended[0]) {
+                return; // a cancelled subscription hears nothing more
+            }
+            ended[0] = true;
+            if (e == null) {
+                subscriber.onComplete();
+            } else {
+                subscriber.onError(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+    }
+}

@@ -1,0 +1,183 @@
+package dev.offload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link WorkerPool#stream}: values on the subscribing loop, demand reaching back to the worker, cancel, errors. */
+class StreamTest {
+    static final AtomicInteger EMITTED = new AtomicInteger();
+
+    private EventLoop loop;
+    private WorkerPool pool;
+
+    @BeforeEach
+    void start() {
+        EMITTED.set(0);
+        loop = EventLoop.start("stream-loop");
+        pool = WorkerPool.create(1);
+    }
+
+    @AfterEach
+    void stop() {
+        pool.close();
+        loop.close();
+    }
+
+    static void count(Integer n, StreamTask.Emitter<Integer> out) {
+        for (int i = 0; i < n; i++) {
+            out.emit(i);
+            EMITTED.incrementAndGet();
+        }
+    }
+
+    /** A subscriber on the loop that records what it saw; requests {@code batch} at a time. */
+    static final class Recorder implements Flow.Subscriber<Object> {
+        final List<Object> values = Collections.synchronizedList(new ArrayList<>());
+        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        final CompletableFuture<Throwable> end = new CompletableFuture<>(); // null: completed
+        final EventLoop loop;
+        final int batch;
+        Flow.Subscription subscription;
+        long requested;
+        int sinceRequest;
+
+        Recorder(EventLoop loop, int batch) {
+            this.loop = loop;
+            this.batch = batch;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            requested += batch;
+            s.request(batch);
+        }
+
+        @Override
+        public void onNext(Object item) {
+            if (!loop.inEventLoop()) {
+                problems.add("onNext off the loop");
+            }
+            values.add(item);
+            if (EMITTED.get() > requested) {
+                problems.add("the worker ran ahead: emitted " + EMITTED.get() + " of " + requested + " requested");
+            }
+            if (++sinceRequest == batch) {
+                sinceRequest = 0;
+                requested += batch;
+                subscription.request(batch);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end.complete(t);
+        }
+
+        @Override
+        public void onComplete() {
+            if (values.isEmpty() && EMITTED.get() > 0) {
+                problems.add("completed before its values");
+            }
+            end.complete(null);
+        }
+    }
+
+    @Test
+    void values_arriveInOrder_onTheLoop_neverAheadOfDemand_thenOnComplete() {
+        Recorder r = new Recorder(loop, 7);
+        loop.execute(() -> pool.stream(StreamTest::count, 1000).subscribe(r));
+        assertEquals(null, Await.result(r.end, "the stream's end"));
+        assertEquals(List.of(), r.problems);
+        assertEquals(1000, r.values.size());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(i, r.values.get(i));
+        }
+    }
+
+    @Test
+    void aWorkerWithoutDemand_waits_andCancelStopsTheTask_thenNothingMoreIsSignalled() throws Exception {
+        List<Object> values = Collections.synchronizedList(new ArrayList<>());
+        List<String> after = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Flow.Subscription> sub = new CompletableFuture<>();
+        loop.execute(() -> pool.stream(StreamTest::count, 1_000_000).subscribe(new Flow.Subscriber<Integer>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(5); // and never more
+                sub.complete(s);
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                values.add(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                after.add("onError " + t);
+            }
+
+            @Override
+            public void onComplete() {
+                after.add("onComplete");
+            }
+        }));
+        Await.until(() -> values.size() == 5, "the five values requested");
+        Thread.sleep(100); // a worker that ran ahead would emit more meanwhile
+        assertEquals(5, EMITTED.get(), "the worker waits for demand");
+        Flow.Subscription s = Await.result(sub, "the subscription");
+        loop.execute(s::cancel);
+        Task<Integer, Integer> plusOne = x -> x + 1;
+        int seven = Await.result(pool.submit(plusOne, 6), "a task after the cancel: the worker is free");
+        assertEquals(7, seven);
+        Await.onLoop(loop, () -> "a pass of the loop");
+        assertEquals(List.of(), after, "a cancelled subscription hears nothing more");
+        assertEquals(5, values.size());
+    }
+
+    static void failAfterTwo(Integer ignored, StreamTask.Emitter<int[]> out) {
+        out.emit(new int[] {1});
+        out.emit(new int[] {2});
+        throw new IllegalStateException("source broke");
+    }
+
+    @Test
+    void aTaskThatThrows_endsTheStreamWithOnError_asThrown_afterItsValues() {
+        Recorder r = new Recorder(loop, 100);
+        loop.execute(() -> pool.stream(StreamTest::failAfterTwo, 0).subscribe(r));
+        Throwable t = Await.result(r.end, "the stream's end");
+        assertInstanceOf(IllegalStateException.class, t);
+        assertEquals("source broke", t.getMessage());
+        assertEquals(2, r.values.size());
+    }
+
+    @Test
+    void aSecondSubscriber_andRequestOfZero_getOnError() {
+        Flow.Publisher<Integer> stream = Await.onLoop(loop, () -> pool.stream(StreamTest::count, 3));
+        Recorder first = new Recorder(loop, 10);
+        Recorder second = new Recorder(loop, 10);
+        loop.execute(() -> {
+            stream.subscribe(first);
+            stream.subscribe(second);
+        });
+        assertEquals(null, Await.result(first.end, "the first subscriber's end"));
+        assertInstanceOf(IllegalStateException.class, Await.result(second.end, "the second subscriber's error"));
+
+        Recorder zero = new Recorder(loop, 0);
+        loop.execute(() -> pool.stream(StreamTest::count, 3).subscribe(zero));
+        Throwable t = Await.result(zero.end, "request(0)'s error");
+        assertInstanceOf(IllegalArgumentException.class, t);
+        assertTrue(t.getMessage().contains("3.9"), t.getMessage());
+    }
+}
