@@ -47,11 +47,22 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         @Override
         public void emit(Object value) {
             TaskContext context = TaskContext.current();
+            acquire(context::throwIfCancelled);
+            context.post(value);
+        }
+
+        /**
+         * Emitting thread: takes one unit of credit, waiting (parked) while there is none.
+         *
+         * @param checkStopped throws if the task was stopped otherwise (timed out, forced close)
+         * @throws CancellationException if the subscription was cancelled
+         */
+        void acquire(Runnable checkStopped) {
             while (true) {
                 if (cancelled) {
                     throw new CancellationException("stream subscription cancelled");
                 }
-                context.throwIfCancelled();
+                checkStopped.run();
                 long c = credit.get();
                 if (c > 0) {
                     if (credit.compareAndSet(c, c - 1)) {
@@ -65,7 +76,6 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                 }
                 waiter = null;
             }
-            context.post(value);
         }
     }
 
