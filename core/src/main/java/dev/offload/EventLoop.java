@@ -249,6 +249,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         return core.closeAsync(checkedTimeout(timeout));
     }
 
+    /** A thread's name, checked: not null, not blank. */
+    static String checkedName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank: name=\"" + name + "\"");
+        }
+        return name;
+    }
+
     private static long checkedTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
@@ -285,11 +294,7 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @throws IllegalArgumentException if blank
          */
         public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: name=\"" + name + "\"");
-            }
-            this.name = name;
+            this.name = checkedName(name);
             return this;
         }
 

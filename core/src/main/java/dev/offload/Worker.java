@@ -628,17 +628,14 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
-         * Sets the name of the worker's thread (default {@code worker-<threadId>}).
+         * Sets the name of the worker's thread (default {@code worker-<n>}).
          *
          * @param name a non-blank name
          * @return this builder
+         * @throws IllegalArgumentException if blank
          */
         public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank: name=\"" + name + "\"");
-            }
-            this.name = name;
+            this.name = EventLoop.checkedName(name);
             return this;
         }
 

@@ -91,8 +91,8 @@ final class Await {
         }
     }
 
-    /** Runs {@code body} on {@code loop} and returns what it returns, waiting boundedly. */
-    static <T> T onLoop(EventLoop loop, java.util.concurrent.Callable<T> body) {
+    /** Runs {@code body} on {@code loop}; the future completes with what it returns or throws. */
+    static <T> CompletableFuture<T> callOn(EventLoop loop, java.util.concurrent.Callable<T> body) {
         CompletableFuture<T> f = new CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -101,6 +101,21 @@ final class Await {
                 f.completeExceptionally(t);
             }
         });
-        return result(f, "callback on " + loop.name());
+        return f;
+    }
+
+    /** Runs {@code body} on {@code loop} and returns what it threw, or fails if it threw nothing. */
+    static Throwable thrownOn(EventLoop loop, Runnable body) {
+        return failure(
+                callOn(loop, () -> {
+                    body.run();
+                    return null;
+                }),
+                "a call on " + loop.name() + " that must throw");
+    }
+
+    /** Runs {@code body} on {@code loop} and returns what it returns, waiting boundedly. */
+    static <T> T onLoop(EventLoop loop, java.util.concurrent.Callable<T> body) {
+        return result(callOn(loop, body), "callback on " + loop.name());
     }
 }

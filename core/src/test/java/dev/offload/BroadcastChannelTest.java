@@ -32,19 +32,6 @@ class BroadcastChannelTest {
         loops.forEach(EventLoop::close);
     }
 
-    private static Throwable thrownOn(EventLoop loop, Runnable body) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                body.run();
-                f.complete(null);
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return Await.failure(f, "a call on " + loop.name() + " that must throw");
-    }
-
     @Test
     void everyOtherOpenChannelOfTheName_getsEachMessageOnce_inOrder_onItsOwnLoop_withItsOwnCopy() {
         String name = "fan-out-" + System.nanoTime();
@@ -116,7 +103,7 @@ class BroadcastChannelTest {
         assertEquals(List.of("after"), late);
         Await.onLoop(loops.get(1), () -> "a pass of the closed channel's loop");
         assertEquals(List.of(), closedOnes, "a closed channel receives nothing");
-        Throwable afterClose = thrownOn(loops.get(1), () -> closing.postMessage("x"));
+        Throwable afterClose = Await.thrownOn(loops.get(1), () -> closing.postMessage("x"));
         assertInstanceOf(IllegalStateException.class, afterClose);
         sender.close();
         lateOne.close();
@@ -134,12 +121,12 @@ class BroadcastChannelTest {
             c.onMessage(got::add);
             return c;
         });
-        Throwable wrongLoop = thrownOn(loops.get(1), () -> sender.postMessage("from the wrong loop"));
+        Throwable wrongLoop = Await.thrownOn(loops.get(1), () -> sender.postMessage("from the wrong loop"));
         assertTrue(wrongLoop.getMessage().contains("'bc-0'"), wrongLoop.getMessage());
-        Throwable unsendable = thrownOn(loops.get(0), () -> sender.postMessage(List.of("ok", new Object())));
+        Throwable unsendable = Await.thrownOn(loops.get(0), () -> sender.postMessage(List.of("ok", new Object())));
         assertInstanceOf(NotSendableException.class, unsendable);
         TransferableBuffer buffer = TransferableBuffer.allocate(8);
-        Throwable buffered = thrownOn(loops.get(0), () -> sender.postMessage(buffer));
+        Throwable buffered = Await.thrownOn(loops.get(0), () -> sender.postMessage(buffer));
         assertTrue(buffered.getMessage().contains("cannot move to many"), buffered.getMessage());
         assertTrue(!buffer.isDetached());
         Await.onLoop(loops.get(0), () -> {

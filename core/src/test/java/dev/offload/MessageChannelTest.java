@@ -49,20 +49,6 @@ class MessageChannelTest {
         b.close();
     }
 
-    /** Runs {@code body} on {@code loop} and returns what it threw, or fails if it threw nothing. */
-    private static Throwable thrownOn(EventLoop loop, Runnable body) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                body.run();
-                f.complete(null);
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return Await.failure(f, "a call on " + loop.name() + " that must throw");
-    }
-
     @Test
     void messages_arriveInOrder_onTheReceivingLoopsThread() {
         MessageChannel channel = new MessageChannel();
@@ -204,33 +190,33 @@ class MessageChannelTest {
         TransferableBuffer other = TransferableBuffer.allocate(16);
         MessagePort port = channel.port1();
 
-        Throwable unlisted = thrownOn(a, () -> port.postMessage(List.of(inMessage)));
+        Throwable unlisted = Await.thrownOn(a, () -> port.postMessage(List.of(inMessage)));
         assertInstanceOf(NotSendableException.class, unlisted);
         assertTrue(unlisted.getMessage().contains("path=message[0]"), unlisted.getMessage());
         assertTrue(unlisted.getMessage().contains("transfer list"), unlisted.getMessage());
 
-        Throwable notInMessage = thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage, other));
+        Throwable notInMessage = Await.thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage, other));
         assertInstanceOf(IllegalArgumentException.class, notInMessage);
         assertTrue(notInMessage.getMessage().contains("does not hold"), notInMessage.getMessage());
 
-        Throwable twice = thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage, inMessage));
+        Throwable twice = Await.thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage, inMessage));
         assertInstanceOf(IllegalArgumentException.class, twice);
         assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
 
-        Throwable notABuffer = thrownOn(a, () -> port.postMessage("text", "text"));
+        Throwable notABuffer = Await.thrownOn(a, () -> port.postMessage("text", "text"));
         assertInstanceOf(IllegalArgumentException.class, notABuffer);
         assertTrue(notABuffer.getMessage().contains("cannot be transferred"), notABuffer.getMessage());
 
-        Throwable nullEntry = thrownOn(a, () -> port.postMessage("text", (Object) null));
+        Throwable nullEntry = Await.thrownOn(a, () -> port.postMessage("text", (Object) null));
         assertInstanceOf(IllegalArgumentException.class, nullEntry);
 
-        Throwable notSendable = thrownOn(a, () -> port.postMessage(List.of(inMessage, new Object()), inMessage));
+        Throwable notSendable = Await.thrownOn(a, () -> port.postMessage(List.of(inMessage, new Object()), inMessage));
         assertInstanceOf(NotSendableException.class, notSendable);
 
         assertFalse(inMessage.isDetached(), "no refused post moved the buffer");
         assertFalse(other.isDetached());
         TransferableBuffer moved = inMessage.transfer();
-        Throwable detached = thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage));
+        Throwable detached = Await.thrownOn(a, () -> port.postMessage(List.of(inMessage), inMessage));
         assertInstanceOf(IllegalArgumentException.class, detached);
         assertTrue(detached.getMessage().contains("detached"), detached.getMessage());
         assertFalse(moved.isDetached());
@@ -258,12 +244,12 @@ class MessageChannelTest {
             channel.port1().postMessage("bind to a");
             return null;
         });
-        Throwable other = thrownOn(b, () -> channel.port1().postMessage("from b"));
+        Throwable other = Await.thrownOn(b, () -> channel.port1().postMessage("from b"));
         assertInstanceOf(IllegalStateException.class, other);
         assertTrue(
                 other.getMessage().contains("'port-a'") && other.getMessage().contains("'port-b'"), other.getMessage());
-        assertInstanceOf(
-                NullPointerException.class, thrownOn(a, () -> channel.port1().onMessage(null)));
+        assertInstanceOf(NullPointerException.class, Await.thrownOn(a, () -> channel.port1()
+                .onMessage(null)));
     }
 
     @Test
@@ -288,9 +274,9 @@ class MessageChannelTest {
         });
         assertEquals(1000, Await.result(closedB, "port2's onClose"), "every message before the close, then onClose");
         assertTrue(Await.result(closedA, "port1's onClose"), "port1's onClose runs on its own loop");
-        Throwable late = thrownOn(a, () -> channel.port1().postMessage("late"));
+        Throwable late = Await.thrownOn(a, () -> channel.port1().postMessage("late"));
         assertTrue(late.getMessage().contains("port closed"), late.getMessage());
-        Throwable lateBack = thrownOn(b, () -> channel.port2().postMessage("late"));
+        Throwable lateBack = Await.thrownOn(b, () -> channel.port2().postMessage("late"));
         assertTrue(lateBack.getMessage().contains("port closed"), lateBack.getMessage());
         assertTrue(channel.port1().isClosed() && channel.port2().isClosed());
     }
@@ -386,7 +372,7 @@ class MessageChannelTest {
         });
         doomed.close();
         Await.result(peerClosed, "port1's onClose after port2's loop ended");
-        Throwable late = thrownOn(a, () -> channel.port1().postMessage("to nobody"));
+        Throwable late = Await.thrownOn(a, () -> channel.port1().postMessage("to nobody"));
         assertTrue(late.getMessage().contains("port closed"), late.getMessage());
     }
 
@@ -454,7 +440,7 @@ class MessageChannelTest {
         assertEquals(List.of("hello back through the moved port"), onA);
         Await.onLoop(a, () -> "a pass of port-a");
         assertTrue(oldHandler.size() <= 1, "the old holder's handler got at most what came before the transfer");
-        Throwable dead = thrownOn(a, () -> moved.port1().postMessage("from the old handle"));
+        Throwable dead = Await.thrownOn(a, () -> moved.port1().postMessage("from the old handle"));
         assertInstanceOf(IllegalStateException.class, dead);
         assertTrue(dead.getMessage().contains("transferred"), dead.getMessage());
     }
@@ -464,25 +450,25 @@ class MessageChannelTest {
         MessageChannel carrier = new MessageChannel();
         MessageChannel other = new MessageChannel();
         MessagePort sender = carrier.port1();
-        Throwable unlisted = thrownOn(a, () -> sender.postMessage(other.port1()));
+        Throwable unlisted = Await.thrownOn(a, () -> sender.postMessage(other.port1()));
         assertInstanceOf(NotSendableException.class, unlisted);
         assertTrue(unlisted.getMessage().contains("transfer list"), unlisted.getMessage());
-        Throwable itself = thrownOn(a, () -> sender.postMessage(sender, sender));
+        Throwable itself = Await.thrownOn(a, () -> sender.postMessage(sender, sender));
         assertTrue(itself.getMessage().contains("cannot send itself"), itself.getMessage());
-        Throwable peer = thrownOn(a, () -> sender.postMessage(carrier.port2(), carrier.port2()));
+        Throwable peer = Await.thrownOn(a, () -> sender.postMessage(carrier.port2(), carrier.port2()));
         assertTrue(peer.getMessage().contains("travel through itself"), peer.getMessage());
         Await.onLoop(b, () -> {
             other.port2().onMessage(m -> {});
             return null;
         });
-        Throwable heldElsewhere = thrownOn(a, () -> sender.postMessage(other.port2(), other.port2()));
+        Throwable heldElsewhere = Await.thrownOn(a, () -> sender.postMessage(other.port2(), other.port2()));
         assertInstanceOf(IllegalStateException.class, heldElsewhere);
         assertTrue(heldElsewhere.getMessage().contains("'port-b'"), heldElsewhere.getMessage());
         Await.onLoop(a, () -> {
             sender.postMessage(other.port1(), other.port1());
             return null;
         });
-        Throwable twice = thrownOn(a, () -> sender.postMessage(other.port1(), other.port1()));
+        Throwable twice = Await.thrownOn(a, () -> sender.postMessage(other.port1(), other.port1()));
         assertInstanceOf(IllegalArgumentException.class, twice);
         assertTrue(twice.getMessage().contains("detached"), twice.getMessage());
     }

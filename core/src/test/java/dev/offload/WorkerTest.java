@@ -267,11 +267,11 @@ class WorkerTest {
 
         int[] captured = {0};
         Throwable capturing = Await.failure(
-                callOn(parent, () -> Worker.start((port, data) -> captured[0]++, null)), "a capturing main");
+                Await.callOn(parent, () -> Worker.start((port, data) -> captured[0]++, null)), "a capturing main");
         assertInstanceOf(NotSendableException.class, capturing);
 
         Throwable notSendable = Await.failure(
-                callOn(parent, () -> Worker.start(WorkerTest::square, new Object())), "unsendable worker data");
+                Await.callOn(parent, () -> Worker.start(WorkerTest::square, new Object())), "unsendable worker data");
         assertInstanceOf(NotSendableException.class, notSendable);
 
         Events e = new Events();
@@ -280,7 +280,7 @@ class WorkerTest {
         assertTrue(wrongThread.getMessage().contains("'parent'"), wrongThread.getMessage());
         assertThrows(IllegalStateException.class, () -> w.postMessage("from the test thread"));
         Throwable selfWait = Await.failure(
-                callOn(parent, () -> {
+                Await.callOn(parent, () -> {
                     w.close(); // on the parent's loop: would wait for itself
                     return null;
                 }),
@@ -313,17 +313,5 @@ class WorkerTest {
         });
         assertTrue(e.seen.contains("message fast on parent"), e.seen.toString());
         assertSame("fast", after.get(), "the worker's change stays in the worker");
-    }
-
-    private static <T> CompletableFuture<T> callOn(EventLoop loop, java.util.concurrent.Callable<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                f.complete(body.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 }
