@@ -20,7 +20,7 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  * the only producer of the peer's queue and the only consumer of this end's, so each direction is a single-producer
  * single-consumer queue (JCTools, VarHandle based) and nothing else is shared per message. A post offers the prepared
  * message to the peer's queue and then schedules the peer on the peer's loop unless it is scheduled already; the
- * loop runs the peer ({@link #run()}), which delivers a batch of messages, clears {@code scheduled}, and re-checks its
+ * loop runs the peer ({@code Delivery.run()}), which delivers a batch of messages, clears {@code scheduled}, and re-checks its
  * queue, so a message offered meanwhile is never left behind.
  *
  * <p>Memory ordering: the poster offers (release stores), passes a full fence, then reads {@code scheduled}; the
@@ -37,7 +37,7 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  *
  * <p>Any thread for {@link #close()}; the holding loop's thread for everything else.
  */
-public final class Endpoint implements Runnable, LoopBound {
+public final class Endpoint implements LoopBound {
     /** {@link #ctl}: the direction into this end is closed. */
     static final int CLOSED = 1;
     /** {@link #ctl}: one post under way. */
@@ -57,6 +57,7 @@ public final class Endpoint implements Runnable, LoopBound {
     private Endpoint peer; // set once, before either end is published
 
     private volatile LoopCore holder; // the loop this end belongs to, once used
+    private volatile Delivery delivery; // what the holder's loop runs to deliver; a new one for each holder
     private volatile int ctl; // posts under way into this end, times POSTER, | CLOSED
     private volatile boolean scheduled = true; // a delivery pass is queued on the holder, or none may run yet
 
@@ -105,6 +106,7 @@ public final class Endpoint implements Runnable, LoopBound {
             return loop;
         }
         if (h == null && HOLDER.compareAndSet(this, null, loop)) {
+            delivery = new Delivery(loop); // before start() lets posts schedule it
             loop.bind(this); // the port closes when its loop ends
             return loop;
         }
@@ -195,8 +197,8 @@ public final class Endpoint implements Runnable, LoopBound {
     /** Any thread: queues a delivery pass on the holding loop unless one is queued or none may run. */
     private void schedule() {
         if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
-            LoopCore h = holder; // set before scheduled was first cleared (start); null: in transit to a new holder
-            if (h != null && !h.offerItem(this)) {
+            Delivery d = delivery; // set before scheduled was first cleared (start); null: in transit to a new holder
+            if (d != null && !d.loop.offerItem(d)) {
                 loopEnded(); // the holder ended and runs nothing more: the channel closes
             }
         }
@@ -268,12 +270,8 @@ public final class Endpoint implements Runnable, LoopBound {
     }
 
     /** The holding loop runs this: a pass of deliveries, then the close handler once all is delivered. */
-    @Override
-    public void run() {
-        LoopCore loop = holder;
-        if (loop != LoopCore.current()) {
-            return; // queued before this end was transferred away: its new holder delivers (scheduled stays set)
-        }
+    private void deliverPass(Delivery d) {
+        LoopCore loop = d.loop;
         Consumer<Object> handler = onMessage;
         if (handler != null) {
             for (int n = 0; n < BATCH; n++) {
@@ -288,7 +286,7 @@ public final class Endpoint implements Runnable, LoopBound {
                 }
                 Thread.interrupted(); // an interrupt a handler left set stays behind
                 if (n == BATCH - 1 && !inbound.isEmpty()) {
-                    loop.offerItem(this); // still scheduled: the rest after what else waits
+                    loop.offerItem(d); // still scheduled: the rest after what else waits
                     return;
                 }
             }
@@ -396,6 +394,9 @@ public final class Endpoint implements Runnable, LoopBound {
         unrefd = false;
         updateRef(h);
         h.unbind(this);
+        Delivery d = delivery;
+        d.dead = true; // a pass still queued on this loop does nothing (it runs on this thread)
+        delivery = null;
         holder = null; // volatile write: the receiver binds it on first use
     }
 
@@ -430,5 +431,25 @@ public final class Endpoint implements Runnable, LoopBound {
     public String toString() {
         LoopCore h = holder;
         return "MessagePort[" + name + (h == null ? "" : ", loop=" + h.name()) + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /**
+     * A pass of deliveries on one holder's loop. A transfer kills it, so that a pass still queued on the old loop
+     * does nothing: the end's new holder gets a new one.
+     */
+    private final class Delivery implements Runnable {
+        final LoopCore loop;
+        boolean dead; // written and read on the holder's loop thread
+
+        Delivery(LoopCore loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            if (!dead) {
+                deliverPass(this);
+            }
+        }
     }
 }
