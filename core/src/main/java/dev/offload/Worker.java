@@ -1,5 +1,6 @@
 package dev.offload;
 
+import dev.offload.internal.base.StackText;
 import dev.offload.internal.clone.Marks;
 import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.loop.LoopCore;
@@ -8,9 +9,7 @@ import dev.offload.shm.TransferableBuffer;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -199,12 +198,14 @@ public final class Worker implements AutoCloseable {
         if (--exitSteps > 0) {
             return;
         }
-        int code = exitCode;
-        if (exited.isDone()) { // abandoned by terminate(): its exit was reported then
-            return;
+        if (exited.complete(exitCode)) { // false: abandoned by terminate(), its exit reported then
+            fireExit(exitCode);
         }
+    }
+
+    /** Parent loop: the exit, once. */
+    private void fireExit(int code) {
         IntConsumer handler = onExit;
-        exited.complete(code);
         if (handler != null) {
             handler.accept(code);
         }
@@ -318,21 +319,14 @@ public final class Worker implements AutoCloseable {
         if (!thread.isAlive() || exited.isDone()) {
             return;
         }
-        StringBuilder stack = new StringBuilder();
-        for (StackTraceElement e : thread.getStackTrace()) {
-            stack.append("\n\tat ").append(e);
-        }
         LOG.log(
                 System.Logger.Level.WARNING,
                 "worker did not stop within " + TERMINATE_BOUND + " of terminate(), abandoned: worker=" + this
-                        + ", its thread is left to what it runs:" + stack);
-        exited.complete(1);
-        parent.offerItem(() -> {
-            IntConsumer handler = onExit;
-            if (handler != null) {
-                handler.accept(1);
-            }
-        });
+                        + ", its thread is left to what it runs:\n"
+                        + StackText.of(Arrays.asList(thread.getStackTrace())));
+        if (exited.complete(1)) {
+            parent.offerItem(() -> fireExit(1));
+        }
     }
 
     /**
@@ -510,22 +504,13 @@ public final class Worker implements AutoCloseable {
      */
     public static CompletionStage<Void> postMessageToThread(
             int threadId, Object message, Duration timeout, Object... transfer) {
-        LoopCore caller = LoopCore.current();
-        if (caller == null) {
-            throw new IllegalStateException("postMessageToThread must be called on an event loop thread; thread="
-                    + Thread.currentThread().getName() + "; fix: call it inside loop.execute(...)");
-        }
+        LoopCore caller = LoopCore.currentOrThrow("postMessageToThread", "the sender's thread id goes with it");
         TaskOptions.positive("timeout", timeout);
         if (threadId == caller.threadId()) {
             throw new IllegalArgumentException("postMessageToThread to the calling loop itself: threadId=" + threadId
                     + "; fix: handle the message where you are");
         }
-        Set<Object> moving = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Object o : transfer) {
-            if (!moving.add(Objects.requireNonNull(o, "transfer entry"))) {
-                throw new IllegalArgumentException("the transfer list names the same buffer twice: " + o);
-            }
-        }
+        Set<Object> moving = Sendables.transferList(transfer);
         CompletableFuture<Void> result = new CompletableFuture<>();
         LoopCore target = LoopCore.byThreadId(threadId);
         if (target == null) {
@@ -533,13 +518,7 @@ public final class Worker implements AutoCloseable {
                     ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "no event loop or worker runs with it"));
             return LoopCore.onCallerLoop(result);
         }
-        Object prepared = Sendables.prepare(message, "message", moving);
-        Object value = prepared;
-        if (prepared instanceof Sendables.Moves moves) {
-            moves.commit();
-            value = moves.value();
-        }
-        Object delivered = value;
+        Object delivered = Sendables.prepareAndCommit(message, "message", moving);
         int source = caller.threadId();
         boolean accepted = target.offerItem(() -> {
             if (result.isDone()) {
@@ -581,12 +560,8 @@ public final class Worker implements AutoCloseable {
      * @throws IllegalStateException if not called on an event loop thread
      */
     public static void onThreadMessage(BiConsumer<Object, Integer> handler) {
-        LoopCore loop = LoopCore.current();
-        if (loop == null) {
-            throw new IllegalStateException("onThreadMessage must be called on the receiving event loop's thread;"
-                    + " thread=" + Thread.currentThread().getName() + "; fix: call it inside loop.execute(...)");
-        }
-        loop.threadMessageHandler(handler);
+        LoopCore.currentOrThrow("onThreadMessage", "the handler runs on the receiving loop")
+                .threadMessageHandler(handler);
     }
 
     private static Map<Object, Object> copyEnvironment() {
@@ -660,26 +635,10 @@ public final class Worker implements AutoCloseable {
          * @throws IllegalArgumentException if the transfer list is not what the worker data moves
          */
         public Worker start() {
-            LoopCore parent = LoopCore.current();
-            if (parent == null) {
-                throw new IllegalStateException("Worker.start must be called on an event loop thread: the worker's"
-                        + " events run on the loop that starts it; thread="
-                        + Thread.currentThread().getName()
-                        + "; fix: call it inside loop.execute(...)");
-            }
+            LoopCore parent =
+                    LoopCore.currentOrThrow("Worker.start", "the worker's events run on the loop that starts it");
             Sendables.checkTask(main);
-            Set<Object> moving = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Object o : transfer) {
-                if (!moving.add(Objects.requireNonNull(o, "transfer entry"))) {
-                    throw new IllegalArgumentException("the transfer list names the same buffer twice: " + o);
-                }
-            }
-            Object prepared = Sendables.prepare(workerData, "workerData", moving);
-            Object data = prepared;
-            if (prepared instanceof Sendables.Moves moves) {
-                moves.commit();
-                data = moves.value();
-            }
+            Object data = Sendables.prepareAndCommit(workerData, "workerData", Sendables.transferList(transfer));
             return new Worker(parent, name, daemon, main, data);
         }
 

@@ -337,6 +337,43 @@ public final class Sendables {
     }
 
     /**
+     * Checks a transfer list (each entry a {@code TransferableBuffer} or a handle of a registered type, attached,
+     * named once) and returns it as an identity set for {@link #prepare(Object, String, Set)}.
+     *
+     * @param transfer the list, may be null or empty
+     * @return the entries by identity
+     * @throws IllegalArgumentException naming the entry that breaks a rule, and the fix
+     */
+    public static Set<Object> transferList(Object[] transfer) {
+        if (transfer == null || transfer.length == 0) {
+            return Set.of();
+        }
+        Set<Object> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < transfer.length; i++) {
+            Object item = transfer[i];
+            if (item == null) {
+                throw new IllegalArgumentException(
+                        "transfer[" + i + "] is null; fix: list only what the message moves");
+            }
+            if (!Sendables.isTransferable(item)) {
+                throw new IllegalArgumentException(
+                        "transfer[" + i + "] is a " + item.getClass().getName()
+                                + ", which cannot be transferred; fix: list only the TransferableBuffers and MessagePorts the"
+                                + " message moves");
+            }
+            if (Sendables.isDetached(item)) {
+                throw new IllegalArgumentException("transfer[" + i + "] is detached (transferred already): " + item
+                        + "; fix: send the handle that transfer() or the receiver got");
+            }
+            if (!set.add(item)) {
+                throw new IllegalArgumentException(
+                        "transfer[" + i + "] names the same item twice: " + item + "; fix: list each once");
+            }
+        }
+        return set;
+    }
+
+    /**
      * {@link #prepare} and {@link Moves#commit()} at once, for a value that is sent as soon as it is prepared (a task's
      * output).
      *
@@ -347,7 +384,23 @@ public final class Sendables {
      * @throws IllegalStateException if a buffer in it was transferred by another thread meanwhile
      */
     public static Object prepareAndCommit(Object value, String root) {
-        Object prepared = prepare(value, root);
+        return prepareAndCommit(value, root, null);
+    }
+
+    /**
+     * {@link #prepare(Object, String, Set)} and {@link Moves#commit()} at once, for a value sent as soon as it is
+     * prepared with a transfer list (a worker's data, a message by thread id).
+     *
+     * @param value the value to send
+     * @param root the name of the value in error messages
+     * @param transfer what moves (see {@link #transferList}), or {@code null} to move every buffer found
+     * @return what the receiving side gets
+     * @throws NotSendableException if the value may not cross
+     * @throws IllegalArgumentException if the transfer list names what the value does not hold
+     * @throws IllegalStateException if something in it was transferred by another thread meanwhile
+     */
+    public static Object prepareAndCommit(Object value, String root, Set<Object> transfer) {
+        Object prepared = prepare(value, root, transfer);
         if (prepared instanceof Moves moves) {
             moves.commit();
             return moves.value();

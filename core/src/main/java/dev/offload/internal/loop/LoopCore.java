@@ -176,6 +176,34 @@ public final class LoopCore {
     }
 
     /**
+     * Returns the loop whose thread is calling, or throws for a caller that must be one.
+     *
+     * @param action what the caller was asked to do, such as {@code "postMessage"}
+     * @param why why it must run on a loop, for the message
+     * @return the calling loop
+     * @throws IllegalStateException if the calling thread is no event loop's
+     */
+    public static LoopCore currentOrThrow(String action, String why) {
+        LoopCore loop = current();
+        if (loop == null) {
+            throw notOnLoop(action, why);
+        }
+        return loop;
+    }
+
+    /**
+     * The exception for a call that must be made on an event loop thread and was not.
+     *
+     * @param action what the caller was asked to do
+     * @param why why it must run on a loop
+     * @return the exception, with the fix
+     */
+    public static IllegalStateException notOnLoop(String action, String why) {
+        return new IllegalStateException(action + " must be called on an event loop thread: " + why + "; thread="
+                + Thread.currentThread().getName() + "; fix: call it inside loop.execute(...)");
+    }
+
+    /**
      * Returns the public face of this loop.
      *
      * @return the {@code EventLoop}

@@ -51,13 +51,7 @@ public final class BroadcastEnd implements LoopBound {
      * @throws IllegalStateException if the caller is no event loop's thread
      */
     public static BroadcastEnd open(String name) {
-        LoopCore loop = LoopCore.current();
-        if (loop == null) {
-            throw new IllegalStateException("a BroadcastChannel must be opened on an event loop thread: it receives on"
-                    + " the loop that opens it; thread="
-                    + Thread.currentThread().getName()
-                    + "; fix: open it inside loop.execute(...)");
-        }
+        LoopCore loop = LoopCore.currentOrThrow("new BroadcastChannel", "a channel receives on the loop that opens it");
         BroadcastEnd end = new BroadcastEnd(name, loop);
         loop.bind(end); // closes when its loop ends
         GROUPS.compute(name, (k, members) -> {

@@ -6,8 +6,6 @@ import dev.offload.internal.loop.LoopBound;
 import dev.offload.internal.loop.LoopCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
@@ -96,10 +94,8 @@ public final class Endpoint implements LoopBound {
      */
     LoopCore bind(LoopCore loop, String action) {
         if (loop == null) {
-            throw new IllegalStateException(action + " must be called on an event loop thread: a port belongs to the"
-                    + " loop that first uses it, which receives its messages; thread="
-                    + Thread.currentThread().getName()
-                    + "; fix: call it inside loop.execute(...)");
+            throw LoopCore.notOnLoop(
+                    action, "a port belongs to the loop that first uses it, which receives its messages");
         }
         LoopCore h = holder;
         if (h == loop) {
@@ -131,40 +127,11 @@ public final class Endpoint implements LoopBound {
     /** {@link #post(Object, Object[])} with the calling loop given (a stress test stands in for a loop thread). */
     void post(LoopCore caller, Object message, Object[] transfer) {
         bind(caller, "postMessage");
-        Set<Object> moving = transferSet(transfer);
+        Set<Object> moving = Sendables.transferList(transfer);
         if (isClosed()) { // checked again below, where it counts; here so that a closed port costs no clone
             throw closed();
         }
         post(Sendables.prepare(message, "message", moving));
-    }
-
-    private static Set<Object> transferSet(Object[] transfer) {
-        if (transfer == null || transfer.length == 0) {
-            return Set.of();
-        }
-        Set<Object> set = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (int i = 0; i < transfer.length; i++) {
-            Object item = transfer[i];
-            if (item == null) {
-                throw new IllegalArgumentException(
-                        "transfer[" + i + "] is null; fix: list only what the message moves");
-            }
-            if (!Sendables.isTransferable(item)) {
-                throw new IllegalArgumentException(
-                        "transfer[" + i + "] is a " + item.getClass().getName()
-                                + ", which cannot be transferred; fix: list only the TransferableBuffers and MessagePorts the"
-                                + " message moves");
-            }
-            if (Sendables.isDetached(item)) {
-                throw new IllegalArgumentException("transfer[" + i + "] is detached (transferred already): " + item
-                        + "; fix: send the handle that transfer() or the receiver got");
-            }
-            if (!set.add(item)) {
-                throw new IllegalArgumentException(
-                        "transfer[" + i + "] names the same item twice: " + item + "; fix: list each once");
-            }
-        }
-        return set;
     }
 
     private IllegalStateException closed() {
