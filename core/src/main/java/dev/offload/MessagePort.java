@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * loop ends closes its channel too, and messages still queued for it are not delivered (the loop that would run them
  * is gone), as in Node when a thread exits.
  *
+ * <p>Node's {@code 'messageerror'} has no counterpart, by design: a message is checked and copied whole on the
+ * sender's thread, inside {@link #postMessage}, so every message that cannot cross fails there, with the sender
+ * (a {@link NotSendableException} naming its path, or an {@link IllegalArgumentException} for a bad transfer
+ * list), and a message that was accepted reaches the receiver complete. There is no step on the receiving side
+ * that could fail, hence no event to report one.
+ *
  * <p>Memory consistency effects: actions in the posting thread prior to {@link #postMessage} <i>happen-before</i> the
  * receiving port's handler (or {@link #receiveMessage()}) gets that message; actions of every handler for messages of
  * a port <i>happen-before</i> its {@link #onClose} handler.

@@ -286,6 +286,30 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Lets the parent's loop end while this worker runs, as Node's {@code worker.unref()}: a running worker otherwise
+     * keeps its parent's loop running. Only a loop that ends by itself when nothing refers to it, a worker's, heeds
+     * it: a worker that starts a worker and calls {@code unref()} on it may end first (its end of the channel then
+     * closes, and the child's parent port with it). Parent loop only.
+     *
+     * @throws IllegalStateException if not called on the parent's loop
+     */
+    public void unref() {
+        checkParent("unref");
+        port.unref();
+    }
+
+    /**
+     * Lets this worker keep its parent's loop running again, as Node's {@code worker.ref()}: the default. Parent loop
+     * only.
+     *
+     * @throws IllegalStateException if not called on the parent's loop
+     */
+    public void ref() {
+        checkParent("ref");
+        port.ref();
+    }
+
+    /**
      * Stops the worker, as Node's {@code worker.terminate()}: its loop closes (no more callbacks are accepted, pending
      * timers are dropped) and its thread is interrupted, so that a callback that waits or checks its interrupt stops.
      * A worker whose thread is still running {@code TERMINATE_BOUND} (5 s) later is abandoned: its stack is logged and

@@ -221,6 +221,55 @@ class WorkerTest {
         assertEquals(0, Await.result(e.exit, "the exit of a worker whose only port is unref'd"));
     }
 
+    /** A child that runs until its parent port receives "stop" or closes. */
+    static void untilStop(MessagePort parentPort, Object workerData) {
+        parentPort.onMessage(m -> parentPort.close());
+    }
+
+    /** A worker that starts {@link #untilStop}, unref'd when its data says so, and reports the child's exit. */
+    static void parentOfChild(MessagePort parentPort, Object workerData) {
+        boolean unref = (Boolean) workerData;
+        Worker child = Worker.start(WorkerTest::untilStop, null);
+        child.onExit(code -> parentPort.postMessage("child exit " + code));
+        if (unref) {
+            child.unref();
+        } else {
+            child.unref();
+            child.ref(); // back to the default: the running child keeps this loop
+            child.postMessage("stop");
+        }
+    }
+
+    @Test
+    void aRunningChildWorker_keepsItsParentWorkerRunning_untilItExits() {
+        Events e = new Events();
+        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::parentOfChild, false), parent));
+        assertEquals(0, Await.result(e.exit, "the parent worker's exit"));
+        assertEquals(List.of("online on parent", "message child exit 0 on parent", "exit 0 on parent"), e.seen);
+    }
+
+    @Test
+    void anUnrefdChildWorker_letsItsParentWorkerEnd_first() {
+        Events e = new Events();
+        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::parentOfChild, true), parent));
+        // The child ends only once its parent port closes, which happens when the parent worker's loop ended: the
+        // parent cannot have heard the child's exit.
+        assertEquals(0, Await.result(e.exit, "the exit of a worker whose only child is unref'd"));
+        assertEquals(List.of("online on parent", "exit 0 on parent"), e.seen);
+    }
+
+    @Test
+    void workerRefAndUnref_offTheParentLoop_throw() {
+        Events e = new Events();
+        Worker w = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::echo, null), parent));
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, w::unref, "unref off the loop");
+        assertTrue(
+                thrown.getMessage().contains("unref must be called on the loop that started the worker"),
+                thrown.getMessage());
+        assertThrows(IllegalStateException.class, w::ref, "ref off the loop");
+        w.close();
+    }
+
     static void sleepLong(MessagePort parentPort, Object workerData) throws InterruptedException {
         parentPort.postMessage("sleeping");
         Thread.sleep(Duration.ofHours(1));
