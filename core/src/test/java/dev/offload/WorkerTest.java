@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.offload.shm.TransferableBuffer;
 import java.io.IOException;
@@ -268,6 +269,73 @@ class WorkerTest {
                 thrown.getMessage());
         assertThrows(IllegalStateException.class, w::ref, "ref off the loop");
         w.close();
+    }
+
+    /** Posts 0, 1, 2, ... to the parent, one per callback, so that a terminate lands between any two. */
+    static void countForever(MessagePort parentPort, Object workerData) {
+        EventLoop loop = EventLoop.current().orElseThrow();
+        int[] next = {0};
+        parentPort.onMessage(m -> {}); // keeps the loop: it runs until terminated
+        Runnable step = new Runnable() {
+            @Override
+            public void run() {
+                parentPort.postMessage(next[0]++);
+                loop.execute(this);
+            }
+        };
+        loop.execute(step);
+    }
+
+    @Test
+    void terminateRacingPosts_bothWays_losesNoOrder_andExitsOnceAfterTheLastDelivered() {
+        for (int round = 0; round < 20; round++) {
+            List<Object> got = Collections.synchronizedList(new ArrayList<>());
+            List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<Integer> exit = new CompletableFuture<>();
+            int[] refusedToWorker = {0};
+            Worker w = Await.onLoop(parent, () -> Worker.start(WorkerTest::countForever, null)
+                    .onMessage(m -> {
+                        if (exit.isDone() && wrong.size() < 5) {
+                            wrong.add("message " + m + " after the exit");
+                        }
+                        got.add(m);
+                    })
+                    .onExit(code -> {
+                        if (!exit.complete(code)) {
+                            wrong.add("a second exit " + code);
+                        }
+                    }));
+            int wait = round % 8;
+            Await.until(() -> got.size() > wait, "the worker posting");
+            CompletableFuture<Integer> stage = Await.onLoop(parent, () -> {
+                for (int i = 0; i < 3; i++) { // the parent posts while it terminates: each post sent or refused
+                    w.postMessage("to worker " + i);
+                }
+                CompletionStage<Integer> s = w.terminate();
+                for (int i = 0; i < 3; i++) {
+                    try {
+                        w.postMessage("after terminate " + i);
+                    } catch (IllegalStateException refused) {
+                        refusedToWorker[0]++;
+                        assertTrue(refused.getMessage().contains("port closed"), refused.getMessage());
+                    }
+                }
+                return s.toCompletableFuture();
+            });
+            assertEquals(1, Await.result(stage, "terminate's stage, round " + round));
+            assertEquals(1, Await.result(exit, "the exit, round " + round));
+            List<Object> seen;
+            synchronized (got) {
+                seen = List.copyOf(got);
+            }
+            for (int i = 0; i < seen.size(); i++) {
+                if (!Integer.valueOf(i).equals(seen.get(i))) {
+                    fail("round " + round + ": messages out of order or missing: at index " + i + " came " + seen.get(i)
+                            + " of " + seen.size() + " received");
+                }
+            }
+            assertEquals(List.of(), List.copyOf(wrong), "round " + round);
+        }
     }
 
     static void sleepLong(MessagePort parentPort, Object workerData) throws InterruptedException {

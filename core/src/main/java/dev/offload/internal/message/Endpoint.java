@@ -349,11 +349,16 @@ public final class Endpoint implements LoopBound {
      * @throws IllegalStateException if another loop holds this end
      */
     public void transferOut() {
+        transferOut(LoopCore.current());
+    }
+
+    /** {@link #transferOut()} with the calling loop given (a stress test stands in for a loop thread). */
+    void transferOut(LoopCore caller) {
         LoopCore h = holder;
         if (h == null) {
             return;
         }
-        checkTransferable();
+        checkTransferable(caller);
         scheduled = true; // volatile: posts leave the delivery to the next holder's start()
         onMessage = null;
         onClose = null;
@@ -373,8 +378,12 @@ public final class Endpoint implements LoopBound {
      * @throws IllegalStateException if another loop holds it
      */
     public void checkTransferable() {
+        checkTransferable(LoopCore.current());
+    }
+
+    private void checkTransferable(LoopCore caller) {
         LoopCore h = holder;
-        if (h != null && h != LoopCore.current()) {
+        if (h != null && h != caller) {
             throw new IllegalStateException("a port can be transferred only by the loop that holds it ('" + h.name()
                     + "'); thread=" + Thread.currentThread().getName());
         }

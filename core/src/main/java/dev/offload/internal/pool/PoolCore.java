@@ -129,7 +129,20 @@ public final class PoolCore extends PoolCoreL2Pad implements Settler, TaskSink, 
      * @throws dev.offload.NotSendableException if the input may not cross threads; not counted
      */
     public CompletableFuture<Object> submit(Object task, Object input, TaskOptions options) {
-        LoopCore loop = options.executor() == null ? LoopCore.current() : null;
+        return submit(options.executor() == null ? LoopCore.current() : null, task, input, options);
+    }
+
+    /**
+     * {@link #submit(Object, Object, TaskOptions)} with the submitting loop given: the calling thread's, or the loop a
+     * stress test's actor stands in for.
+     *
+     * @param loop the loop that submits and owns the completion, or {@code null} for none
+     * @param task the task object
+     * @param input the input
+     * @param options the task's options; with an executor, {@code loop} must be {@code null}
+     * @return the task's future
+     */
+    public CompletableFuture<Object> submit(LoopCore loop, Object task, Object input, TaskOptions options) {
         CompletionOwner owner = loop != null
                 ? loop.owner()
                 : options.executor() != null ? CompletionOwner.of(options.executor()) : config.defaultOwner();

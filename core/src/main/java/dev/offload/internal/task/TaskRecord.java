@@ -84,6 +84,25 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
         return mark;
     }
 
+    /**
+     * The running task's thread: hands a progress value to the listener of {@link TaskOptions#withProgress}, where the
+     * owner completes the future and ahead of the completion (the worker hands the completion over after this). A
+     * value whose delivery finds the future completed (cancelled meanwhile) is dropped: it never follows the
+     * completion.
+     *
+     * @param prepared the value, already checked and copied
+     */
+    public void postProgress(Object prepared) {
+        java.util.function.Consumer<Object> listener = options().progress();
+        if (listener != null) {
+            owner.deliverProgress(() -> {
+                if (!isDone()) {
+                    listener.accept(prepared);
+                }
+            });
+        }
+    }
+
     /** The task's options. */
     TaskOptions options() {
         return options instanceof Sited sited ? sited.options : (TaskOptions) options;

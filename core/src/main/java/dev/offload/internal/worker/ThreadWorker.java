@@ -531,16 +531,8 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
             throw new IllegalStateException("post called outside a running task: thread="
                     + Thread.currentThread().getName() + "; post progress from inside the task");
         }
-        Object prepared = config.trusted() ? value : Sendables.prepareAndCommit(value, "progress");
-        java.util.function.Consumer<Object> listener = RecordAccess.options(r).progress();
-        if (listener == null) {
-            return;
-        }
-        RecordAccess.owner(r).deliverProgress(() -> {
-            if (!r.isDone()) { // a value posted after the end was decided never follows the completion
-                listener.accept(prepared);
-            }
-        });
+        // Checked with or without a listener: a value that may not cross fails the same way wherever it is posted.
+        r.postProgress(config.trusted() ? value : Sendables.prepareAndCommit(value, "progress"));
     }
 
     @Override

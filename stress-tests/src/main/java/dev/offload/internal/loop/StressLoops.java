@@ -18,4 +18,13 @@ public final class StressLoops {
         }
         return total;
     }
+
+    /**
+     * Hands the tasks submitted on the loop's behalf to their pools, as the loop thread does after each callback.
+     *
+     * @param loop an unstarted loop
+     */
+    public static void publish(LoopCore loop) {
+        loop.local().publish();
+    }
 }

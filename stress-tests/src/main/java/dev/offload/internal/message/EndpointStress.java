@@ -105,4 +105,68 @@ public final class EndpointStress {
             r.r3 = closed;
         }
     }
+
+    /**
+     * The receiving end is transferred from loop A to loop B (inside a message, in real use) while its peer posts to
+     * it. One actor is A's thread: it runs A's inbox, transfers the end out, and runs A's inbox again (where a pass A
+     * queued before the transfer runs). The other posts (as the sender's loop), waits for the transfer, then binds the
+     * end to B with a handler and runs B's inbox (as B's thread). The arbiter runs both inboxes afterwards. Results: r1
+     * = the message reached A's handler before the transfer (1), after it (2) or not (0); r2 = it reached B's handler
+     * on B (1), or on A's thread (10: a pass of the old holder ran the new holder's handler, racing B for its queue);
+     * r3 = the post was refused.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0, 0", expect = Expect.ACCEPTABLE, desc = "Arrived before the transfer: the old holder had it.")
+    @Outcome(id = "0, 1, 0", expect = Expect.ACCEPTABLE, desc = "Arrived during or after it: the new holder has it.")
+    @Outcome(id = "2, .*", expect = Expect.FORBIDDEN, desc = "The old holder's handler ran after the transfer.")
+    @Outcome(id = "0, 0, 0", expect = Expect.FORBIDDEN, desc = "Lost in the transfer.")
+    @Outcome(id = "1, 1, 0", expect = Expect.FORBIDDEN, desc = "Delivered twice.")
+    @Outcome(id = "0, 10, 0", expect = Expect.FORBIDDEN, desc = "B's handler ran on A's thread.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class TransferVsPost {
+        private final LoopCore sender = StressPools.unstartedLoop();
+        private final LoopCore a = StressPools.unstartedLoop();
+        private final LoopCore b = StressPools.unstartedLoop();
+        private final Endpoint[] ends = Endpoint.pair();
+        private volatile Thread aThread;
+        private volatile boolean transferred;
+        private int atA; // A's handler: A's thread only
+        private volatile int atB;
+
+        public TransferVsPost() {
+            ends[1].onMessage(a, m -> atA = transferred ? 2 : 1);
+        }
+
+        @Actor
+        public void loopA() {
+            aThread = Thread.currentThread();
+            StressLoops.drainAll(a);
+            ends[1].transferOut(a);
+            transferred = true;
+            StressLoops.drainAll(a); // a pass queued on A before the transfer: must do nothing
+        }
+
+        @Actor
+        public void senderThenLoopB(III_Result r) {
+            try {
+                ends[0].post(sender, "m", new Object[0]);
+            } catch (IllegalStateException e) {
+                r.r3 = 1;
+            }
+            while (!transferred) {
+                Thread.onSpinWait();
+            }
+            ends[1].onMessage(b, m -> atB += Thread.currentThread() == aThread ? 10 : 1);
+            StressLoops.drainAll(b);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            StressLoops.drainAll(a);
+            StressLoops.drainAll(b);
+            r.r1 = atA;
+            r.r2 = atB;
+        }
+    }
 }
