@@ -31,6 +31,11 @@ GROUPS = {
                  "args": ["RealWorkBenchmark"]},
     "realwork-trusted": {"what": "the same, offload with Isolation.TRUSTED (no copy of the 4 KiB input)",
                          "args": ["RealWorkBenchmark.offload", "-p", "isolation=TRUSTED"]},
+    "burst": {"what": "P14: bursts of 256 or 4096 SHA-256 tasks handed to the loop from outside, 64 in flight, peers",
+              "args": ["BurstBenchmark"]},
+    "loopcost": {"what": "P15: the loop's CPU per task and its feed rate, trivial tasks, 256 in flight; no-op, "
+                 "4 KiB CHECKED and TRUSTED inputs",
+                 "args": ["LoopCostBenchmark"]},
     # P13 is a steady-state figure: in a JVM's first seconds C2 compiles on the same 2 cores and delays any loop's
     # timers, so this group warms up longer (both peers alike); "jmh" replaces the same options of --jmh.
     "responsive": {"what": "P13: loop timer delay while the pool is saturated, peer",

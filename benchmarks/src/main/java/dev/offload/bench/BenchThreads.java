@@ -38,6 +38,29 @@ final class BenchThreads {
     }
 
     /**
+     * Waits for {@code future} at most {@link #TIMEOUT}, and says what did not happen if it does not complete.
+     *
+     * @param future what to wait for
+     * @param what what its completion means, in the words of a timeout message, such as
+     *     {@code "burst did not complete: variant=offload"}
+     * @param <T> the result type
+     * @return its value
+     * @throws ExecutionException if it failed
+     * @throws TimeoutException if it did not complete in time, with {@code what} and the timeout as its message
+     * @throws InterruptedException if interrupted
+     */
+    static <T> T await(Future<T> future, String what)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            TimeoutException described = new TimeoutException(what + ", timeout=" + TIMEOUT);
+            described.initCause(e);
+            throw described;
+        }
+    }
+
+    /**
      * Sets what a pool's supervisor watches, for the benchmarks' {@code supervision} parameter: {@code default} (the
      * blocked-task watchdog at its default threshold, no time limit), {@code timeouts} (also a 10 s time limit on
      * every task, so that the supervisor learns of each task's deadline) or {@code off} (no watchdog, no limit).

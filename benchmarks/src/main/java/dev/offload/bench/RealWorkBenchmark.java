@@ -167,11 +167,15 @@ public class RealWorkBenchmark {
         }
     }
 
-    /** Keeps {@value #WINDOW} tasks in flight from a loop until {@value #TASKS} completed. Loop thread only. */
+    /**
+     * Keeps up to {@value #WINDOW} tasks in flight from a loop until a run's tasks ({@value #TASKS} unless given)
+     * completed. Loop thread only.
+     */
     abstract static class Window {
         final BiConsumer<byte[], Throwable> onResult = this::onResult;
         Work work;
         private CompletableFuture<Integer> done;
+        private int tasks;
         private int submitted;
         private int completed;
         private int checksum;
@@ -181,15 +185,26 @@ public class RealWorkBenchmark {
         abstract void submitOne(byte[] input);
 
         final void start(Work work, CompletableFuture<Integer> done) {
+            start(work, TASKS, done);
+        }
+
+        /** Runs {@code tasks} tasks, at most {@value #WINDOW} in flight, then completes {@code done}. */
+        final void start(Work work, int tasks, CompletableFuture<Integer> done) {
+            if (tasks < 1) {
+                done.completeExceptionally(new IllegalArgumentException("tasks must be at least 1: tasks=" + tasks));
+                return;
+            }
             this.work = work;
             this.done = done;
+            this.tasks = tasks;
             submitted = 0;
             completed = 0;
             checksum = 0;
             deferred = 0;
             nested = true;
             try {
-                while (submitted < WINDOW) {
+                int first = Math.min(WINDOW, tasks);
+                while (submitted < first) {
                     submitOne(work.input(submitted++));
                 }
                 drainDeferred();
@@ -213,9 +228,9 @@ public class RealWorkBenchmark {
                 return;
             }
             checksum += digest[0];
-            if (++completed == TASKS) {
+            if (++completed == tasks) {
                 done.complete(checksum);
-            } else if (submitted < TASKS) {
+            } else if (submitted < tasks) {
                 submitted++;
                 if (nested) { // a peer ran this callback inside submitOne: submit once the outer call returns
                     deferred++;
@@ -234,15 +249,13 @@ public class RealWorkBenchmark {
         }
     }
 
-    /** offload: an event loop and a pool of {@code workers}, default options. */
-    @State(Scope.Benchmark)
-    public static class Offload extends Window {
+    /** offload's window: an event loop and a pool of {@code workers} with {@code isolation}, other options default. */
+    abstract static class OffloadWindow extends Window {
         EventLoop loop;
         private WorkerPool pool;
         private Task<byte[], byte[]> task;
 
-        @Setup(Level.Trial)
-        public void setUp(Work w) {
+        void init(Work w) {
             task = w.task;
             loop = EventLoop.builder().name("bench-loop").daemon(true).start();
             pool = WorkerPool.builder()
@@ -263,6 +276,15 @@ public class RealWorkBenchmark {
         public void tearDown() throws InterruptedException {
             BenchThreads.close(loop);
             BenchThreads.close(pool);
+        }
+    }
+
+    /** offload: an event loop and a pool of {@code workers}, default options. */
+    @State(Scope.Benchmark)
+    public static class Offload extends OffloadWindow {
+        @Setup(Level.Trial)
+        public void setUp(Work w) {
+            init(w);
         }
     }
 
@@ -295,15 +317,18 @@ public class RealWorkBenchmark {
     public static class TpeLoop extends ExecutorLoop {
         @Setup(Level.Trial)
         public void setUp(Work w) {
-            init(
-                    w,
-                    new ThreadPoolExecutor(
-                            w.workerCount,
-                            w.workerCount,
-                            0L,
-                            TimeUnit.MILLISECONDS,
-                            new LinkedBlockingQueue<>(),
-                            BenchThreads.daemonThreads("peer-tpe")));
+            init(w, newPool(w.workerCount));
+        }
+
+        /** A {@code ThreadPoolExecutor} of {@code workers} daemon threads and an unbounded queue. */
+        static ThreadPoolExecutor newPool(int workers) {
+            return new ThreadPoolExecutor(
+                    workers,
+                    workers,
+                    0L,
+                    TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(),
+                    BenchThreads.daemonThreads("peer-tpe"));
         }
     }
 
@@ -316,16 +341,14 @@ public class RealWorkBenchmark {
         }
     }
 
-    /** Peer: Vert.x 5, one event loop and {@code workers} worker threads. */
-    @State(Scope.Benchmark)
-    public static class VertxLoop extends Window {
+    /** Vert.x 5's window: one event loop and {@code workers} worker threads. */
+    abstract static class VertxWindow extends Window {
         private final Completable<byte[]> onVertxResult = this::onResult;
         private Vertx vertx;
         Context context;
         private int rounds;
 
-        @Setup(Level.Trial)
-        public void setUp(Work w) {
+        void init(Work w) {
             rounds = w.rounds;
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(w.workerCount));
             context = vertx.getOrCreateContext();
@@ -341,6 +364,15 @@ public class RealWorkBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() throws Exception {
             BenchThreads.await(vertx.close().toCompletionStage().toCompletableFuture());
+        }
+    }
+
+    /** Peer: Vert.x 5, one event loop and {@code workers} worker threads. */
+    @State(Scope.Benchmark)
+    public static class VertxLoop extends VertxWindow {
+        @Setup(Level.Trial)
+        public void setUp(Work w) {
+            init(w);
         }
     }
 

@@ -1,0 +1,268 @@
+package dev.offload.bench;
+
+import dev.offload.EventLoop;
+import dev.offload.Isolation;
+import dev.offload.Task;
+import dev.offload.WorkerPool;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+
+/**
+ * P15: what one {@link EventLoop} spends per task it offloads, and so how many tasks per second one loop can feed.
+ * The loop keeps {@value #WINDOW} tasks in flight on a {@link WorkerPool} of {@code cores} workers, each result back
+ * on the loop, which submits the next from the callback; the tasks do next to nothing (return their input, or its
+ * length), so the loop's own work (submit, the isolation check and copy of the input, the completion) is the
+ * bottleneck. One operation is one task; one invocation is {@value #TASKS} tasks, handed to the loop by the
+ * benchmark thread, which waits (bounded) for them.
+ *
+ * <p>Two figures:
+ *
+ * <ul>
+ *   <li>the score, nanoseconds per task (lower is better): with the loop the bottleneck, its inverse is the feed
+ *       rate, the tasks per second one loop can submit and complete ({@code 1e9 / score});
+ *   <li>the auxiliary counter {@code loopCpuNsPerTask}: the loop thread's CPU time
+ *       ({@link ThreadMXBean#getThreadCpuTime}, user + system) over an iteration, read in the iteration's setup and
+ *       teardown, divided by the iteration's tasks; the mean over the measurement iterations. It includes what the
+ *       loop's idle strategy burns while it waits, so it approaches the score when the loop never waits.
+ * </ul>
+ *
+ * <p>Input ({@code input}): {@code noop}, an {@code Integer} in and out; {@code bytes4k-checked}, a 4 KiB
+ * {@code byte[]} in (its length out) with the default {@link Isolation#CHECKED} isolation, which copies the array on
+ * submit; {@code bytes4k-trusted}, the same with {@link Isolation#TRUSTED}, which passes it by reference.
+ *
+ * <p>Target (P15): {@code loopCpuNsPerTask} at most 250 for {@code bytes4k-checked}; the feed rate stated beside it.
+ *
+ * <p>Run: {@code scripts/java25 -jar benchmarks/target/benchmarks.jar LoopCost -f 1 -wi 3 -i 5}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class LoopCostBenchmark {
+    /** Tasks kept in flight by the loop. */
+    static final int WINDOW = 256;
+    /** Tasks per invocation. */
+    static final int TASKS = 16_384;
+    /** Bytes of a {@code bytes4k} input. */
+    static final int INPUT_BYTES = 4096;
+    /** Distinct {@code bytes4k} inputs, used in turn. */
+    static final int INPUTS = 64;
+
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+    static final Integer ONE = 1;
+
+    static Integer noop(Integer input) {
+        return input;
+    }
+
+    static Integer length(byte[] input) {
+        return input.length;
+    }
+
+    /** The loop, the pool and what they run. */
+    @State(Scope.Benchmark)
+    public static class Feed {
+        /** What crosses to the workers, and how: {@code noop}, {@code bytes4k-checked} or {@code bytes4k-trusted}. */
+        @Param({"noop", "bytes4k-checked", "bytes4k-trusted"})
+        public String input;
+
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        EventLoop loop;
+        long loopThreadId;
+        Window<?> window;
+        private WorkerPool pool;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            if (!threads.isThreadCpuTimeSupported()) {
+                throw new IllegalStateException("thread CPU time is not supported by this JVM");
+            }
+            threads.setThreadCpuTimeEnabled(true);
+            Isolation isolation =
+                    switch (input) {
+                        case "noop", "bytes4k-checked" -> Isolation.CHECKED;
+                        case "bytes4k-trusted" -> Isolation.TRUSTED;
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "input must be noop, bytes4k-checked or bytes4k-trusted: input=" + input);
+                    };
+            loop = EventLoop.builder().name("bench-loop").daemon(true).start();
+            pool = WorkerPool.builder()
+                    .name("bench-pool")
+                    .minWorkers(CORES)
+                    .maxWorkers(CORES)
+                    .isolation(isolation)
+                    .daemon(true)
+                    .build();
+            if (input.equals("noop")) {
+                window = new Window<>(pool, LoopCostBenchmark::noop, new Integer[] {ONE});
+            } else {
+                SplittableRandom random = new SplittableRandom(1);
+                byte[][] inputs = new byte[INPUTS][INPUT_BYTES];
+                for (byte[] bytes : inputs) {
+                    random.nextBytes(bytes);
+                }
+                window = new Window<>(pool, LoopCostBenchmark::length, inputs);
+            }
+            CompletableFuture<Long> id = new CompletableFuture<>();
+            loop.execute(() -> id.complete(Thread.currentThread().threadId()));
+            loopThreadId = BenchThreads.await(id, "the loop did not run a task that reads its thread id");
+        }
+
+        /** The loop thread's CPU time so far, in nanoseconds. Any thread. */
+        long loopCpuNanos() {
+            long nanos = threads.getThreadCpuTime(loopThreadId);
+            if (nanos < 0) {
+                throw new IllegalStateException("loop thread ended or CPU time disabled: threadId=" + loopThreadId);
+            }
+            return nanos;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            BenchThreads.close(loop);
+            BenchThreads.close(pool);
+        }
+    }
+
+    /** The loop's CPU time per task in an iteration (JMH sums it; see {@link BenchThreads#meanShare}). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class LoopCpu {
+        /** Nanoseconds of the loop thread's CPU time per task, mean over the measurement iterations. */
+        public double loopCpuNsPerTask;
+
+        long tasks;
+        private Feed feed;
+        private double share;
+        private long cpuAtStart;
+
+        @Setup(Level.Iteration)
+        public void start(Feed f, BenchmarkParams benchmark, IterationParams iteration) {
+            feed = f;
+            share = BenchThreads.meanShare(benchmark, iteration);
+            tasks = 0;
+            cpuAtStart = f.loopCpuNanos();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            long cpu = feed.loopCpuNanos() - cpuAtStart;
+            loopCpuNsPerTask = tasks == 0 ? 0 : share * cpu / tasks;
+        }
+    }
+
+    /**
+     * Keeps {@value #WINDOW} tasks in flight from the loop until {@value #TASKS} completed. Loop thread only, but for
+     * the benchmark thread's hand-off of {@code done} through the loop's executor.
+     *
+     * @param <I> the input type
+     */
+    static final class Window<I> {
+        private final BiConsumer<Integer, Throwable> onResult = this::onResult;
+        private final WorkerPool pool;
+        private final Task<I, Integer> task;
+        private final I[] inputs;
+        private CompletableFuture<Integer> done;
+        private int submitted;
+        private int completed;
+        private int checksum;
+        private boolean nested; // inside submitOne, called from onResult
+        private int deferred; // submits owed by callbacks that ran nested
+
+        Window(WorkerPool pool, Task<I, Integer> task, I[] inputs) {
+            this.pool = pool;
+            this.task = task;
+            this.inputs = inputs;
+        }
+
+        private void submitOne() {
+            pool.submit(task, inputs[submitted++ % inputs.length]).whenComplete(onResult);
+        }
+
+        void start(CompletableFuture<Integer> done) {
+            this.done = done;
+            submitted = 0;
+            completed = 0;
+            checksum = 0;
+            deferred = 0;
+            nested = true;
+            try {
+                while (submitted < WINDOW) {
+                    submitOne();
+                }
+                drainDeferred();
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            } finally {
+                nested = false;
+            }
+        }
+
+        private void drainDeferred() {
+            while (deferred > 0) {
+                deferred--;
+                submitOne();
+            }
+        }
+
+        private void onResult(Integer value, Throwable failure) {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+                return;
+            }
+            checksum += value;
+            if (++completed == TASKS) {
+                done.complete(checksum);
+            } else if (submitted + deferred < TASKS) {
+                if (nested) { // the pool ran this callback inside submitOne: submit once the outer call returns
+                    deferred++;
+                    return;
+                }
+                nested = true;
+                try {
+                    submitOne();
+                    drainDeferred();
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                } finally {
+                    nested = false;
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int offload(Feed f, LoopCpu cpu) throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Window<?> window = f.window;
+        f.loop.execute(() -> window.start(done));
+        int checksum = BenchThreads.await(done, "tasks did not complete: input=" + f.input + ", tasks=" + TASKS);
+        cpu.tasks += TASKS;
+        return checksum;
+    }
+}
