@@ -27,6 +27,13 @@ GROUPS = {
     "pipeline": {"what": "P3, P10: 1000 no-op tasks in flight, peers", "args": ["PipelineBenchmark"]},
     "ports": {"what": "P17: port-to-port ping-pong between two loops; LinkedTransferQueue, pool round trip, spin floor",
               "args": ["PortPingPongBenchmark|RoundTripBenchmark.(offload|spinFloor)", "-p", "idle=LATENCY,BALANCED"]},
+    "streaming": {"what": "P18: 64 Ki small messages, 1 producer -> 1 consumer with backpressure: ports, the pool's"
+                            " task stream, a bare JCTools SPSC queue between two spinning threads",
+                  "args": ["StreamingBenchmark"]},
+    "broadcast": {"what": "fan-out to 4 receiver loops: BroadcastChannel against 4 MessageChannels",
+                  "args": ["BroadcastBenchmark"]},
+    "transfer": {"what": "4 KiB and 1 MiB round trips between two loops: TransferableBuffer moved, byte[] copied",
+                 "args": ["TransferBenchmark"]},
     "realwork": {"what": "P11, P12: loop + a worker per core, 64 SHA-256 tasks in flight, peers",
                  "args": ["RealWorkBenchmark"]},
     "realwork-trusted": {"what": "the same, offload with Isolation.TRUSTED (no copy of the 4 KiB input)",
