@@ -3,6 +3,7 @@ package dev.offload.bench;
 import dev.offload.EventLoop;
 import dev.offload.Isolation;
 import dev.offload.Task;
+import dev.offload.TaskOptions;
 import dev.offload.WorkerPool;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -49,7 +50,10 @@ import org.openjdk.jmh.infra.IterationParams;
  *
  * <p>Input ({@code input}): {@code noop}, an {@code Integer} in and out; {@code bytes4k-checked}, a 4 KiB
  * {@code byte[]} in (its length out) with the default {@link Isolation#CHECKED} isolation, which copies the array on
- * submit; {@code bytes4k-trusted}, the same with {@link Isolation#TRUSTED}, which passes it by reference.
+ * submit; {@code bytes4k-trusted}, the same with {@link Isolation#TRUSTED}, which passes it by reference;
+ * {@code bytes4k-moved}, CHECKED with each input named in {@link TaskOptions#withMoved} (the caller gives the array
+ * up, as with Piscina's {@code move()}), so it is not copied. The {@value #INPUTS} inputs are used in turn, more than
+ * are in flight, so that no array is in two tasks at once (the contract of a moved array).
  *
  * <p>Target (P15): {@code loopCpuNsPerTask} at most 250 for {@code bytes4k-checked}; the feed rate stated beside it.
  *
@@ -68,8 +72,8 @@ public class LoopCostBenchmark {
     static final int TASKS = 16_384;
     /** Bytes of a {@code bytes4k} input. */
     static final int INPUT_BYTES = 4096;
-    /** Distinct {@code bytes4k} inputs, used in turn. */
-    static final int INPUTS = 64;
+    /** Distinct {@code bytes4k} inputs, used in turn: more than in flight, so no array is in two tasks at once. */
+    static final int INPUTS = 2 * WINDOW;
 
     static final int CORES = Runtime.getRuntime().availableProcessors();
     static final Integer ONE = 1;
@@ -85,8 +89,8 @@ public class LoopCostBenchmark {
     /** The loop, the pool and what they run. */
     @State(Scope.Benchmark)
     public static class Feed {
-        /** What crosses to the workers, and how: {@code noop}, {@code bytes4k-checked} or {@code bytes4k-trusted}. */
-        @Param({"noop", "bytes4k-checked", "bytes4k-trusted"})
+        /** What crosses to the workers, and how: {@code noop}, or a 4 KiB input checked, trusted or moved. */
+        @Param({"noop", "bytes4k-checked", "bytes4k-trusted", "bytes4k-moved"})
         public String input;
 
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -103,11 +107,12 @@ public class LoopCostBenchmark {
             threads.setThreadCpuTimeEnabled(true);
             Isolation isolation =
                     switch (input) {
-                        case "noop", "bytes4k-checked" -> Isolation.CHECKED;
+                        case "noop", "bytes4k-checked", "bytes4k-moved" -> Isolation.CHECKED;
                         case "bytes4k-trusted" -> Isolation.TRUSTED;
                         default ->
                             throw new IllegalArgumentException(
-                                    "input must be noop, bytes4k-checked or bytes4k-trusted: input=" + input);
+                                    "input must be noop, bytes4k-checked, bytes4k-trusted or bytes4k-moved: input="
+                                            + input);
                     };
             loop = EventLoop.builder().name("bench-loop").daemon(true).start();
             pool = WorkerPool.builder()
@@ -118,14 +123,14 @@ public class LoopCostBenchmark {
                     .daemon(true)
                     .build();
             if (input.equals("noop")) {
-                window = new Window<>(pool, LoopCostBenchmark::noop, new Integer[] {ONE});
+                window = new Window<>(pool, LoopCostBenchmark::noop, new Integer[] {ONE}, false);
             } else {
                 SplittableRandom random = new SplittableRandom(1);
                 byte[][] inputs = new byte[INPUTS][INPUT_BYTES];
                 for (byte[] bytes : inputs) {
                     random.nextBytes(bytes);
                 }
-                window = new Window<>(pool, LoopCostBenchmark::length, inputs);
+                window = new Window<>(pool, LoopCostBenchmark::length, inputs, input.equals("bytes4k-moved"));
             }
             CompletableFuture<Long> id = new CompletableFuture<>();
             loop.execute(() -> id.complete(Thread.currentThread().threadId()));
@@ -186,6 +191,7 @@ public class LoopCostBenchmark {
         private final WorkerPool pool;
         private final Task<I, Integer> task;
         private final I[] inputs;
+        private final boolean moved; // each input handed over uncopied (TaskOptions.withMoved)
         private CompletableFuture<Integer> done;
         private int submitted;
         private int completed;
@@ -193,14 +199,17 @@ public class LoopCostBenchmark {
         private boolean nested; // inside submitOne, called from onResult
         private int deferred; // submits owed by callbacks that ran nested
 
-        Window(WorkerPool pool, Task<I, Integer> task, I[] inputs) {
+        Window(WorkerPool pool, Task<I, Integer> task, I[] inputs, boolean moved) {
             this.pool = pool;
             this.task = task;
             this.inputs = inputs;
+            this.moved = moved;
         }
 
         private void submitOne() {
-            pool.submit(task, inputs[submitted++ % inputs.length]).whenComplete(onResult);
+            I in = inputs[submitted++ % inputs.length];
+            (moved ? pool.submit(task, in, TaskOptions.DEFAULT.withMoved(in)) : pool.submit(task, in))
+                    .whenComplete(onResult);
         }
 
         void start(CompletableFuture<Integer> done) {

@@ -301,6 +301,34 @@ public final class Sendables {
         return prepared;
     }
 
+    /**
+     * {@link #prepare(Object, String)} for a task input whose primitive arrays named in {@code moved} go to the task
+     * uncopied (the caller gave them up: {@code TaskOptions.withMoved}); every named array must be inside the input.
+     *
+     * @param value the input
+     * @param root the name of the value in error messages
+     * @param moved primitive arrays, by identity, each once (checked by the options)
+     * @return the value to hand over, or a {@link Moves}
+     * @throws NotSendableException if the value may not cross
+     * @throws IllegalArgumentException if a named array is not inside the input
+     */
+    public static Object prepareMoving(Object value, String root, List<Object> moved) {
+        if (moved.size() == 1 && moved.get(0) == value && !Marks.isMarked(value)) {
+            return value; // the common case: the input is the moved array
+        }
+        Clone clone = new Clone(null);
+        clone.moved = moved;
+        Object prepared = prepareWith(clone, value, root);
+        for (Object named : moved) {
+            if (clone.seen.get(named) != named) {
+                throw new IllegalArgumentException("withMoved names an array that the " + root + " does not hold: a "
+                        + named.getClass().getSimpleName() + " of length " + java.lang.reflect.Array.getLength(named)
+                        + "; fix: name only arrays inside the " + root);
+            }
+        }
+        return prepared;
+    }
+
     private static Object prepareValue(Object value, String root, Set<Object> transfer) {
         if (value == null) {
             return null;
@@ -319,11 +347,21 @@ public final class Sendables {
         if (plan.kind == Kind.PRIMITIVE_ARRAY) {
             return copyPrimitiveArray(value);
         }
-        Clone clone = new Clone(transfer);
+        return prepareWith(new Clone(transfer), value, root);
+    }
+
+    /** The deep path of {@link #prepareValue}: every value but the fast cases, through {@code clone}. */
+    private static Object prepareWith(Clone clone, Object value, String root) {
+        if (value == null) {
+            return null;
+        }
+        if (Marks.isMarked(value)) {
+            throw marked(root, value);
+        }
         Object copy;
         PathNode path = new PathNode(null, root, null, -1);
         try {
-            copy = clone.prepare(value, plan, path, 0);
+            copy = clone.prepare(value, PLANS.get(value.getClass()), path, 0);
         } catch (StackOverflowError e) {
             // Our own recursion is bounded by MAX_DEPTH; what is left is hashing a cyclic key while rebuilding a set
             // or map (its hashCode recurses without end, as it would in the sender's own thread).
@@ -444,6 +482,7 @@ public final class Sendables {
     private static final class Clone {
         private final IdentityHashMap<Object, Object> seen = new IdentityHashMap<>();
         private final Set<Object> transfer; // the transfer list of a message, or null: every buffer moves
+        private List<Object> moved = List.of(); // primitive arrays that go uncopied (TaskOptions.withMoved)
         private List<Object> sources;
 
         Clone(Set<Object> transfer) {
@@ -472,7 +511,7 @@ public final class Sendables {
             }
             return switch (plan.kind) {
                 case IMMUTABLE -> value;
-                case PRIMITIVE_ARRAY -> remember(value, copyPrimitiveArray(value));
+                case PRIMITIVE_ARRAY -> remember(value, isMoved(value) ? value : copyPrimitiveArray(value));
                 case OBJECT_ARRAY -> copyObjectArray((Object[]) value, path, depth);
                 case RECORD -> built(value, () -> prepareRecord(value, plan.record, path, depth));
                 case IMMUTABLE_LIST -> built(value, () -> prepareImmutableList((List<?>) value, path, depth));
@@ -484,6 +523,15 @@ public final class Sendables {
                 case TRANSFER_OTHER -> handOverOther(value, path);
                 case REJECT -> throw new NotSendableException(path.toString(), value.getClass(), plan.reason);
             };
+        }
+
+        private boolean isMoved(Object array) {
+            for (Object m : moved) {
+                if (m == array) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Object remember(Object original, Object copy) {

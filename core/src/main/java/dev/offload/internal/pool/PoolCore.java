@@ -29,6 +29,7 @@ import dev.offload.internal.task.TaskRecord;
 import dev.offload.internal.worker.ThreadWorker;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -146,7 +147,10 @@ public final class PoolCore extends PoolCoreL2Pad implements Settler, TaskSink, 
         CompletionOwner owner = loop != null
                 ? loop.owner()
                 : options.executor() != null ? CompletionOwner.of(options.executor()) : config.defaultOwner();
-        Object prepared = config.trusted() ? input : Sendables.prepare(input, "input"); // changes nothing yet
+        List<Object> moved = options.moved();
+        Object prepared = config.trusted() // changes nothing yet
+                ? input
+                : moved.isEmpty() ? Sendables.prepare(input, "input") : Sendables.prepareMoving(input, "input", moved);
         Throwable site = config.captureSubmitSite() ? new SubmitSite(config.name()) : null;
         TaskRecord record = new TaskRecord(this, task, prepared, owner, options, site);
         if (loop != null) {
