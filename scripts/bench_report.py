@@ -6,7 +6,8 @@
 RESULTS_DIR holds the files scripts/interleaved.py writes: roundK-GROUP.json, one short JMH fork of every benchmark
 of GROUP in round K. A target compares benchmarks of the same round (peers measured minutes apart on this machine
 compare machine states, not code); its figure is the median of the per-round ratios, with their range. The README
-section between '<!-- bench:begin -->' and '<!-- bench:end -->' is replaced. Standard library only.
+section between '<!-- bench:begin -->' and '<!-- bench:end -->' (or another, --section) is replaced. Standard
+library only.
 """
 import argparse
 import datetime
@@ -161,6 +162,68 @@ TARGETS = [
      speedup("RoundTripBenchmark.offload", "RoundTripBenchmark.vertx", idle="BALANCED")),
     ("P10", "no-op throughput, offload / Vert.x", "> 1", lambda v: v > 1,
      throughput_ratio("PipelineBenchmark.offload", "PipelineBenchmark.vertx")),
+    ("P14", "bursts of 256 SHA-256-of-4-KiB tasks, 64 in flight: offload time per task / bare threads'", "≤ 1.2",
+     lambda v: v <= 1.2, lambda rows, k: ratio(
+         score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1")),
+         score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x1")))),
+    ("P14", "same: offload / TPE(cores) + loop (× faster)", "≥ 1.5", lambda v: v >= 1.5,
+     speedup("BurstBenchmark.offload", "BurstBenchmark.tpeLoop", burst=256, work="sha256x1")),
+    ("P14", "same: offload / Vert.x (× faster)", "-", None,
+     speedup("BurstBenchmark.offload", "BurstBenchmark.vertx", burst=256, work="sha256x1")),
+    ("P14", "same: offload / inline (× faster)", "-", None,
+     speedup("BurstBenchmark.offload", "BurstBenchmark.inline", burst=256, work="sha256x1")),
+    ("P14", "bursts of 4,096: offload time per task / bare threads'", "-", None, lambda rows, k: ratio(
+        score(find(rows, k, "BurstBenchmark.offload", burst=4096, work="sha256x1")),
+        score(find(rows, k, "BurstBenchmark.bareThreads", burst=4096, work="sha256x1")))),
+    ("P14", "bursts of 256, 25 µs tasks: offload time per task / bare threads'", "-", None, lambda rows, k: ratio(
+        score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x10")),
+        score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x10")))),
+    ("P15", "loop CPU per task, 4 KiB input, CHECKED (copied on submit), ns", "≤ 250", lambda v: v <= 250,
+     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-checked"),
+                               "loopCpuNsPerTask")),
+    ("P15", "same, the input moved (TaskOptions.withMoved), ns", "≤ 250", lambda v: v <= 250,
+     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-moved"),
+                               "loopCpuNsPerTask")),
+    ("P15", "same, Isolation.TRUSTED, ns", "-", None,
+     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-trusted"),
+                               "loopCpuNsPerTask")),
+    ("P15", "loop CPU per no-op task, ns", "-", None,
+     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="noop"), "loopCpuNsPerTask")),
+    ("P15", "feed rate: no-op tasks one loop submits and completes, millions per second", "-", None,
+     lambda rows, k: ratio(1e3, score(find(rows, k, "LoopCostBenchmark.offload", input="noop")))),
+    ("P15", "feed rate, 4 KiB CHECKED inputs, millions per second", "-", None,
+     lambda rows, k: ratio(1e3, score(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-checked")))),
+    ("P17", "port-to-port ping-pong between two loops, LATENCY / spin floor", "≤ 2", lambda v: v <= 2,
+     lambda rows, k: ratio(score(find(rows, k, "PortPingPongBenchmark.ports", idle="LATENCY")),
+                           score(find(rows, k, "RoundTripBenchmark.spinFloor")))),
+    ("P17", "same, BALANCED (the default) / spin floor", "-", None,
+     lambda rows, k: ratio(score(find(rows, k, "PortPingPongBenchmark.ports", idle="BALANCED")),
+                           score(find(rows, k, "RoundTripBenchmark.spinFloor")))),
+    ("P17", "same, LATENCY: ports / the pool's no-op round trip", "-", None,
+     lambda rows, k: ratio(score(find(rows, k, "PortPingPongBenchmark.ports", idle="LATENCY")),
+                           score(find(rows, k, "RoundTripBenchmark.offload", idle="LATENCY")))),
+    ("P17", "same, LATENCY: ports / LinkedTransferQueue hand-off (× faster)", "-", None,
+     lambda rows, k: ratio(score(find(rows, k, "PortPingPongBenchmark.transferQueue")),
+                           score(find(rows, k, "PortPingPongBenchmark.ports", idle="LATENCY")))),
+    ("P18", "streaming 1 → 1, small messages, window 256: ports (LATENCY) throughput / bare JCTools SPSC", "≥ 0.7",
+     lambda v: v >= 0.7, lambda rows, k: ratio(
+         score(find(rows, k, "StreamingBenchmark.jctoolsSpsc")),
+         score(find(rows, k, "StreamingBenchmark.ports", idle="LATENCY")))),
+    ("P18", "same, ports BALANCED / bare SPSC", "-", None, lambda rows, k: ratio(
+        score(find(rows, k, "StreamingBenchmark.jctoolsSpsc")),
+        score(find(rows, k, "StreamingBenchmark.ports", idle="BALANCED")))),
+    ("P18", "same, the pool's task stream (LATENCY) / bare SPSC", "-", None, lambda rows, k: ratio(
+        score(find(rows, k, "StreamingBenchmark.jctoolsSpsc")),
+        score(find(rows, k, "StreamingBenchmark.taskStream", idle="LATENCY")))),
+    ("ports", "BroadcastChannel to 4 receivers: time per message / the same over 4 MessageChannels", "-", None,
+     lambda rows, k: ratio(score(find(rows, k, "BroadcastBenchmark.broadcast")),
+                           score(find(rows, k, "BroadcastBenchmark.ports")))),
+    ("ports", "TransferableBuffer moved between two loops: 1 MiB / 4 KiB round trip (1: does not scale)", "-", None,
+     lambda rows, k: ratio(score(find(rows, k, "TransferBenchmark.moved", size=1048576)),
+                           score(find(rows, k, "TransferBenchmark.moved", size=4096)))),
+    ("ports", "1 MiB round trip: copied byte[] / moved buffer", "-", None,
+     lambda rows, k: ratio(score(find(rows, k, "TransferBenchmark.copied", size=1048576)),
+                           score(find(rows, k, "TransferBenchmark.moved", size=1048576)))),
 ]
 
 
@@ -223,8 +286,9 @@ def markdown(rows, date):
         f"Measured {date} on {cpu_model()}, {os.cpu_count()} cores, JDK {first.get('jdkVersion', '?')} "
         f"({first.get('vmName', '')}), {flags} per benchmark per round, in {len(ks)} interleaved rounds "
         "(`scripts/interleaved.py`): each round runs every benchmark once, peers next to each other, and a target's "
-        "figure is the median of its per-round ratios, with their range. P4 comes from a `-prof gc` run. Generated "
-        "by `scripts/bench_report.py`.",
+        "figure is the median of its per-round ratios, with their range."
+        + (" P4 comes from a `-prof gc` run." if any(profiled(r) for r in rows) else "")
+        + " Generated by `scripts/bench_report.py`.",
         "",
         "| target | what | median | range over rounds | goal | met |",
         "|---|---|---|---|---|---|",
@@ -289,6 +353,8 @@ def main():
     ap.add_argument("--readme")
     ap.add_argument("--svg")
     ap.add_argument("--date", default=datetime.date.today().isoformat())
+    ap.add_argument("--section", default="bench",
+                    help="the README section to replace: '<!-- SECTION:begin -->' ... '<!-- SECTION:end -->'")
     args = ap.parse_args()
     rows = load(args.results)
     if not rows:
@@ -304,10 +370,12 @@ def main():
     if args.readme:
         with open(args.readme) as f:
             text = f.read()
-        new, n = re.subn(r"(<!-- bench:begin -->\n).*?(<!-- bench:end -->)",
+        sec = re.escape(args.section)
+        new, n = re.subn(rf"(<!-- {sec}:begin -->\n).*?(<!-- {sec}:end -->)",
                          lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
         if n != 1:
-            sys.exit(f"{args.readme} needs exactly one '<!-- bench:begin -->' ... '<!-- bench:end -->' section")
+            sys.exit(f"{args.readme} needs exactly one '<!-- {args.section}:begin -->' ... "
+                     f"'<!-- {args.section}:end -->' section")
         with open(args.readme, "w") as f:
             f.write(new)
     else:

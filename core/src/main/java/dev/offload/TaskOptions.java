@@ -22,7 +22,7 @@ public final class TaskOptions {
     private final Duration queueTimeout;
     private final AbortSignal signal;
     private final Consumer<Object> progress;
-    private final Object[] moved;
+    private final List<Object> moved; // null for none
 
     private TaskOptions(
             int priority,
@@ -31,7 +31,7 @@ public final class TaskOptions {
             Duration queueTimeout,
             AbortSignal signal,
             Consumer<Object> progress,
-            Object[] moved) {
+            List<Object> moved) {
         this.priority = priority;
         this.executor = executor;
         this.timeout = timeout;
@@ -185,9 +185,8 @@ public final class TaskOptions {
      * @throws IllegalArgumentException if an entry is null, not a primitive array, or named twice
      */
     public TaskOptions withMoved(Object... arrays) {
-        Object[] list = arrays.clone();
-        for (int i = 0; i < list.length; i++) {
-            Object a = list[i];
+        for (int i = 0; i < arrays.length; i++) {
+            Object a = arrays[i];
             if (a == null
                     || !a.getClass().isArray()
                     || !a.getClass().getComponentType().isPrimitive()) {
@@ -197,23 +196,29 @@ public final class TaskOptions {
                         + " may have uncopied (a TransferableBuffer in an input always moves)");
             }
             for (int j = 0; j < i; j++) {
-                if (list[j] == a) {
+                if (arrays[j] == a) {
                     throw new IllegalArgumentException("withMoved: arrays[" + j + "] and arrays[" + i
                             + "] are the same array; fix: name each once");
                 }
             }
         }
         return new TaskOptions(
-                priority, executor, timeout, queueTimeout, signal, progress, list.length == 0 ? null : list);
+                priority,
+                executor,
+                timeout,
+                queueTimeout,
+                signal,
+                progress,
+                arrays.length == 0 ? null : List.of(arrays));
     }
 
     /**
      * Returns the arrays the input hands over uncopied ({@link #withMoved}).
      *
-     * @return a copy of the list, empty for none
+     * @return the arrays (an unmodifiable list), empty for none
      */
     public List<Object> moved() {
-        return moved == null ? List.of() : List.of(moved);
+        return moved == null ? List.of() : moved;
     }
 
     static Duration positive(String name, Duration value) {
@@ -228,6 +233,6 @@ public final class TaskOptions {
     public String toString() {
         return "TaskOptions[priority=" + priority + ", executor=" + executor + ", timeout=" + timeout
                 + ", queueTimeout=" + queueTimeout + ", signal=" + signal + ", progress=" + progress
-                + (moved == null ? "" : ", moved=" + moved.length + " arrays") + "]";
+                + (moved == null ? "" : ", moved=" + moved.size() + " arrays") + "]";
     }
 }

@@ -73,6 +73,10 @@ public class BurstBenchmark {
         @Param({"256", "4096"})
         public int burst;
 
+        /** offload's isolation: CHECKED (the default: each 4 KiB input copied on submit) or TRUSTED (not copied). */
+        @Param({"CHECKED"})
+        public Isolation isolation;
+
         /** The task, its inputs and {@code cores} workers, as {@link RealWorkBenchmark} has them. */
         final RealWorkBenchmark.Work load = new RealWorkBenchmark.Work();
 
@@ -87,7 +91,7 @@ public class BurstBenchmark {
             bursts = TASKS / burst;
             load.work = work;
             load.workers = "cores";
-            load.isolation = Isolation.CHECKED;
+            load.isolation = isolation;
             load.setUp();
         }
     }

@@ -35,7 +35,8 @@ import org.openjdk.jmh.infra.IterationParams;
  * on the loop, which submits the next from the callback; the tasks do next to nothing (return their input, or its
  * length), so the loop's own work (submit, the isolation check and copy of the input, the completion) is the
  * bottleneck. One operation is one task; one invocation is {@value #TASKS} tasks, handed to the loop by the
- * benchmark thread, which waits (bounded) for them.
+ * benchmark thread, which waits (bounded) for them. With {@code loops} above 1, that many loops share the pool, each
+ * running its share of the tasks at once (the loops' CPU times are summed): whether a second loop feeds more.
  *
  * <p>Two figures:
  *
@@ -94,9 +95,16 @@ public class LoopCostBenchmark {
         public String input;
 
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        EventLoop loop;
-        long loopThreadId;
-        Window<?> window;
+        /**
+         * Loops sharing the pool, each keeping {@value #WINDOW} tasks in flight and running its share of the
+         * invocation's tasks: 1 (the P15 figure), or more to see whether a second loop feeds the pool faster.
+         */
+        @Param({"1"})
+        public int loops;
+
+        EventLoop[] loop;
+        long[] loopThreadId;
+        Window<?>[] window;
         private WorkerPool pool;
 
         @Setup(Level.Trial)
@@ -114,7 +122,12 @@ public class LoopCostBenchmark {
                                     "input must be noop, bytes4k-checked, bytes4k-trusted or bytes4k-moved: input="
                                             + input);
                     };
-            loop = EventLoop.builder().name("bench-loop").daemon(true).start();
+            if (loops < 1 || TASKS % loops != 0) {
+                throw new IllegalArgumentException("loops must divide " + TASKS + ": loops=" + loops);
+            }
+            loop = new EventLoop[loops];
+            loopThreadId = new long[loops];
+            window = new Window<?>[loops];
             pool = WorkerPool.builder()
                     .name("bench-pool")
                     .minWorkers(CORES)
@@ -122,33 +135,44 @@ public class LoopCostBenchmark {
                     .isolation(isolation)
                     .daemon(true)
                     .build();
-            if (input.equals("noop")) {
-                window = new Window<>(pool, LoopCostBenchmark::noop, new Integer[] {ONE}, false);
-            } else {
-                SplittableRandom random = new SplittableRandom(1);
-                byte[][] inputs = new byte[INPUTS][INPUT_BYTES];
-                for (byte[] bytes : inputs) {
-                    random.nextBytes(bytes);
+            SplittableRandom random = new SplittableRandom(1);
+            for (int i = 0; i < loops; i++) {
+                loop[i] =
+                        EventLoop.builder().name("bench-loop-" + i).daemon(true).start();
+                if (input.equals("noop")) {
+                    window[i] = new Window<>(pool, LoopCostBenchmark::noop, new Integer[] {ONE}, false, TASKS / loops);
+                } else {
+                    byte[][] inputs = new byte[INPUTS][INPUT_BYTES];
+                    for (byte[] bytes : inputs) {
+                        random.nextBytes(bytes);
+                    }
+                    window[i] = new Window<>(
+                            pool, LoopCostBenchmark::length, inputs, input.equals("bytes4k-moved"), TASKS / loops);
                 }
-                window = new Window<>(pool, LoopCostBenchmark::length, inputs, input.equals("bytes4k-moved"));
+                CompletableFuture<Long> id = new CompletableFuture<>();
+                loop[i].execute(() -> id.complete(Thread.currentThread().threadId()));
+                loopThreadId[i] = BenchThreads.await(id, "the loop did not run a task that reads its thread id");
             }
-            CompletableFuture<Long> id = new CompletableFuture<>();
-            loop.execute(() -> id.complete(Thread.currentThread().threadId()));
-            loopThreadId = BenchThreads.await(id, "the loop did not run a task that reads its thread id");
         }
 
         /** The loop thread's CPU time so far, in nanoseconds. Any thread. */
         long loopCpuNanos() {
-            long nanos = threads.getThreadCpuTime(loopThreadId);
-            if (nanos < 0) {
-                throw new IllegalStateException("loop thread ended or CPU time disabled: threadId=" + loopThreadId);
+            long total = 0;
+            for (long id : loopThreadId) {
+                long nanos = threads.getThreadCpuTime(id);
+                if (nanos < 0) {
+                    throw new IllegalStateException("loop thread ended or CPU time disabled: threadId=" + id);
+                }
+                total += nanos;
             }
-            return nanos;
+            return total;
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
-            BenchThreads.close(loop);
+            for (EventLoop l : loop) {
+                BenchThreads.close(l);
+            }
             BenchThreads.close(pool);
         }
     }
@@ -181,7 +205,7 @@ public class LoopCostBenchmark {
     }
 
     /**
-     * Keeps {@value #WINDOW} tasks in flight from the loop until {@value #TASKS} completed. Loop thread only, but for
+     * Keeps {@value #WINDOW} tasks in flight from the loop until its tasks completed. Loop thread only, but for
      * the benchmark thread's hand-off of {@code done} through the loop's executor.
      *
      * @param <I> the input type
@@ -192,6 +216,7 @@ public class LoopCostBenchmark {
         private final Task<I, Integer> task;
         private final I[] inputs;
         private final boolean moved; // each input handed over uncopied (TaskOptions.withMoved)
+        private final int tasks; // per run
         private CompletableFuture<Integer> done;
         private int submitted;
         private int completed;
@@ -199,7 +224,8 @@ public class LoopCostBenchmark {
         private boolean nested; // inside submitOne, called from onResult
         private int deferred; // submits owed by callbacks that ran nested
 
-        Window(WorkerPool pool, Task<I, Integer> task, I[] inputs, boolean moved) {
+        Window(WorkerPool pool, Task<I, Integer> task, I[] inputs, boolean moved, int tasks) {
+            this.tasks = tasks;
             this.pool = pool;
             this.task = task;
             this.inputs = inputs;
@@ -244,9 +270,9 @@ public class LoopCostBenchmark {
                 return;
             }
             checksum += value;
-            if (++completed == TASKS) {
+            if (++completed == tasks) {
                 done.complete(checksum);
-            } else if (submitted + deferred < TASKS) {
+            } else if (submitted + deferred < tasks) {
                 if (nested) { // the pool ran this callback inside submitOne: submit once the outer call returns
                     deferred++;
                     return;
@@ -267,10 +293,18 @@ public class LoopCostBenchmark {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public int offload(Feed f, LoopCpu cpu) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        Window<?> window = f.window;
-        f.loop.execute(() -> window.start(done));
-        int checksum = BenchThreads.await(done, "tasks did not complete: input=" + f.input + ", tasks=" + TASKS);
+        int checksum = 0;
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer>[] done = new CompletableFuture[f.loops];
+        for (int i = 0; i < f.loops; i++) {
+            CompletableFuture<Integer> d = new CompletableFuture<>();
+            done[i] = d;
+            Window<?> window = f.window[i];
+            f.loop[i].execute(() -> window.start(d));
+        }
+        for (CompletableFuture<Integer> d : done) {
+            checksum += BenchThreads.await(d, "tasks did not complete: input=" + f.input + ", loops=" + f.loops);
+        }
         cpu.tasks += TASKS;
         return checksum;
     }
