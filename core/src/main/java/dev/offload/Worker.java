@@ -95,6 +95,7 @@ public final class Worker implements AutoCloseable {
     private Consumer<Throwable> onError;
     private IntConsumer onExit;
     private int exitSteps = 2; // the parent port's close handler, and the worker thread's end
+    private boolean refHeld; // this worker holds a reference on its parent's loop (see LoopCore#ref)
 
     private Worker(LoopCore parent, String name, boolean daemon, Main main, Object data) {
         this.parent = parent;
@@ -102,8 +103,13 @@ public final class Worker implements AutoCloseable {
         this.port = channel.port1();
         MessagePort childPort = channel.port2();
         port.onClose(this::exitStep); // the parent's loop holds its end from now on: its handlers run there
-        port.onMessage(message -> {}); // dropped until onMessage, as Node drops messages nobody listens to; and, as
-        // in Node, a running worker keeps its parent's loop running (when the parent is a worker itself)
+        port.onMessage(message -> {}); // dropped until onMessage, as Node drops messages nobody listens to
+        // As in Node, a running worker keeps its parent's loop running (when the parent is a worker itself): the
+        // worker, not its port, holds the reference, until its exit was reported; the port alone would let the
+        // parent's loop end between the port's close and the thread's end, and the exit would never be reported.
+        port.unref();
+        parent.ref();
+        refHeld = true;
         Map<Object, Object> environment = copyEnvironment();
         String threadName = name != null ? name : "worker-" + IDS.incrementAndGet();
         this.loop = EventLoop.startEndingWhenUnreferenced(
@@ -201,6 +207,15 @@ public final class Worker implements AutoCloseable {
         if (exited.complete(exitCode)) { // false: abandoned by terminate(), its exit reported then
             fireExit(exitCode);
         }
+        releaseRef();
+    }
+
+    /** Parent loop: this worker no longer keeps its parent's loop running. */
+    private void releaseRef() {
+        if (refHeld) {
+            refHeld = false;
+            parent.unref();
+        }
     }
 
     /** Parent loop: the exit, once. */
@@ -295,7 +310,7 @@ public final class Worker implements AutoCloseable {
      */
     public void unref() {
         checkParent("unref");
-        port.unref();
+        releaseRef();
     }
 
     /**
@@ -306,7 +321,10 @@ public final class Worker implements AutoCloseable {
      */
     public void ref() {
         checkParent("ref");
-        port.ref();
+        if (!refHeld && !exited.isDone()) {
+            parent.ref();
+            refHeld = true;
+        }
     }
 
     /**
@@ -349,7 +367,10 @@ public final class Worker implements AutoCloseable {
                         + ", its thread is left to what it runs:\n"
                         + StackText.of(Arrays.asList(thread.getStackTrace())));
         if (exited.complete(1)) {
-            parent.offerItem(() -> fireExit(1));
+            parent.offerItem(() -> {
+                fireExit(1);
+                releaseRef();
+            });
         }
     }
 

@@ -242,11 +242,18 @@ class WorkerTest {
     }
 
     @Test
-    void aRunningChildWorker_keepsItsParentWorkerRunning_untilItExits() {
-        Events e = new Events();
-        Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::parentOfChild, false), parent));
-        assertEquals(0, Await.result(e.exit, "the parent worker's exit"));
-        assertEquals(List.of("online on parent", "message child exit 0 on parent", "exit 0 on parent"), e.seen);
+    void aRunningChildWorker_keepsItsParentWorkerRunning_untilItsExitIsReported() {
+        // Ten times: the parent worker's loop once ended between the child's port closing and its thread's end, and
+        // the child's exit was never reported (about one run in three).
+        for (int round = 0; round < 10; round++) {
+            Events e = new Events();
+            Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::parentOfChild, false), parent));
+            assertEquals(0, Await.result(e.exit, "the parent worker's exit, round " + round));
+            assertEquals(
+                    List.of("online on parent", "message child exit 0 on parent", "exit 0 on parent"),
+                    e.seen,
+                    "round " + round);
+        }
     }
 
     @Test

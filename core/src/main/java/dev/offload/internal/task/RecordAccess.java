@@ -124,4 +124,15 @@ public final class RecordAccess {
     public static void setSubmitNanos(TaskRecord r, long nanos) {
         r.submitNanos = nanos;
     }
+
+    /**
+     * The running task's thread: hands a progress value to the task's listener, ahead of its completion (see
+     * {@code TaskRecord.postProgress}).
+     *
+     * @param r the running task's record
+     * @param prepared the value, already checked and copied
+     */
+    public static void postProgress(TaskRecord r, Object prepared) {
+        r.postProgress(prepared);
+    }
 }

@@ -92,7 +92,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
      *
      * @param prepared the value, already checked and copied
      */
-    public void postProgress(Object prepared) {
+    void postProgress(Object prepared) {
         java.util.function.Consumer<Object> listener = options().progress();
         if (listener != null) {
             owner.deliverProgress(() -> {

@@ -532,7 +532,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
                     + Thread.currentThread().getName() + "; post progress from inside the task");
         }
         // Checked with or without a listener: a value that may not cross fails the same way wherever it is posted.
-        r.postProgress(config.trusted() ? value : Sendables.prepareAndCommit(value, "progress"));
+        RecordAccess.postProgress(r, config.trusted() ? value : Sendables.prepareAndCommit(value, "progress"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.offload.Task;
 import dev.offload.TaskOptions;
 import dev.offload.internal.loop.LoopCore;
 import dev.offload.internal.loop.StressLoops;
+import dev.offload.internal.task.RecordAccess;
 import dev.offload.internal.task.TaskRecord;
 import dev.offload.internal.worker.ThreadWorker;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Progress values of a task submitted from an event loop ({@code TaskContext.post}, {@link TaskRecord#postProgress})
+ * Progress values of a task submitted from an event loop ({@code TaskContext.post}, {@link RecordAccess#postProgress})
  * reach the listener on that loop before the task's completion, never after it: a task submitted by a loop (an actor
  * stands in for its thread) runs on a worker (the other actor) while the loop runs what its inbox holds.
  */
@@ -79,8 +80,8 @@ public final class ProgressStress {
     public static class BeforeCompletion extends LoopTask {
         @Override
         void body(TaskRecord running) {
-            running.postProgress("a");
-            running.postProgress("b");
+            RecordAccess.postProgress(running, "a");
+            RecordAccess.postProgress(running, "b");
         }
 
         @Actor
@@ -117,7 +118,7 @@ public final class ProgressStress {
     public static class CancelVsPost extends LoopTask {
         @Override
         void body(TaskRecord running) {
-            running.postProgress("a");
+            RecordAccess.postProgress(running, "a");
         }
 
         @Actor
