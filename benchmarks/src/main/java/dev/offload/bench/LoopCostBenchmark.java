@@ -46,7 +46,9 @@ import org.openjdk.jmh.infra.IterationParams;
  *   <li>the auxiliary counter {@code loopCpuNsPerTask}: the loop thread's CPU time
  *       ({@link ThreadMXBean#getThreadCpuTime}, user + system) over an iteration, read in the iteration's setup and
  *       teardown, divided by the iteration's tasks; the mean over the measurement iterations. It includes what the
- *       loop's idle strategy burns while it waits, so it approaches the score when the loop never waits.
+ *       loop's idle strategy burns while it waits, so it approaches the score when the loop never waits;
+ *   <li>{@code loopActiveNsPerTask}: the same for the loop's active time ({@link EventLoop#utilization()}), which
+ *       leaves out the idle strategy's spinning: what each task costs the loop's thread.
  * </ul>
  *
  * <p>Input ({@code input}): {@code noop}, an {@code Integer} in and out; {@code bytes4k-checked}, a 4 KiB
@@ -155,6 +157,15 @@ public class LoopCostBenchmark {
             }
         }
 
+        /** The loops' active time so far (not idle), in nanoseconds, summed. Any thread. */
+        long loopActiveNanos() {
+            long total = 0;
+            for (EventLoop l : loop) {
+                total += l.utilization().active().toNanos();
+            }
+            return total;
+        }
+
         /** The loop thread's CPU time so far, in nanoseconds. Any thread. */
         long loopCpuNanos() {
             long total = 0;
@@ -184,10 +195,18 @@ public class LoopCostBenchmark {
         /** Nanoseconds of the loop thread's CPU time per task, mean over the measurement iterations. */
         public double loopCpuNsPerTask;
 
+        /**
+         * Nanoseconds per task the loop was active (running callbacks and its own work, not idle: its
+         * {@link EventLoop#utilization()}), mean over the measurement iterations: the CPU time without what the idle
+         * strategy burns while the loop waits for the workers.
+         */
+        public double loopActiveNsPerTask;
+
         long tasks;
         private Feed feed;
         private double share;
         private long cpuAtStart;
+        private long activeAtStart;
 
         @Setup(Level.Iteration)
         public void start(Feed f, BenchmarkParams benchmark, IterationParams iteration) {
@@ -195,12 +214,15 @@ public class LoopCostBenchmark {
             share = BenchThreads.meanShare(benchmark, iteration);
             tasks = 0;
             cpuAtStart = f.loopCpuNanos();
+            activeAtStart = f.loopActiveNanos();
         }
 
         @TearDown(Level.Iteration)
         public void stop() {
             long cpu = feed.loopCpuNanos() - cpuAtStart;
             loopCpuNsPerTask = tasks == 0 ? 0 : share * cpu / tasks;
+            long active = feed.loopActiveNanos() - activeAtStart;
+            loopActiveNsPerTask = tasks == 0 ? 0 : share * active / tasks;
         }
     }
 
