@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  */
 public final class TaskOptions {
     /** No priority, default delivery, the pool's time limits. */
-    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null, null, null, null);
+    public static final TaskOptions DEFAULT = new TaskOptions(0, null, null, null, null, null, List.of());
 
     private final int priority;
     private final Executor executor;
@@ -22,7 +22,7 @@ public final class TaskOptions {
     private final Duration queueTimeout;
     private final AbortSignal signal;
     private final Consumer<Object> progress;
-    private final List<Object> moved; // null for none
+    private final List<Object> moved; // empty for none
 
     private TaskOptions(
             int priority,
@@ -202,14 +202,7 @@ public final class TaskOptions {
                 }
             }
         }
-        return new TaskOptions(
-                priority,
-                executor,
-                timeout,
-                queueTimeout,
-                signal,
-                progress,
-                arrays.length == 0 ? null : List.of(arrays));
+        return new TaskOptions(priority, executor, timeout, queueTimeout, signal, progress, List.of(arrays));
     }
 
     /**
@@ -218,7 +211,7 @@ public final class TaskOptions {
      * @return the arrays (an unmodifiable list), empty for none
      */
     public List<Object> moved() {
-        return moved == null ? List.of() : moved;
+        return moved;
     }
 
     static Duration positive(String name, Duration value) {
@@ -233,6 +226,6 @@ public final class TaskOptions {
     public String toString() {
         return "TaskOptions[priority=" + priority + ", executor=" + executor + ", timeout=" + timeout
                 + ", queueTimeout=" + queueTimeout + ", signal=" + signal + ", progress=" + progress
-                + (moved == null ? "" : ", moved=" + moved.size() + " arrays") + "]";
+                + (moved.isEmpty() ? "" : ", moved=" + moved.size() + " arrays") + "]";
     }
 }

@@ -316,9 +316,15 @@ public final class Sendables {
         if (moved.size() == 1 && moved.get(0) == value && !Marks.isMarked(value)) {
             return value; // the common case: the input is the moved array
         }
+        if (value == null) {
+            return null;
+        }
+        if (Marks.isMarked(value)) {
+            throw marked(root, value);
+        }
         Clone clone = new Clone(null);
         clone.moved = moved;
-        Object prepared = prepareWith(clone, value, root);
+        Object prepared = prepareWith(clone, value, PLANS.get(value.getClass()), root);
         for (Object named : moved) {
             if (clone.seen.get(named) != named) {
                 throw new IllegalArgumentException("withMoved names an array that the " + root + " does not hold: a "
@@ -347,21 +353,19 @@ public final class Sendables {
         if (plan.kind == Kind.PRIMITIVE_ARRAY) {
             return copyPrimitiveArray(value);
         }
-        return prepareWith(new Clone(transfer), value, root);
+        return prepareWith(new Clone(transfer), value, plan, root);
     }
 
-    /** The deep path of {@link #prepareValue}: every value but the fast cases, through {@code clone}. */
-    private static Object prepareWith(Clone clone, Object value, String root) {
-        if (value == null) {
-            return null;
-        }
-        if (Marks.isMarked(value)) {
-            throw marked(root, value);
-        }
+    /**
+     * The deep path of {@link #prepareValue}: a value that is neither null nor marked, through {@code clone}.
+     *
+     * @param plan the value's class's plan
+     */
+    private static Object prepareWith(Clone clone, Object value, Plan plan, String root) {
         Object copy;
         PathNode path = new PathNode(null, root, null, -1);
         try {
-            copy = clone.prepare(value, PLANS.get(value.getClass()), path, 0);
+            copy = clone.prepare(value, plan, path, 0);
         } catch (StackOverflowError e) {
             // Our own recursion is bounded by MAX_DEPTH; what is left is hashing a cyclic key while rebuilding a set
             // or map (its hashCode recurses without end, as it would in the sender's own thread).

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * One submitted task: what to run, its input, the state machine that decides its single outcome, and its future. The
@@ -93,7 +94,7 @@ public final class TaskRecord extends OwnedFuture<Object> implements QueuedTask 
      * @param prepared the value, already checked and copied
      */
     void postProgress(Object prepared) {
-        java.util.function.Consumer<Object> listener = options().progress();
+        Consumer<Object> listener = options().progress();
         if (listener != null) {
             owner.deliverProgress(() -> {
                 if (!isDone()) {
