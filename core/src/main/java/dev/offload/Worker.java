@@ -121,7 +121,9 @@ public final class Worker implements AutoCloseable {
             Endpoint end = childPort.end();
             end.hold(); // closes the channel when this loop ends, even if main never touches the port
             ENVIRONMENT.get().putAll(environment);
-            parent.offerItem(this::online);
+            if (!end.postControl(this::online)) { // on the port, so that no message of main's overtakes it
+                parent.offerItem(this::online); // the parent closed the port already
+            }
             try {
                 main.run(childPort, data);
             } catch (Exception e) { // checked ones too, with their type: the loop's handler gets only unchecked ones
@@ -166,7 +168,9 @@ public final class Worker implements AutoCloseable {
     /** Worker's loop thread: an exception of main or of a callback ends the worker and goes to the parent. */
     private void uncaught(Throwable t) {
         exitCode = 1;
-        if (!parent.offerItem(() -> error(t))) {
+        // On the port while this loop holds it, so that the error comes after every message main posted before it;
+        // else (the port closed, or handed to another loop) through the parent's inbox, still before the exit.
+        if (!port.end().peer().postControl(() -> error(t)) && !parent.offerItem(() -> error(t))) {
             LOG.log(System.Logger.Level.WARNING, "worker failed after its parent loop ended: worker=" + this, t);
         }
         loop.core().close(0); // on its own thread: begins the close; the loop ends once its inbox is empty

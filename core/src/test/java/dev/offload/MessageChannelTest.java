@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.shm.SharedBuffer;
 import dev.offload.shm.TransferableBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -123,6 +125,68 @@ class MessageChannelTest {
         });
         // port1 posts the even numbers, port2 answers with the odd ones: 10,000 round trips end at 20,001.
         assertEquals(20_001, Await.result(done, "10,000 round trips"));
+    }
+
+    /**
+     * Each message is posted after the receiver had time to park (a timer on the sender between an acknowledgement
+     * and the next post), so every post races the receiver's park: a lost wake-up leaves a message undelivered.
+     */
+    @Test
+    void postsThatFindTheReceiverParking_eachWakesIt() {
+        MessageChannel channel = new MessageChannel();
+        int messages = 300;
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> channel.port2().postMessage(m));
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            channel.port1().onMessage(new java.util.function.Consumer<Object>() {
+                @Override
+                public void accept(Object m) {
+                    int v = (Integer) m;
+                    if (v == messages) {
+                        done.complete(v);
+                        return;
+                    }
+                    // 0 to 400 µs: around the receiver's spin and yield budgets, and past them (it parks)
+                    a.schedule(Duration.ofNanos(random.nextLong(400_000)), () -> channel.port1()
+                            .postMessage(v + 1));
+                }
+            });
+            channel.port1().postMessage(0);
+            return null;
+        });
+        assertEquals(messages, Await.result(done, "300 acknowledged posts, each racing the receiver's park"));
+    }
+
+    /**
+     * A callback that posts and then waits in place for the reply with {@code receiveMessage} (a synchronous request,
+     * as Node code does with {@code receiveMessageOnPort}) gets it: the post wakes the parked receiver at once, not
+     * when the posting callback returns.
+     */
+    @Test
+    void aCallbackThatPostsThenWaitsInPlace_getsTheReply_fromAParkedReceiver() throws Exception {
+        MessageChannel channel = new MessageChannel();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> channel.port2().postMessage("reply to " + m));
+            return null;
+        });
+        Thread.sleep(50); // b has been idle long enough to park
+        Object reply = Await.onLoop(a, () -> {
+            channel.port1().postMessage("request");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                java.util.Optional<MessagePort.Received> r = channel.port1().receiveMessage();
+                if (r.isPresent()) {
+                    return r.get().message();
+                }
+                Thread.onSpinWait();
+            }
+            return "no reply within 10 s while the posting callback waited";
+        });
+        assertEquals("reply to request", reply);
     }
 
     @Test

@@ -179,6 +179,40 @@ class WorkerTest {
                 e.seen);
     }
 
+    static void postManyThenFail(MessagePort parentPort, Object workerData) {
+        int n = (Integer) workerData;
+        for (int i = 0; i < n; i++) {
+            parentPort.postMessage(i);
+        }
+        throw new IllegalStateException("failed after " + n);
+    }
+
+    /**
+     * The worker's online and error events travel among its messages, on its port: online before the first message,
+     * the error after the last one posted before it, and the exit after both, in every round (the parent's loop polls
+     * its ports and its inbox separately, so events sent any other way could overtake messages or be overtaken).
+     */
+    @Test
+    void onlineBeforeTheFirstMessage_errorAfterTheLast_inEveryRound() {
+        int messages = 200;
+        for (int round = 0; round < 30; round++) {
+            Events e = new Events();
+            Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::postManyThenFail, messages), parent));
+            assertEquals(1, Await.result(e.exit, "the exit, round " + round));
+            List<String> seen;
+            synchronized (e.seen) {
+                seen = List.copyOf(e.seen);
+            }
+            assertEquals(messages + 3, seen.size(), "round " + round + ": " + seen);
+            assertEquals("online on parent", seen.get(0), "round " + round + ": the first event");
+            for (int i = 0; i < messages; i++) {
+                assertEquals("message " + i + " on parent", seen.get(i + 1), "round " + round + ", event " + (i + 1));
+            }
+            assertTrue(seen.get(messages + 1).startsWith("error "), "round " + round + ": " + seen.get(messages + 1));
+            assertEquals("exit 1 on parent", seen.get(messages + 2), "round " + round);
+        }
+    }
+
     static void failLater(MessagePort parentPort, Object workerData) {
         parentPort.onMessage(m -> {
             throw new IllegalArgumentException("bad message: " + m);

@@ -88,6 +88,8 @@ public final class LoopCore {
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
     private final InboxPollSchedule looks = new InboxPollSchedule(); // loop thread
     private final Set<LoopBound> bound = new LinkedHashSet<>(); // loop thread: ports that live on this loop
+    private Inlet[] inlets = new Inlet[4]; // loop thread: ports it polls on every turn (see Inlet)
+    private int inletCount; // loop thread
     private final boolean endWhenUnreferenced; // a worker's loop: ends when idle and nothing refers to it
     private final int threadId = THREAD_IDS.incrementAndGet(); // how other loops reach this one by id
     private volatile BiConsumer<Object, Integer> threadMessageHandler; // see postMessageToThread
@@ -375,6 +377,91 @@ public final class LoopCore {
     }
 
     /**
+     * Loop thread: {@code inlet} is polled on every turn from now on, and is asked whether it is ready before the loop
+     * parks, until it is removed.
+     *
+     * @param inlet a port's inbound queue
+     */
+    public void addInlet(Inlet inlet) {
+        if (inletCount == inlets.length) {
+            inlets = java.util.Arrays.copyOf(inlets, inletCount * 2);
+        }
+        inlets[inletCount++] = inlet;
+    }
+
+    /**
+     * Loop thread: {@code inlet} is polled no more. May be called while the loop polls (from a callback an inlet ran).
+     *
+     * @param inlet an inlet added before; nothing happens if it is not
+     */
+    public void removeInlet(Inlet inlet) {
+        for (int i = 0; i < inletCount; i++) {
+            if (inlets[i] == inlet) {
+                inlets[i] = inlets[--inletCount]; // the poll runs from the end down: a moved inlet was polled already
+                inlets[inletCount] = null;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Any thread, after it published to one of this loop's inlets and passed a full fence: wakes the loop if it is
+     * parked or about to park (a volatile read of its park flag; a spinning loop finds the work on its next turn).
+     */
+    public void wakeIfParked() {
+        idler.wake();
+    }
+
+    /**
+     * Loop thread: runs a batch of each inlet's work, from the last added to the first.
+     *
+     * @return how many callbacks ran
+     */
+    int pollInlets() {
+        int n = 0;
+        for (int i = inletCount - 1; i >= 0; i--) {
+            if (i >= inletCount) { // a callback removed inlets meanwhile
+                continue;
+            }
+            n += inlets[i].deliver(); // reads only the next slot of its queue, not the producer's index
+        }
+        if (n > 0) {
+            local.afterCallback();
+            local.publish();
+        }
+        return n;
+    }
+
+    /**
+     * Loop thread: an inlet found work and is about to run its first callback of the turn; the loop's idle period ends
+     * here, before the work runs (for {@code utilization()}).
+     */
+    public void inletWorkArrived() {
+        if (local.isIdle()) {
+            local.endIdle(System.nanoTime());
+        }
+    }
+
+    /** Loop thread: whether an inlet has work; volatile reads of what producers write. */
+    private boolean inletsReady() {
+        for (int i = 0; i < inletCount; i++) {
+            if (inlets[i].ready()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Loop thread (or a stress test standing in for it): one turn's work without timers: the inbox, then the inlets.
+     *
+     * @return how many items and callbacks ran
+     */
+    int runOnce() {
+        return drainInbox() + pollInlets();
+    }
+
+    /**
      * Hands an item to the loop from any thread while it has not ended: a completion, a dependent, a timer change.
      *
      * @return {@code false} if the loop has ended; the caller then acts itself
@@ -648,6 +735,7 @@ public final class LoopCore {
         // Work is an item in the inbox, or, once closing, the chance to end or a deadline to act on: close() and the
         // last producer wake the loop after their volatile writes, and the loop re-checks both before it parks.
         Idler.WorkSource hasWork = () -> !inbox.isEmpty()
+                || inletsReady()
                 || (state != RUNNING && (canTerminate() || (!closeTimedOut && closeDeadline - System.nanoTime() <= 0)));
         long stragglerDeadline = Long.MAX_VALUE;
         while (true) {
@@ -657,6 +745,9 @@ public final class LoopCore {
                 local.endIdle(System.nanoTime());
             }
             int work = drainInbox();
+            if (inletCount != 0) {
+                work += pollInlets();
+            }
             LoopTimers.Timer first = timers.peek();
             if (first != null) {
                 if (state != RUNNING) {
@@ -723,7 +814,7 @@ public final class LoopCore {
 
     /** Loop thread: nothing refers to this loop; a callback, a timer or a completion would still reach it. */
     private boolean unreferenced() {
-        return refs <= 0 && timers.peek() == null && local.outstanding() == 0 && inbox.isEmpty();
+        return refs <= 0 && timers.peek() == null && local.outstanding() == 0 && inbox.isEmpty() && !inletsReady();
     }
 
     private static long earlier(long a, long b) {
@@ -748,7 +839,7 @@ public final class LoopCore {
     }
 
     private boolean canTerminate() {
-        return local.outstanding() == 0 && producers == 0 && inbox.isEmpty();
+        return local.outstanding() == 0 && producers == 0 && inbox.isEmpty() && !inletsReady();
     }
 
     /** Ends the loop: TERMINATED first, then whatever producers that saw the loop running still hand over. */

@@ -1,7 +1,9 @@
 package dev.offload.internal.message;
 
+import dev.offload.internal.base.PaddedCounter;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.clone.Sendables;
+import dev.offload.internal.loop.Inlet;
 import dev.offload.internal.loop.LoopBound;
 import dev.offload.internal.loop.LoopCore;
 import java.lang.invoke.MethodHandles;
@@ -16,54 +18,51 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  *
  * <p>Overview: an end belongs to one loop, the first that uses it (posts, receives, or sets a handler); that loop is
  * the only producer of the peer's queue and the only consumer of this end's, so each direction is a single-producer
- * single-consumer queue (JCTools, VarHandle based) and nothing else is shared per message. A post offers the prepared
- * message to the peer's queue and then schedules the peer on the peer's loop unless it is scheduled already; the
- * loop runs the peer ({@code Delivery.run()}), which delivers a batch of messages, clears {@code scheduled}, and re-checks its
- * queue, so a message offered meanwhile is never left behind.
+ * single-consumer queue (JCTools, VarHandle based). Once it has a handler, the end is one of its loop's
+ * {@link Inlet}s: the loop polls its queue on every turn and delivers a batch of messages. A post offers the prepared
+ * message to the peer's queue and wakes the peer's loop only if that loop is parked; nothing else is written per
+ * message on a line the other side reads.
  *
- * <p>Memory ordering: the poster offers (release stores), passes a full fence, then reads {@code scheduled}; the
- * consumer writes {@code scheduled = false} (volatile), then reads the queue's producer index (volatile). So either
- * the poster sees {@code false} and schedules the peer, or the consumer sees the message. Everything the poster did
- * before {@code post} happens-before the handler that receives the message: the queue's release store of the element
- * pairs with the consumer's acquire load of it.
+ * <p>Memory ordering: the poster offers (release stores), passes a full fence, then reads the receiving loop's park
+ * flag; the loop writes its park flag (volatile), then asks its inlets whether they are ready (a volatile read of the
+ * queue's producer index). So either the poster sees the loop parked and wakes it, or the loop sees the message.
+ * Everything the poster did before {@code post} happens-before the handler that receives the message: the queue's
+ * release store of the element pairs with the consumer's acquire load of it.
  *
- * <p>Close: {@code ctl} counts the posts under way into this end (in steps of {@link #POSTER}) and holds the
- * {@link #CLOSED} bit. A post adds itself (volatile read-modify-write) and gives up if the bit is set; a close sets
- * the bit. The end fires its close handler once {@code ctl == CLOSED} (closed, no post under way) and its queue is
- * empty, so every post that was not refused is delivered first: a message is delivered or its post throws, never
- * lost. Whoever leaves {@code ctl} at {@code CLOSED} (the close, or the last post under way) schedules the end.
+ * <p>Close: {@code closedIn} says the direction into this end is closed; the sending end's {@code posting} flag (on
+ * its own cache line, written only by the sender's loop) says a post is under way. A post sets {@code posting}
+ * (volatile), then reads {@code closedIn}, and gives up if it is set; the receiving loop, once it sees
+ * {@code closedIn}, reads {@code posting} before it looks at its queue, and fires the close handler only when no post
+ * is under way and the queue is empty. So every post that was not refused is delivered first: a message is delivered
+ * or its post throws, never lost. A post that ends wakes the receiving loop if it parked meanwhile.
  *
  * <p>Any thread for {@link #close()}; the holding loop's thread for everything else.
  */
-public final class Endpoint implements LoopBound {
-    /** {@link #ctl}: the direction into this end is closed. */
-    static final int CLOSED = 1;
-    /** {@link #ctl}: one post under way. */
-    static final int POSTER = 2;
+public final class Endpoint implements LoopBound, Inlet {
     /** Messages one pass delivers before the loop runs what else waits. */
     static final int BATCH = 64;
 
     private static final Object NULL = new Object(); // a null message in the queue, which holds no nulls
-    private static final VarHandle CTL = VarHandles.field(MethodHandles.lookup(), Endpoint.class, "ctl", int.class);
-    private static final VarHandle SCHEDULED =
-            VarHandles.field(MethodHandles.lookup(), Endpoint.class, "scheduled", boolean.class);
+    private static final VarHandle CLOSED_IN =
+            VarHandles.field(MethodHandles.lookup(), Endpoint.class, "closedIn", boolean.class);
     private static final VarHandle HOLDER =
             VarHandles.field(MethodHandles.lookup(), Endpoint.class, "holder", LoopCore.class);
 
     private final SpscUnboundedVarHandleArrayQueue<Object> inbound = new SpscUnboundedVarHandleArrayQueue<>(128);
     private final String name;
+    // 1 while this end's holder posts to the peer: written on every post by that loop alone, read by the peer's loop
+    // only once the direction is closed; on its own cache lines, away from the fields the peer's posts read.
+    private final PaddedCounter posting = new PaddedCounter();
     private Endpoint peer; // set once, before either end is published
 
     private volatile LoopCore holder; // the loop this end belongs to, once used
-    private volatile Delivery delivery; // what the holder's loop runs to deliver; a new one for each holder
-    private volatile int ctl; // posts under way into this end, times POSTER, | CLOSED
-    private volatile boolean scheduled = true; // a delivery pass is queued on the holder, or none may run yet
+    private volatile boolean closedIn; // the direction into this end is closed
 
     // Holder's loop thread only.
     private Consumer<Object> onMessage;
     private Runnable onClose;
     private boolean closeFired;
-    private boolean started; // a handler is set: the loop delivers
+    private boolean started; // a handler is set: the end is one of its loop's inlets
     private boolean counted; // holds a reference on the holder (see LoopCore#ref): open, with a message handler
     private boolean unrefd; // the holder asked that this end not keep its loop running
 
@@ -102,7 +101,6 @@ public final class Endpoint implements LoopBound {
             return loop;
         }
         if (h == null && HOLDER.compareAndSet(this, null, loop)) {
-            delivery = new Delivery(loop); // before start() lets posts schedule it
             loop.bind(this); // the port closes when its loop ends
             return loop;
         }
@@ -140,11 +138,24 @@ public final class Endpoint implements LoopBound {
     }
 
     private void post(Object prepared) {
+        if (!offer(prepared)) {
+            throw closed();
+        }
+    }
+
+    /**
+     * Holder's loop: offers a prepared message to the peer unless the direction is closed, then wakes the peer's loop
+     * if it is parked.
+     *
+     * @return {@code false} if the channel was closed: nothing was offered and no buffer moved
+     */
+    private boolean offer(Object prepared) {
         Endpoint to = peer;
-        int c = (int) CTL.getAndAdd(to, POSTER); // volatile RMW before the CLOSED check: pairs with close()
+        PaddedCounter flag = posting;
+        flag.set(1); // volatile, before the closedIn read: pairs with the receiver's read of it after closedIn
         try {
-            if ((c & CLOSED) != 0) {
-                throw closed();
+            if (to.closedIn) {
+                return false;
             }
             Object value = prepared;
             if (prepared instanceof Sendables.Moves moves) {
@@ -152,23 +163,29 @@ public final class Endpoint implements LoopBound {
                 value = moves.value();
             }
             to.inbound.offer(value == null ? NULL : value);
+            return true;
         } finally {
-            CTL.getAndAdd(to, -POSTER);
-            // The offer before the read of scheduled: pairs with run()'s volatile write. A refused post schedules too:
-            // a pass that saw it under way after the close left the close handler to whoever leaves ctl at CLOSED.
-            VarHandle.fullFence();
-            to.schedule();
+            flag.setRelease(0); // after the offer: a receiver that reads 0 then sees the message in its queue
+            VarHandle.fullFence(); // the offer and the flag before the read of the park flag: pairs with the park
+            LoopCore h = to.holder; // null: in transit; the next holder polls its queue once it binds it
+            if (h != null) {
+                h.wakeIfParked();
+            }
         }
     }
 
-    /** Any thread: queues a delivery pass on the holding loop unless one is queued or none may run. */
-    private void schedule() {
-        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
-            Delivery d = delivery; // set before scheduled was first cleared (start); null: in transit to a new holder
-            if (d != null && !d.loop.offerItem(d)) {
-                loopEnded(); // the holder ended and runs nothing more: the channel closes
-            }
-        }
+    /**
+     * Holder's loop: queues {@code action} for the peer's loop, to run in order with this end's messages, as the
+     * peer's handler would receive a message posted now (a worker's {@code online} and {@code error} events, which must
+     * not overtake nor be overtaken by its messages). It runs whether or not the peer has a message handler.
+     *
+     * @param action what the peer's loop runs
+     * @return {@code false} if the caller is not this end's holder or the channel is closed: nothing was queued, and
+     *     the caller must hand {@code action} over another way
+     */
+    public boolean postControl(Runnable action) {
+        LoopCore h = holder;
+        return h != null && h == LoopCore.current() && offer(new Control(action));
     }
 
     /**
@@ -208,10 +225,7 @@ public final class Endpoint implements LoopBound {
             return;
         }
         started = true;
-        scheduled = false; // volatile write, then the re-check: a post that saw scheduled == true left it to us
-        if (hasWork()) {
-            schedule();
-        }
+        holder.addInlet(this); // polled from the loop's next turn: what was queued meanwhile is delivered then
     }
 
     /**
@@ -224,47 +238,60 @@ public final class Endpoint implements LoopBound {
     }
 
     Object receive(LoopCore caller) {
-        bind(caller, "receiveMessage");
-        Object m = inbound.poll();
+        LoopCore loop = bind(caller, "receiveMessage");
+        Object m;
+        while ((m = inbound.poll()) instanceof Control c) {
+            c.run(loop);
+        }
         return m == null ? NONE : m == NULL ? null : m;
     }
 
     /** What {@link #receive()} returns when no message is queued. */
     public static final Object NONE = new Object();
 
-    private boolean hasWork() {
-        return (onMessage != null && !inbound.isEmpty()) || (ctl == CLOSED && !closeFired);
+    /**
+     * Holder's loop, before it parks: a message for the handler, or a close to fire once no post is under way (a post
+     * that ends wakes the loop, so a loop waiting for it may park).
+     */
+    @Override
+    public boolean ready() {
+        return (onMessage != null && !inbound.isEmpty()) || (closedIn && !closeFired && peer.posting.get() == 0);
     }
 
-    /** The holding loop runs this: a pass of deliveries, then the close handler once all is delivered. */
-    private void deliverPass(Delivery d) {
-        LoopCore loop = d.loop;
-        Consumer<Object> handler = onMessage;
-        if (handler != null) {
-            for (int n = 0; n < BATCH; n++) {
-                Object m = inbound.poll();
-                if (m == null) {
-                    break;
-                }
-                try {
+    /** Holder's loop, on every turn: delivers a batch of messages, then the close handler once all is delivered. */
+    @Override
+    public int deliver() {
+        LoopCore loop = holder;
+        int n = 0;
+        Consumer<Object> handler;
+        while (n < BATCH && (handler = onMessage) != null) { // re-read: a handler may replace it, or transfer the end
+            Object m = inbound.poll();
+            if (m == null) {
+                break;
+            }
+            if (n++ == 0) {
+                loop.inletWorkArrived();
+            }
+            try {
+                if (m instanceof Control c) {
+                    c.run(loop);
+                } else {
                     handler.accept(m == NULL ? null : m);
-                } catch (Throwable t) {
-                    loop.reportUncaught(t);
                 }
-                Thread.interrupted(); // an interrupt a handler left set stays behind
-                if (n == BATCH - 1 && !inbound.isEmpty()) {
-                    loop.offerItem(d); // still scheduled: the rest after what else waits
-                    return;
-                }
+            } catch (Throwable t) {
+                loop.reportUncaught(t);
+            }
+            Thread.interrupted(); // an interrupt a handler left set stays behind
+        }
+        if (closedIn && started && !closeFired) {
+            // posting before the queue: a post that cleared it offered before, and its message is seen below
+            if (peer.posting.get() == 0 && (onMessage == null || inbound.isEmpty())) {
+                loop.inletWorkArrived();
+                fireClose(loop);
+                n++;
             }
         }
-        if (ctl == CLOSED && !closeFired && (handler == null || inbound.isEmpty())) {
-            fireClose(loop);
-        }
-        scheduled = false; // volatile write, then the re-check: pairs with post()'s fence
-        if (hasWork()) {
-            schedule();
-        }
+        return n;
     }
 
     /**
@@ -303,6 +330,7 @@ public final class Endpoint implements LoopBound {
         closeFired = true;
         updateRef(loop);
         loop.unbind(this);
+        loop.removeInlet(this);
         Runnable handler = onClose;
         if (handler != null) {
             try {
@@ -325,13 +353,15 @@ public final class Endpoint implements LoopBound {
 
     /** Whether the channel is closed (by either end, or because a holding loop ended). */
     public boolean isClosed() {
-        return (ctl & CLOSED) != 0;
+        return closedIn;
     }
 
     private void closeInbound() {
-        int c = (int) CTL.getAndBitwiseOr(this, CLOSED); // volatile RMW: pairs with post()'s
-        if ((c & CLOSED) == 0 && holder != null) {
-            schedule(); // a post under way schedules again when it leaves: run() re-checks ctl
+        if (CLOSED_IN.compareAndSet(this, false, true)) { // volatile: before the park flag's read, pairs with park
+            LoopCore h = holder;
+            if (h != null) {
+                h.wakeIfParked(); // its loop fires the close handler once all is delivered
+            }
         }
     }
 
@@ -344,7 +374,7 @@ public final class Endpoint implements LoopBound {
     /**
      * The holding loop (or any thread, if no loop holds this end yet): this end was transferred inside a message and
      * now belongs to no loop until its receiver uses it. Its handlers are dropped; what is queued for it stays, for
-     * the new holder; a delivery pass still queued on the old loop finds it gone and does nothing.
+     * the new holder, which polls it once it binds the end; the old loop polls it no more.
      *
      * @throws IllegalStateException if another loop holds this end
      */
@@ -359,17 +389,16 @@ public final class Endpoint implements LoopBound {
             return;
         }
         checkTransferable(caller);
-        scheduled = true; // volatile: posts leave the delivery to the next holder's start()
-        onMessage = null;
+        onMessage = null; // a batch under way on this loop stops at the next message
         onClose = null;
-        started = false;
+        if (started) {
+            started = false;
+            h.removeInlet(this);
+        }
         unrefd = false;
         updateRef(h);
         h.unbind(this);
-        Delivery d = delivery;
-        d.dead = true; // a pass still queued on this loop does nothing (it runs on this thread)
-        delivery = null;
-        holder = null; // volatile write: the receiver binds it on first use
+        holder = null; // volatile write: the receiver binds it on first use, and polls what was queued meanwhile
     }
 
     /**
@@ -409,22 +438,19 @@ public final class Endpoint implements LoopBound {
         return "MessagePort[" + name + (h == null ? "" : ", loop=" + h.name()) + (isClosed() ? ", closed" : "") + "]";
     }
 
-    /**
-     * A pass of deliveries on one holder's loop. A transfer kills it, so that a pass still queued on the old loop
-     * does nothing: the end's new holder gets a new one.
-     */
-    private final class Delivery implements Runnable {
-        final LoopCore loop;
-        boolean dead; // written and read on the holder's loop thread
+    /** An action queued among the messages by {@link #postControl}; never handed to a message handler. */
+    private static final class Control {
+        private final Runnable action;
 
-        Delivery(LoopCore loop) {
-            this.loop = loop;
+        Control(Runnable action) {
+            this.action = action;
         }
 
-        @Override
-        public void run() {
-            if (!dead) {
-                deliverPass(this);
+        void run(LoopCore loop) {
+            try {
+                action.run();
+            } catch (Throwable t) {
+                loop.reportUncaught(t);
             }
         }
     }

@@ -5,7 +5,8 @@ public final class StressLoops {
     private StressLoops() {}
 
     /**
-     * Runs what the loop's inbox holds, as the loop thread would, until a pass finds nothing.
+     * Runs what the loop's inbox holds and what its inlets (ports) have, as the loop thread would, until a turn finds
+     * nothing.
      *
      * @param loop an unstarted loop
      * @return how many items ran
@@ -13,7 +14,7 @@ public final class StressLoops {
     public static int drainAll(LoopCore loop) {
         int total = 0;
         int n;
-        while ((n = loop.drainInbox()) > 0) {
+        while ((n = loop.runOnce()) > 0) {
             total += n;
         }
         return total;
