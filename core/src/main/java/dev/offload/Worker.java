@@ -122,7 +122,7 @@ public final class Worker implements AutoCloseable {
             end.hold(); // closes the channel when this loop ends, even if main never touches the port
             ENVIRONMENT.get().putAll(environment);
             if (!end.postControl(this::online)) { // on the port, so that no message of main's overtakes it
-                parent.offerItem(this::online); // the parent closed the port already
+                parent.offerItem(this::online); // the channel closed already (terminate, or the parent's loop ended)
             }
             try {
                 main.run(childPort, data);
@@ -170,10 +170,16 @@ public final class Worker implements AutoCloseable {
         exitCode = 1;
         // On the port while this loop holds it, so that the error comes after every message main posted before it;
         // else (the port closed, or handed to another loop) through the parent's inbox, still before the exit.
-        if (!port.end().peer().postControl(() -> error(t)) && !parent.offerItem(() -> error(t))) {
+        if (!port.end().peer().postControl(() -> error(t)) && !parent.offerItem(() -> errorAfterMessages(t))) {
             LOG.log(System.Logger.Level.WARNING, "worker failed after its parent loop ended: worker=" + this, t);
         }
         loop.core().close(0); // on its own thread: begins the close; the loop ends once its inbox is empty
+    }
+
+    /** Parent loop: an error that came through the inbox comes after what the worker posted before it. */
+    private void errorAfterMessages(Throwable t) {
+        port.end().deliverQueued();
+        error(t);
     }
 
     private void error(Throwable t) {

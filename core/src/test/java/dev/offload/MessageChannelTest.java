@@ -509,6 +509,118 @@ class MessageChannelTest {
         assertTrue(dead.getMessage().contains("transferred"), dead.getMessage());
     }
 
+    /**
+     * A handler transfers its own port to another loop and keeps running while that loop binds it and starts
+     * delivering: the rest of the queue goes to the new handler on the new loop only; the old loop neither runs the old
+     * handler again nor the new one on its own thread. Ten rounds, 2,000 messages each.
+     */
+    @Test
+    void aHandlerThatTransfersItsOwnPort_andKeepsRunning_leavesTheRestToTheNewLoop() {
+        EventLoop c = EventLoop.start("port-c");
+        try {
+            for (int round = 0; round < 10; round++) {
+                int messages = 2_000;
+                MessageChannel carrier = new MessageChannel(); // a: port1, b: port2
+                MessageChannel moved = new MessageChannel(); // a holds port1 until its handler sends it; c posts
+                List<String> oldHandler = Collections.synchronizedList(new ArrayList<>());
+                List<Integer> onB = Collections.synchronizedList(new ArrayList<>());
+                List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+                Await.onLoop(b, () -> {
+                    carrier.port2().onMessage(m -> ((MessagePort) m).onMessage(x -> {
+                        if (!Thread.currentThread().getName().equals("port-b")) {
+                            wrong.add("the new handler ran on "
+                                    + Thread.currentThread().getName());
+                        }
+                        onB.add((Integer) x);
+                    }));
+                    return null;
+                });
+                Await.onLoop(a, () -> {
+                    moved.port1().onMessage(m -> {
+                        oldHandler.add(m + " on " + Thread.currentThread().getName());
+                        if (oldHandler.size() == 1) {
+                            carrier.port1().postMessage(moved.port1(), moved.port1());
+                            long until = System.nanoTime() + 2_000_000; // b binds it meanwhile
+                            while (System.nanoTime() < until) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    });
+                    return null;
+                });
+                Await.onLoop(c, () -> {
+                    for (int i = 0; i < messages; i++) {
+                        moved.port2().postMessage(i);
+                    }
+                    return null;
+                });
+                int r = round;
+                Await.until(() -> onB.size() == messages - 1, "round " + r + ": the rest of the messages on b");
+                assertEquals(List.of("0 on port-a"), List.copyOf(oldHandler), "round " + round + ": the old handler");
+                assertEquals(List.of(), List.copyOf(wrong), "round " + round);
+                for (int i = 0; i < messages - 1; i++) {
+                    assertEquals(i + 1, onB.get(i), "round " + round + ": in order, once");
+                }
+            }
+        } finally {
+            c.close();
+        }
+    }
+
+    /**
+     * A loop holding many quiet ports stops polling them (each sleeps after a while) and a post or a close still
+     * reaches each one: 300 channels, idle long enough to sleep, then a message on every one, then half of them closed
+     * from a thread that is no loop, then another message on the rest.
+     */
+    @Test
+    void manyQuietPorts_eachWokenByAPost_orAClose() throws Exception {
+        int channels = 300;
+        List<MessageChannel> all = new ArrayList<>();
+        for (int i = 0; i < channels; i++) {
+            all.add(new MessageChannel());
+        }
+        AtomicInteger received = new AtomicInteger();
+        AtomicInteger closedOnB = new AtomicInteger();
+        AtomicInteger closedOnA = new AtomicInteger();
+        Await.onLoop(b, () -> {
+            for (MessageChannel ch : all) {
+                ch.port2().onMessage(m -> received.incrementAndGet());
+                ch.port2().onClose(closedOnB::incrementAndGet);
+            }
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            for (MessageChannel ch : all) {
+                ch.port1().onMessage(m -> {});
+                ch.port1().onClose(closedOnA::incrementAndGet);
+            }
+            return null;
+        });
+        Thread.sleep(50); // every port has slept by now
+        Await.onLoop(a, () -> {
+            for (MessageChannel ch : all) {
+                ch.port1().postMessage("wake");
+            }
+            return null;
+        });
+        Await.until(() -> received.get() == channels, "a message on each of 300 quiet ports");
+        Thread.sleep(50);
+        for (int i = 0; i < channels; i += 2) {
+            all.get(i).port1().close();
+        }
+        Await.until(
+                () -> closedOnA.get() == channels / 2 && closedOnB.get() == channels / 2,
+                "onClose on both sides of the 150 closed channels");
+        Thread.sleep(50);
+        Await.onLoop(a, () -> {
+            for (int i = 1; i < channels; i += 2) {
+                all.get(i).port1().postMessage("again");
+            }
+            return null;
+        });
+        Await.until(() -> received.get() == channels + channels / 2, "a second message on each open port");
+    }
+
     @Test
     void badPortTransfers_throw_andNothingMoves() {
         MessageChannel carrier = new MessageChannel();

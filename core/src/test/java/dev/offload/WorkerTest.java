@@ -213,6 +213,33 @@ class WorkerTest {
         }
     }
 
+    static void postCloseThenFail(MessagePort parentPort, Object workerData) {
+        for (int i = 0; i < 100; i++) {
+            parentPort.postMessage(i);
+        }
+        parentPort.close();
+        throw new IllegalStateException("failed after closing its port");
+    }
+
+    /** With its port closed, the error goes through the parent's inbox, and still comes after the messages. */
+    @Test
+    void aWorkerThatClosesItsPortThenFails_errorAfterItsMessages() {
+        for (int round = 0; round < 10; round++) {
+            Events e = new Events();
+            Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::postCloseThenFail, null), parent));
+            assertEquals(1, Await.result(e.exit, "the exit, round " + round));
+            List<String> seen;
+            synchronized (e.seen) {
+                seen = List.copyOf(e.seen);
+            }
+            assertEquals(103, seen.size(), "round " + round + ": " + seen);
+            for (int i = 0; i < 100; i++) {
+                assertEquals("message " + i + " on parent", seen.get(i + 1), "round " + round + ", event " + (i + 1));
+            }
+            assertTrue(seen.get(101).startsWith("error "), "round " + round + ": " + seen.get(101));
+        }
+    }
+
     static void failLater(MessagePort parentPort, Object workerData) {
         parentPort.onMessage(m -> {
             throw new IllegalArgumentException("bad message: " + m);

@@ -278,7 +278,7 @@ public final class LoopCore {
 
     /**
      * Hands an item of another package to the loop from any thread while it has not ended (also while it closes): a
-     * message port's delivery. It runs on the loop thread, in inbox order; what it throws goes to the loop's
+     * broadcast message, a message by thread id, a worker's event. It runs on the loop thread, in inbox order; what it throws goes to the loop's
      * uncaught-exception handler.
      *
      * @param item what to run
@@ -397,7 +397,7 @@ public final class LoopCore {
     public void removeInlet(Inlet inlet) {
         for (int i = 0; i < inletCount; i++) {
             if (inlets[i] == inlet) {
-                inlets[i] = inlets[--inletCount]; // the poll runs from the end down: a moved inlet was polled already
+                inlets[i] = inlets[--inletCount]; // the last moves down: see pollInlets
                 inlets[inletCount] = null;
                 return;
             }
@@ -413,7 +413,8 @@ public final class LoopCore {
     }
 
     /**
-     * Loop thread: runs a batch of each inlet's work, from the last added to the first.
+     * Loop thread: runs a batch of each inlet's work. The sweep runs from the last index down; a removal moves the last
+     * inlet into the freed index, which is lower, so no inlet is skipped (one may run twice, which is harmless).
      *
      * @return how many callbacks ran
      */
@@ -423,10 +424,13 @@ public final class LoopCore {
             if (i >= inletCount) { // a callback removed inlets meanwhile
                 continue;
             }
-            n += inlets[i].deliver(); // reads only the next slot of its queue, not the producer's index
+            int ran = inlets[i].deliver(); // reads only the next slot of its queue, not the producer's index
+            if (ran > 0) {
+                n += ran;
+                local.afterCallback(); // tasks its handlers submitted go to their pools as after any callback
+            }
         }
         if (n > 0) {
-            local.afterCallback();
             local.publish();
         }
         return n;
@@ -847,7 +851,7 @@ public final class LoopCore {
         local.endIdle(System.nanoTime());
         state = TERMINATED; // volatile write, then the volatile read of producers: pairs with offer()
         while (producers != 0 || !inbox.isEmpty()) {
-            if (drainInbox() == 0) {
+            if (runOnce() == 0) { // a port roused by a post before the end delivers, as a queued item runs
                 Thread.onSpinWait();
             }
         }

@@ -41,10 +41,18 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
 public final class Endpoint implements LoopBound, Inlet {
     /** Messages one pass delivers before the loop runs what else waits. */
     static final int BATCH = 64;
+    /**
+     * Polls in a row that find nothing before an end stops being polled and waits to be roused by a post: a loop
+     * that holds many quiet ports polls only the busy ones. About 10 to 50 µs of a spinning loop's turns, far longer
+     * than the gap between two messages of a stream or a ping-pong.
+     */
+    static final int SLEEP_AFTER = 256;
 
     private static final Object NULL = new Object(); // a null message in the queue, which holds no nulls
     private static final VarHandle CLOSED_IN =
             VarHandles.field(MethodHandles.lookup(), Endpoint.class, "closedIn", boolean.class);
+    private static final VarHandle ASLEEP =
+            VarHandles.field(MethodHandles.lookup(), Endpoint.class, "asleep", boolean.class);
     private static final VarHandle HOLDER =
             VarHandles.field(MethodHandles.lookup(), Endpoint.class, "holder", LoopCore.class);
 
@@ -57,12 +65,17 @@ public final class Endpoint implements LoopBound, Inlet {
 
     private volatile LoopCore holder; // the loop this end belongs to, once used
     private volatile boolean closedIn; // the direction into this end is closed
+    // Not polled by its holder: a post (or close) that finds it set clears it and hands the holder a rouse through its
+    // inbox. Set by the holder after SLEEP_AFTER empty polls, then the queue is re-checked (a Dekker pair with post).
+    private volatile boolean asleep;
 
     // Holder's loop thread only.
     private Consumer<Object> onMessage;
     private Runnable onClose;
     private boolean closeFired;
-    private boolean started; // a handler is set: the end is one of its loop's inlets
+    private boolean started; // a handler is set: the loop delivers
+    private boolean polled; // one of its loop's inlets (started, not asleep, close not fired)
+    private int emptyPolls; // polls in a row that found nothing
     private boolean counted; // holds a reference on the holder (see LoopCore#ref): open, with a message handler
     private boolean unrefd; // the holder asked that this end not keep its loop running
 
@@ -166,18 +179,53 @@ public final class Endpoint implements LoopBound, Inlet {
             return true;
         } finally {
             flag.setRelease(0); // after the offer: a receiver that reads 0 then sees the message in its queue
-            VarHandle.fullFence(); // the offer and the flag before the read of the park flag: pairs with the park
-            LoopCore h = to.holder; // null: in transit; the next holder polls its queue once it binds it
-            if (h != null) {
-                h.wakeIfParked();
-            }
+            VarHandle.fullFence(); // the offer and the flag before the reads below: pairs with the park and the sleep
+            to.wakeHolder();
         }
+    }
+
+    /**
+     * Any thread, after it published to this end (a message, a close) and passed a full fence: makes sure the holder
+     * polls this end. An end asleep is roused through the holder's inbox (which wakes a parked loop); an end polled
+     * needs only a parked loop woken. Null holder: in transit; the next holder polls it once it binds it.
+     */
+    private void wakeHolder() {
+        LoopCore h = holder;
+        if (h == null) {
+            return;
+        }
+        if (asleep && ASLEEP.compareAndSet(this, true, false)) {
+            if (!h.offerItem(() -> rouse(h))) {
+                loopEnded(); // the holder ended and runs nothing more: the channel closes
+            }
+        } else {
+            h.wakeIfParked();
+        }
+    }
+
+    /**
+     * Loop {@code loop}, from its inbox: an end that slept is polled again, unless it moved or closed meanwhile.
+     *
+     * @param loop the loop the rouse was handed to, which runs it
+     */
+    private void rouse(LoopCore loop) {
+        if (holder == loop && started && !polled && !closeFired) {
+            poll(loop);
+        }
+    }
+
+    /** Holder's loop: this end becomes one of its inlets. */
+    private void poll(LoopCore loop) {
+        polled = true;
+        emptyPolls = 0;
+        loop.addInlet(this);
     }
 
     /**
      * Holder's loop: queues {@code action} for the peer's loop, to run in order with this end's messages, as the
      * peer's handler would receive a message posted now (a worker's {@code online} and {@code error} events, which must
-     * not overtake nor be overtaken by its messages). It runs whether or not the peer has a message handler.
+     * not overtake nor be overtaken by its messages). It runs where the peer's handler would receive a message: from
+     * its loop's poll, or from {@code receive()}.
      *
      * @param action what the peer's loop runs
      * @return {@code false} if the caller is not this end's holder or the channel is closed: nothing was queued, and
@@ -225,7 +273,10 @@ public final class Endpoint implements LoopBound, Inlet {
             return;
         }
         started = true;
-        holder.addInlet(this); // polled from the loop's next turn: what was queued meanwhile is delivered then
+        asleep = false; // a post that finds it so leaves the delivery to the poll below
+        if (!closeFired) {
+            poll(holder); // from the loop's next turn: what was queued meanwhile is delivered then
+        }
     }
 
     /**
@@ -264,7 +315,9 @@ public final class Endpoint implements LoopBound, Inlet {
         LoopCore loop = holder;
         int n = 0;
         Consumer<Object> handler;
-        while (n < BATCH && (handler = onMessage) != null) { // re-read: a handler may replace it, or transfer the end
+        // Re-read: a handler may replace itself, or transfer this end. After a transfer this loop reads null or the
+        // new holder in holder (volatile), never itself, and stops before it reads what the new holder writes.
+        while (n < BATCH && holder == loop && (handler = onMessage) != null) {
             Object m = inbound.poll();
             if (m == null) {
                 break;
@@ -283,15 +336,55 @@ public final class Endpoint implements LoopBound, Inlet {
             }
             Thread.interrupted(); // an interrupt a handler left set stays behind
         }
-        if (closedIn && started && !closeFired) {
+        if (holder != loop || !polled) { // transferred, or closed by a handler's own transfer and re-bind
+            return n;
+        }
+        if (closedIn && !closeFired) {
             // posting before the queue: a post that cleared it offered before, and its message is seen below
             if (peer.posting.get() == 0 && (onMessage == null || inbound.isEmpty())) {
                 loop.inletWorkArrived();
                 fireClose(loop);
                 n++;
             }
+            return n; // a close pending keeps the end polled
+        }
+        if (n == 0 && ++emptyPolls >= SLEEP_AFTER) {
+            sleep(loop);
+        } else if (n > 0) {
+            emptyPolls = 0;
         }
         return n;
+    }
+
+    /**
+     * Holder's loop: this end stops being polled until a post or a close rouses it. Announces it (volatile), then
+     * re-checks the queue and the close flag: a poster that offered before the announcement is seen here, and one that
+     * offers after it sees the flag (its full fence comes between its offer and its read of the flag).
+     */
+    private void sleep(LoopCore loop) {
+        asleep = true;
+        if ((onMessage != null && !inbound.isEmpty()) || closedIn) {
+            if (ASLEEP.compareAndSet(this, true, false)) {
+                emptyPolls = 0; // work came meanwhile: stay polled
+                return;
+            } // else a poster cleared it and queued a rouse: sleep, and let the rouse bring the end back
+        }
+        polled = false;
+        loop.removeInlet(this);
+    }
+
+    /**
+     * Holder's loop: delivers what is queued for this end now, before an event handed over another way that must come
+     * after it (a worker's error, sent through the parent's inbox once its port is closed).
+     */
+    public void deliverQueued() {
+        LoopCore loop = holder;
+        if (loop == null || loop != LoopCore.current() || !started) {
+            return;
+        }
+        while (holder == loop && onMessage != null && !inbound.isEmpty() && deliver() > 0) {
+            // a batch at a time, as the poll does
+        }
     }
 
     /**
@@ -330,7 +423,10 @@ public final class Endpoint implements LoopBound, Inlet {
         closeFired = true;
         updateRef(loop);
         loop.unbind(this);
-        loop.removeInlet(this);
+        if (polled) {
+            polled = false;
+            loop.removeInlet(this);
+        }
         Runnable handler = onClose;
         if (handler != null) {
             try {
@@ -357,11 +453,8 @@ public final class Endpoint implements LoopBound, Inlet {
     }
 
     private void closeInbound() {
-        if (CLOSED_IN.compareAndSet(this, false, true)) { // volatile: before the park flag's read, pairs with park
-            LoopCore h = holder;
-            if (h != null) {
-                h.wakeIfParked(); // its loop fires the close handler once all is delivered
-            }
+        if (CLOSED_IN.compareAndSet(this, false, true)) { // volatile RMW: before the reads of the park and sleep flags
+            wakeHolder(); // its loop fires the close handler once all is delivered
         }
     }
 
@@ -391,8 +484,9 @@ public final class Endpoint implements LoopBound, Inlet {
         checkTransferable(caller);
         onMessage = null; // a batch under way on this loop stops at the next message
         onClose = null;
-        if (started) {
-            started = false;
+        started = false;
+        if (polled) {
+            polled = false;
             h.removeInlet(this);
         }
         unrefd = false;

@@ -21,6 +21,16 @@ public final class StressLoops {
     }
 
     /**
+     * One turn of the loop thread without timers: its inbox once, then each of its inlets (ports) once.
+     *
+     * @param loop an unstarted loop
+     * @return how many items and callbacks ran
+     */
+    public static int pollOnce(LoopCore loop) {
+        return loop.runOnce();
+    }
+
+    /**
      * Hands the tasks submitted on the loop's behalf to their pools, as the loop thread does after each callback.
      *
      * @param loop an unstarted loop

@@ -11,6 +11,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
+import org.openjdk.jcstress.infra.results.I_Result;
 
 /**
  * A message channel's contracts on the real {@link Endpoint}: a posted message's contents are visible to its receiver,
@@ -55,8 +56,8 @@ public final class EndpointStress {
 
     /**
      * The receiving loop has a message handler and a close handler; one actor posts while the other, the receiving
-     * loop's thread, closes the channel and runs what its inbox holds until the close handler ran (the arbiter, on the
-     * same loop's behalf afterwards, runs what is left). Results: r1 = the message was delivered
+     * loop's thread, closes the channel and polls its inbox and its ports until the close handler ran (the arbiter, on
+     * the same loop's behalf afterwards, runs what is left). Results: r1 = the message was delivered
      * before the close handler ran (1), after it (2) or never (0); r2 = the post was refused; r3 = the close handler
      * ran.
      */
@@ -108,12 +109,11 @@ public final class EndpointStress {
 
     /**
      * The receiving end is transferred from loop A to loop B (inside a message, in real use) while its peer posts to
-     * it. One actor is A's thread: it runs A's inbox, transfers the end out, and runs A's inbox again (where a pass A
-     * queued before the transfer runs). The other posts (as the sender's loop), waits for the transfer, then binds the
-     * end to B with a handler and runs B's inbox (as B's thread). The arbiter runs both inboxes afterwards. Results: r1
-     * = the message reached A's handler before the transfer (1), after it (2) or not (0); r2 = it reached B's handler
-     * on B (1), or on A's thread (10: a pass of the old holder ran the new holder's handler, racing B for its queue);
-     * r3 = the post was refused.
+     * it. One actor is A's thread: it polls A's inbox and ports, transfers the end out, and polls them again (A must
+     * not deliver to the end any more). The other posts (as the sender's loop), waits for the transfer, then binds the
+     * end to B with a handler and polls B (as B's thread). The arbiter polls both afterwards. Results: r1 = the message
+     * reached A's handler before the transfer (1), after it (2) or not (0); r2 = it reached B's handler on B (1), or on
+     * A's thread (10: the old holder ran the new holder's handler, racing B for its queue); r3 = the post was refused.
      */
     @JCStressTest
     @Outcome(id = "1, 0, 0", expect = Expect.ACCEPTABLE, desc = "Arrived before the transfer: the old holder had it.")
@@ -167,6 +167,47 @@ public final class EndpointStress {
             StressLoops.drainAll(b);
             r.r1 = atA;
             r.r2 = atB;
+        }
+    }
+
+    /**
+     * The receiving end is one poll short of going to sleep (it stops being polled after {@link Endpoint#SLEEP_AFTER}
+     * empty polls and waits to be roused through its loop's inbox) when a post races that poll. One actor posts; the
+     * other is the receiving loop's thread and polls once. The arbiter, as the loop, polls its inbox and ports until
+     * nothing is left. Result: whether the message was delivered. A post that left a sleeping end unroused would leave
+     * the message queued with no one to poll it.
+     */
+    @JCStressTest
+    @Outcome(id = "1", expect = Expect.ACCEPTABLE, desc = "Delivered: polled, or roused.")
+    @Outcome(id = "0", expect = Expect.FORBIDDEN, desc = "Lost: the end went to sleep, and the post did not rouse it.")
+    @State
+    public static class PostVsSleep {
+        private final LoopCore sender = StressPools.unstartedLoop();
+        private final LoopCore receiver = StressPools.unstartedLoop();
+        private final Endpoint[] ends = Endpoint.pair();
+        private int delivered; // receiving loop's thread only: the loop actor, then the arbiter
+
+        public PostVsSleep() {
+            ends[1].onMessage(receiver, m -> delivered++);
+            for (int i = 0; i < Endpoint.SLEEP_AFTER - 1; i++) {
+                StressLoops.drainAll(receiver); // empty polls: the next one puts the end to sleep
+            }
+        }
+
+        @Actor
+        public void post() {
+            ends[0].post(sender, "m", new Object[0]);
+        }
+
+        @Actor
+        public void pollOnce() {
+            StressLoops.pollOnce(receiver);
+        }
+
+        @Arbiter
+        public void arbiter(I_Result r) {
+            StressLoops.drainAll(receiver);
+            r.r1 = delivered;
         }
     }
 }
