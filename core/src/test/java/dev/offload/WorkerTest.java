@@ -194,23 +194,30 @@ class WorkerTest {
      */
     @Test
     void onlineBeforeTheFirstMessage_errorAfterTheLast_inEveryRound() {
-        int messages = 200;
         for (int round = 0; round < 30; round++) {
-            Events e = new Events();
-            Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::postManyThenFail, messages), parent));
-            assertEquals(1, Await.result(e.exit, "the exit, round " + round));
-            List<String> seen;
-            synchronized (e.seen) {
-                seen = List.copyOf(e.seen);
-            }
-            assertEquals(messages + 3, seen.size(), "round " + round + ": " + seen);
-            assertEquals("online on parent", seen.get(0), "round " + round + ": the first event");
-            for (int i = 0; i < messages; i++) {
-                assertEquals("message " + i + " on parent", seen.get(i + 1), "round " + round + ", event " + (i + 1));
-            }
-            assertTrue(seen.get(messages + 1).startsWith("error "), "round " + round + ": " + seen.get(messages + 1));
-            assertEquals("exit 1 on parent", seen.get(messages + 2), "round " + round);
+            expectOnlineMessagesErrorExit(WorkerTest::postManyThenFail, 200, 200, round);
         }
+    }
+
+    /**
+     * Runs {@code main} as a worker with {@code workerData} and checks the order its events ran in on the parent loop:
+     * online, then messages {@code 0 .. messages - 1}, then the error, then exit 1.
+     */
+    private void expectOnlineMessagesErrorExit(Worker.Main main, Object workerData, int messages, int round) {
+        Events e = new Events();
+        Await.onLoop(parent, () -> e.wire(Worker.start(main, workerData), parent));
+        assertEquals(1, Await.result(e.exit, "the exit, round " + round));
+        List<String> seen;
+        synchronized (e.seen) {
+            seen = List.copyOf(e.seen);
+        }
+        assertEquals(messages + 3, seen.size(), "round " + round + ": " + seen);
+        assertEquals("online on parent", seen.get(0), "round " + round + ": the first event");
+        for (int i = 0; i < messages; i++) {
+            assertEquals("message " + i + " on parent", seen.get(i + 1), "round " + round + ", event " + (i + 1));
+        }
+        assertTrue(seen.get(messages + 1).startsWith("error "), "round " + round + ": " + seen.get(messages + 1));
+        assertEquals("exit 1 on parent", seen.get(messages + 2), "round " + round);
     }
 
     static void postCloseThenFail(MessagePort parentPort, Object workerData) {
@@ -225,18 +232,7 @@ class WorkerTest {
     @Test
     void aWorkerThatClosesItsPortThenFails_errorAfterItsMessages() {
         for (int round = 0; round < 10; round++) {
-            Events e = new Events();
-            Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::postCloseThenFail, null), parent));
-            assertEquals(1, Await.result(e.exit, "the exit, round " + round));
-            List<String> seen;
-            synchronized (e.seen) {
-                seen = List.copyOf(e.seen);
-            }
-            assertEquals(103, seen.size(), "round " + round + ": " + seen);
-            for (int i = 0; i < 100; i++) {
-                assertEquals("message " + i + " on parent", seen.get(i + 1), "round " + round + ", event " + (i + 1));
-            }
-            assertTrue(seen.get(101).startsWith("error "), "round " + round + ": " + seen.get(101));
+            expectOnlineMessagesErrorExit(WorkerTest::postCloseThenFail, null, 100, round);
         }
     }
 
