@@ -165,6 +165,9 @@ public final class Endpoint implements LoopBound, Inlet {
     private boolean offer(Object prepared) {
         Endpoint to = peer;
         PaddedCounter flag = posting;
+        // A flag, not a count: one loop posts into the peer at a time, and nothing below runs code that could post
+        // again
+        // (a commit moves buffers and ports; it calls no user code).
         flag.set(1); // volatile, before the closedIn read: pairs with the receiver's read of it after closedIn
         try {
             if (to.closedIn) {
