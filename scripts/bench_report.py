@@ -73,6 +73,11 @@ def secondary(r, name):
     return r["secondaryMetrics"][name]["score"]
 
 
+def loop_ns(input_kind, metric):
+    """A row's value: LoopCostBenchmark's secondary metric (ns per task) for one kind of input."""
+    return lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input=input_kind), metric)
+
+
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
@@ -179,27 +184,21 @@ TARGETS = [
         score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x10")),
         score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x10")))),
     ("P15", "loop CPU per task, 4 KiB input, CHECKED (copied on submit), ns", "≤ 250", lambda v: v <= 250,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-checked"),
-                               "loopCpuNsPerTask")),
+     loop_ns("bytes4k-checked", "loopCpuNsPerTask")),
     ("P15", "same, the input moved (TaskOptions.withMoved), ns", "≤ 250", lambda v: v <= 250,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-moved"),
-                               "loopCpuNsPerTask")),
+     loop_ns("bytes4k-moved", "loopCpuNsPerTask")),
     ("P15", "same, Isolation.TRUSTED, ns", "-", None,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-trusted"),
-                               "loopCpuNsPerTask")),
+     loop_ns("bytes4k-trusted", "loopCpuNsPerTask")),
     ("P15", "loop active time per task (CPU without idle spinning), 4 KiB CHECKED, ns", "-", None,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-checked"),
-                               "loopActiveNsPerTask")),
+     loop_ns("bytes4k-checked", "loopActiveNsPerTask")),
     ("P15", "same, the input moved, ns", "≤ 250", lambda v: v <= 250,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-moved"),
-                               "loopActiveNsPerTask")),
+     loop_ns("bytes4k-moved", "loopActiveNsPerTask")),
     ("P15", "same, TRUSTED, ns", "-", None,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="bytes4k-trusted"),
-                               "loopActiveNsPerTask")),
+     loop_ns("bytes4k-trusted", "loopActiveNsPerTask")),
     ("P15", "same, no-op task, ns", "-", None,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="noop"), "loopActiveNsPerTask")),
+     loop_ns("noop", "loopActiveNsPerTask")),
     ("P15", "loop CPU per no-op task, ns", "-", None,
-     lambda rows, k: secondary(find(rows, k, "LoopCostBenchmark.offload", input="noop"), "loopCpuNsPerTask")),
+     loop_ns("noop", "loopCpuNsPerTask")),
     ("P15", "feed rate: no-op tasks one loop submits and completes, millions per second", "-", None,
      lambda rows, k: ratio(1e3, score(find(rows, k, "LoopCostBenchmark.offload", input="noop")))),
     ("P15", "feed rate, 4 KiB CHECKED inputs, millions per second", "-", None,

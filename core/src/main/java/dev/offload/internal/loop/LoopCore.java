@@ -462,7 +462,8 @@ public final class LoopCore {
      * @return how many items and callbacks ran
      */
     int runOnce() {
-        return drainInbox() + pollInlets();
+        int n = drainInbox();
+        return inletCount == 0 ? n : n + pollInlets();
     }
 
     /**
@@ -748,10 +749,7 @@ public final class LoopCore {
             if (local.isIdle() && inbox.relaxedPeek() != null) {
                 local.endIdle(System.nanoTime());
             }
-            int work = drainInbox();
-            if (inletCount != 0) {
-                work += pollInlets();
-            }
+            int work = runOnce();
             LoopTimers.Timer first = timers.peek();
             if (first != null) {
                 if (state != RUNNING) {

@@ -385,8 +385,8 @@ public final class Endpoint implements LoopBound, Inlet {
         if (loop == null || loop != LoopCore.current() || !started) {
             return;
         }
-        while (holder == loop && onMessage != null && !inbound.isEmpty() && deliver() > 0) {
-            // a batch at a time, as the poll does
+        while (deliver() >= BATCH) {
+            // a batch at a time, as the poll does; a shorter one emptied the queue, or the end moved
         }
     }
 
