@@ -267,6 +267,13 @@ def regressions(rows):
             s = spread([fig(k) for k in ks])
             if s:
                 out.append((f"{bench}, supervision={sup}: time per task, this build / before", s))
+    for bench, what in (("PortPingPongBenchmark.ports", "time per round trip"),
+                        ("StreamingBenchmark.ports", "time per message")):
+        for idle in ("LATENCY", "BALANCED"):
+            s = spread([ratio(score(find(rows, k, bench, idle=idle)), score(find(rows, k, bench, baseline=True,
+                                                                                  idle=idle))) for k in ks])
+            if s:
+                out.append((f"{bench}, idle={idle}: {what}, this build / before", s))
     return out
 
 

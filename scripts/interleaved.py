@@ -57,6 +57,11 @@ GROUPS = {
     "change": {"what": "offload's round trip and pipeline, to compare with --baseline",
                "args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"],
                "baseline_args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"]},
+    "change-ports": {"what": "P17, P18: ports' ping-pong and streaming with their peers, to compare with --baseline",
+                     "args": ["PortPingPongBenchmark.ports|StreamingBenchmark.(ports|jctoolsSpsc)"
+                              "|RoundTripBenchmark.spinFloor", "-p", "idle=LATENCY,BALANCED"],
+                     "baseline_args": ["PortPingPongBenchmark.ports|StreamingBenchmark.ports",
+                                       "-p", "idle=LATENCY,BALANCED"]},
     "change-realwork": {"what": "P11's offload and inline (the machine's state), to compare with --baseline",
                         "args": ["RealWorkBenchmark.(offload|inline)", "-p", "work=sha256x1"],
                         "baseline_args": ["RealWorkBenchmark.offload", "-p", "work=sha256x1"]},
@@ -65,7 +70,7 @@ GROUPS = {
                              "-p", "supervision=default,timeouts,off"],
                     "baseline_args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"]},
 }
-DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision", "change", "change-realwork")]
+DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision", "change", "change-realwork", "change-ports")]
 
 
 def java25():

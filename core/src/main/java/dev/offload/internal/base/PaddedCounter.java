@@ -35,6 +35,15 @@ public final class PaddedCounter extends PaddedCounterL2Pad {
     }
 
     /**
+     * Sets the value with an opaque store: no ordering with the caller's other accesses; pair it with a fence.
+     *
+     * @param value the new value
+     */
+    public void setOpaque(long value) {
+        VALUE.setOpaque(this, value);
+    }
+
+    /**
      * Sets the value with release semantics (no store-load fence). For a single writer.
      *
      * @param value the new value

@@ -149,11 +149,21 @@ public final class Idler extends IdlerL2Pad {
         return true;
     }
 
+    /**
+     * Owner: whether its next {@link #idle} step only spins: a step of the spin phase between two clock checks, which
+     * reads no clock, neither yields nor parks, and ignores its arguments. A caller that computes a park deadline
+     * (reading the clock) may skip that for such a step.
+     *
+     * @return {@code true} if the next step is a bare {@link Thread#onSpinWait()}
+     */
+    public boolean spinsOnly() {
+        int step = steps;
+        return phase == SPIN && step != 0 && spinNanos != 0 && (step & CLOCK_CHECK_MASK) != 0;
+    }
+
     private void park(WorkSource source, long parkDeadline) {
         exitBudget();
-        waker.announcePark(); // volatile store, then a volatile read of the work source: pairs with wake()
-        if (source.hasWork()) {
-            waker.clearPark();
+        if (!announcePark(source)) {
             return;
         }
         if (parkDeadline == Long.MAX_VALUE) {
@@ -165,6 +175,22 @@ public final class Idler extends IdlerL2Pad {
             }
         }
         waker.clearPark();
+    }
+
+    /**
+     * Owner, about to park: announces it (volatile store), then re-checks {@code source} (volatile reads), which pairs
+     * with {@link #wake()}; a stress test runs it as the owner of an unstarted loop. Work seen clears the announcement.
+     *
+     * @param source what the owner waits for
+     * @return {@code true} if no work was seen and the owner may park (a producer that publishes now wakes it)
+     */
+    public boolean announcePark(WorkSource source) {
+        waker.announcePark();
+        if (source.hasWork()) {
+            waker.clearPark();
+            return false;
+        }
+        return true;
     }
 
     /**

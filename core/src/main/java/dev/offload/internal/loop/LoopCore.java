@@ -75,7 +75,7 @@ public final class LoopCore {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final LoopThread thread;
-    private final Idler idler;
+    final Idler idler; // package-private for StressLoops
     private final long startNanos;
     private final long defaultCloseNanos;
     private final LoopOwner owner;
@@ -413,6 +413,17 @@ public final class LoopCore {
     }
 
     /**
+     * Any thread: whether the loop is parked or about to park (a volatile read of its park flag). A producer that reads
+     * it after a fence that follows its own flag, and before it publishes, pairs with a loop whose check before parking
+     * reads that flag (a port's poster: see {@code Endpoint}).
+     *
+     * @return {@code true} if {@link #wakeIfParked()} may have a loop to wake
+     */
+    public boolean mayBeParked() {
+        return idler.waker().isParked();
+    }
+
+    /**
      * Loop thread: runs a batch of each inlet's work. The sweep runs from the last index down; a removal moves the last
      * inlet into the freed index, which is lower, so no inlet is skipped (one may run twice, which is harmless).
      *
@@ -737,18 +748,9 @@ public final class LoopCore {
     }
 
     private void loop() {
-        // Work is an item in the inbox, or, once closing, the chance to end or a deadline to act on: close() and the
-        // last producer wake the loop after their volatile writes, and the loop re-checks both before it parks.
-        Idler.WorkSource hasWork = () -> !inbox.isEmpty()
-                || inletsReady()
-                || (state != RUNNING && (canTerminate() || (!closeTimedOut && closeDeadline - System.nanoTime() <= 0)));
+        Idler.WorkSource hasWork = this::hasWork;
         long stragglerDeadline = Long.MAX_VALUE;
         while (true) {
-            // The idle period ends when work arrives, before the work runs. Peeking reads only the next slot, not the
-            // producers' index, which the workers write on every completion.
-            if (local.isIdle() && inbox.relaxedPeek() != null) {
-                local.endIdle(System.nanoTime());
-            }
             int work = runOnce();
             LoopTimers.Timer first = timers.peek();
             if (first != null) {
@@ -786,6 +788,13 @@ public final class LoopCore {
                 beginClose(defaultCloseNanos); // nothing can reach it any more: end, as Node's worker does
                 continue;
             }
+            if (idler.spinsOnly() && local.isIdle()) {
+                // A spin step between two clock checks: it cannot park, so it needs no look time nor park deadline,
+                // and the turn reads no clock (which would be most of an empty turn's cost); the idle period has
+                // started.
+                idler.idle(hasWork, Long.MAX_VALUE);
+                continue;
+            }
             long now = System.nanoTime();
             if (!local.isIdle()) {
                 local.startIdle(now);
@@ -799,6 +808,17 @@ public final class LoopCore {
             waker.dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
             idler.idle(hasWork, earlier(parkDeadline, lookAt));
         }
+    }
+
+    /**
+     * Loop thread, after it announced that it parks: whether it has work after all. Work is an item in the inbox, an
+     * inlet ready, or, once closing, the chance to end or a deadline to act on: close() and the last producer wake the
+     * loop after their volatile writes, and the loop re-checks both before it parks.
+     */
+    boolean hasWork() {
+        return !inbox.isEmpty()
+                || inletsReady()
+                || (state != RUNNING && (canTerminate() || (!closeTimedOut && closeDeadline - System.nanoTime() <= 0)));
     }
 
     /** Loop thread, ended: what lives on the loop hears it (a port closes its channel), each once. */
@@ -885,7 +905,12 @@ public final class LoopCore {
         // Relaxed: a producer descheduled in the middle of its offer is not waited for here (it may need this core);
         // the idle step re-checks the inbox, which counts that offer as pending work.
         while (n < DRAIN_BATCH && (item = inbox.relaxedPoll()) != null) {
-            n++;
+            if (n++ == 0 && local.isIdle()) {
+                // The idle period ends before the work runs (for utilization()): here, not at a peek at the turn's
+                // start, which an item offered just after it would pass, and with it every item that the first
+                // queues and this drain runs too.
+                local.endIdle(System.nanoTime());
+            }
             dispatch(item);
             local.afterCallback();
         }

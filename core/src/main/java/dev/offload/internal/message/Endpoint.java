@@ -23,18 +23,20 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  * message to the peer's queue and wakes the peer's loop only if that loop is parked; nothing else is written per
  * message on a line the other side reads.
  *
- * <p>Memory ordering: the poster offers (release stores), passes a full fence, then reads the receiving loop's park
- * flag; the loop writes its park flag (volatile), then asks its inlets whether they are ready (a volatile read of the
- * queue's producer index). So either the poster sees the loop parked and wakes it, or the loop sees the message.
- * Everything the poster did before {@code post} happens-before the handler that receives the message: the queue's
- * release store of the element pairs with the consumer's acquire load of it.
+ * <p>Memory ordering: one flag and one fence per post. The sending end's {@code posting} flag (on its own cache
+ * lines, written only by the sender's loop) says a post is under way. A post sets it, passes a full fence, reads
+ * what the receiving side announced ({@code closedIn}, the end's {@code asleep}, the receiving loop's park flag),
+ * offers the message (release stores), clears the flag (release), and only then rouses the end or wakes the loop if
+ * its reads said to. The receiving side writes each announcement (volatile), then reads {@code posting} before it
+ * looks at its queue. So for each announcement either the poster reads it, or the receiver reads the flag set: then a
+ * post is under way, and the receiver does not fire the close handler, sleep or park until the flag is clear, at
+ * which point the message is in its queue. The fence comes before the offer, so it does not wait for the slot's
+ * cache line, which the receiver may hold. Everything the poster did before {@code post} happens-before the handler
+ * that receives the message: the queue's release store of the element pairs with the consumer's acquire load of it.
  *
- * <p>Close: {@code closedIn} says the direction into this end is closed; the sending end's {@code posting} flag (on
- * its own cache line, written only by the sender's loop) says a post is under way. A post sets {@code posting}
- * (volatile), then reads {@code closedIn}, and gives up if it is set; the receiving loop, once it sees
- * {@code closedIn}, reads {@code posting} before it looks at its queue, and fires the close handler only when no post
- * is under way and the queue is empty. So every post that was not refused is delivered first: a message is delivered
- * or its post throws, never lost. A post that ends wakes the receiving loop if it parked meanwhile.
+ * <p>Close: {@code closedIn} says the direction into this end is closed; a post that reads it set gives up. The
+ * receiving loop fires the close handler only when no post is under way and the queue is empty. So every post that
+ * was not refused is delivered first: a message is delivered or its post throws, never lost.
  *
  * <p>Any thread for {@link #close()}; the holding loop's thread for everything else.
  */
@@ -43,10 +45,10 @@ public final class Endpoint implements LoopBound, Inlet {
     static final int BATCH = 64;
     /**
      * Polls in a row that find nothing before an end stops being polled and waits to be roused by a post: a loop
-     * that holds many quiet ports polls only the busy ones. About 10 to 50 µs of a spinning loop's turns, far longer
-     * than the gap between two messages of a stream or a ping-pong.
+     * that holds many quiet ports polls only the busy ones. About 10 to 50 µs of a spinning loop's turns (an empty turn
+     * reads no clock while it spins), far longer than the gap between two messages of a stream or a ping-pong.
      */
-    static final int SLEEP_AFTER = 256;
+    static final int SLEEP_AFTER = 1024;
 
     private static final Object NULL = new Object(); // a null message in the queue, which holds no nulls
     private static final VarHandle CLOSED_IN =
@@ -59,7 +61,7 @@ public final class Endpoint implements LoopBound, Inlet {
     private final SpscUnboundedVarHandleArrayQueue<Object> inbound = new SpscUnboundedVarHandleArrayQueue<>(128);
     private final String name;
     // 1 while this end's holder posts to the peer: written on every post by that loop alone, read by the peer's loop
-    // only once the direction is closed; on its own cache lines, away from the fields the peer's posts read.
+    // only when it would fire the close, sleep or park; on its own cache lines, away from the fields posts read.
     private final PaddedCounter posting = new PaddedCounter();
     private Endpoint peer; // set once, before either end is published
 
@@ -75,7 +77,7 @@ public final class Endpoint implements LoopBound, Inlet {
     private boolean closeFired;
     private boolean started; // a handler is set: the loop delivers
     private boolean polled; // one of its loop's inlets (started, not asleep, close not fired)
-    private int emptyPolls; // polls in a row that found nothing
+    int emptyPolls; // polls in a row that found nothing (package-private: a stress test starts near the sleep)
     private boolean counted; // holds a reference on the holder (see LoopCore#ref): open, with a message handler
     private boolean unrefd; // the holder asked that this end not keep its loop running
 
@@ -166,43 +168,91 @@ public final class Endpoint implements LoopBound, Inlet {
         Endpoint to = peer;
         PaddedCounter flag = posting;
         // A flag, not a count: one loop posts into the peer at a time, and nothing below runs code that could post
-        // again
-        // (a commit moves buffers and ports; it calls no user code).
-        flag.set(1); // volatile, before the closedIn read: pairs with the receiver's read of it after closedIn
+        // again (a commit moves buffers and ports; it calls no user code).
+        flag.setOpaque(1);
+        // The one fence of a post: the flag before every read below. It pairs with the receiver's writes of closedIn,
+        // its park flag and its asleep flag, each followed by a read of this flag (see the class comment). It comes
+        // before the offer, so that it does not wait for the slot's cache line, which the receiver may hold.
+        VarHandle.fullFence();
+        int wake;
         try {
             if (to.closedIn) {
                 return false;
             }
+            wake = to.wakeNeeded();
             Object value = prepared;
             if (prepared instanceof Sendables.Moves moves) {
                 moves.commit(); // the point of no return for the sender's buffers
                 value = moves.value();
             }
             to.inbound.offer(value == null ? NULL : value);
-            return true;
         } finally {
             flag.setRelease(0); // after the offer: a receiver that reads 0 then sees the message in its queue
-            VarHandle.fullFence(); // the offer and the flag before the reads below: pairs with the park and the sleep
-            to.wakeHolder();
+        }
+        if (wake != WAKE_NONE) {
+            to.wake(wake); // after the offer: the loop it wakes finds the message
+        }
+        return true;
+    }
+
+    private static final int WAKE_NONE = 0;
+    private static final int WAKE_PARKED = 1;
+    private static final int WAKE_ASLEEP = 2;
+
+    /**
+     * The posting thread, after it set its {@code posting} flag and passed a full fence, before it offers: whether the
+     * post must rouse this end or wake its loop once the message is offered. A holder that binds this end after this
+     * read, or an end that sleeps or a loop that parks after it, sees the poster's flag and waits for the message.
+     */
+    private int wakeNeeded() {
+        LoopCore h = holder;
+        if (h == null) {
+            return WAKE_NONE; // in transit: the next holder polls it once it binds it
+        }
+        if (asleep) {
+            return WAKE_ASLEEP;
+        }
+        return h.mayBeParked() ? WAKE_PARKED : WAKE_NONE;
+    }
+
+    /** The posting thread, after its offer: acts on what {@link #wakeNeeded()} found. */
+    private void wake(int wake) {
+        LoopCore h = holder;
+        if (h == null) {
+            return;
+        }
+        if (wake == WAKE_ASLEEP) {
+            rouseFrom(h);
+        } else {
+            h.wakeIfParked();
         }
     }
 
     /**
-     * Any thread, after it published to this end (a message, a close) and passed a full fence: makes sure the holder
-     * polls this end. An end asleep is roused through the holder's inbox (which wakes a parked loop); an end polled
-     * needs only a parked loop woken. Null holder: in transit; the next holder polls it once it binds it.
+     * Any thread, after it published to this end (a close) and passed a full fence: makes sure the holder polls this
+     * end. An end asleep is roused through the holder's inbox (which wakes a parked loop); an end polled needs only a
+     * parked loop woken. Null holder: in transit; the next holder polls it once it binds it.
      */
     private void wakeHolder() {
         LoopCore h = holder;
         if (h == null) {
             return;
         }
-        if (asleep && ASLEEP.compareAndSet(this, true, false)) {
+        if (asleep) {
+            rouseFrom(h);
+        } else {
+            h.wakeIfParked();
+        }
+    }
+
+    /** Any thread: rouses this end, asleep on loop {@code h}, unless another thread did. */
+    private void rouseFrom(LoopCore h) {
+        if (ASLEEP.compareAndSet(this, true, false)) {
             if (!h.offerItem(() -> rouse(h))) {
                 loopEnded(); // the holder ended and runs nothing more: the channel closes
             }
         } else {
-            h.wakeIfParked();
+            h.wakeIfParked(); // roused meanwhile, by another thread or by the holder itself
         }
     }
 
@@ -304,12 +354,17 @@ public final class Endpoint implements LoopBound, Inlet {
     public static final Object NONE = new Object();
 
     /**
-     * Holder's loop, before it parks: a message for the handler, or a close to fire once no post is under way (a post
-     * that ends wakes the loop, so a loop waiting for it may park).
+     * Holder's loop, before it parks: a message for the handler, a close to fire, or a post under way (which read the
+     * park flag before the loop set it, and may not wake the loop: the loop turns again instead, and sees the message).
      */
     @Override
     public boolean ready() {
-        return (onMessage != null && !inbound.isEmpty()) || (closedIn && !closeFired && peer.posting.get() == 0);
+        // The poster's flag first: a post under way read the park flag before this loop set it, and may not wake it;
+        // once the flag reads 0, the post's message is in the queue (release and acquire).
+        if (peer.posting.get() != 0) {
+            return true;
+        }
+        return (onMessage != null && !inbound.isEmpty()) || (closedIn && !closeFired);
     }
 
     /** Holder's loop, on every turn: delivers a batch of messages, then the close handler once all is delivered. */
@@ -361,12 +416,13 @@ public final class Endpoint implements LoopBound, Inlet {
 
     /**
      * Holder's loop: this end stops being polled until a post or a close rouses it. Announces it (volatile), then
-     * re-checks the queue and the close flag: a poster that offered before the announcement is seen here, and one that
-     * offers after it sees the flag (its full fence comes between its offer and its read of the flag).
+     * re-checks the poster's flag, the queue and the close flag: a post under way, or one that ended before the
+     * announcement, is seen here, and one that starts after it reads the announcement (its fence comes between its
+     * flag and its read of {@code asleep}).
      */
     private void sleep(LoopCore loop) {
         asleep = true;
-        if ((onMessage != null && !inbound.isEmpty()) || closedIn) {
+        if (peer.posting.get() != 0 || (onMessage != null && !inbound.isEmpty()) || closedIn) {
             if (ASLEEP.compareAndSet(this, true, false)) {
                 emptyPolls = 0; // work came meanwhile: stay polled
                 return;

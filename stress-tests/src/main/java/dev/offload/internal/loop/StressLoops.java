@@ -31,6 +31,16 @@ public final class StressLoops {
     }
 
     /**
+     * What the loop thread does just before it parks: announces it, then checks for work.
+     *
+     * @param loop an unstarted loop
+     * @return {@code true} if it saw work (and would not park); {@code false} if it would park now
+     */
+    public static boolean announceParkThenCheck(LoopCore loop) {
+        return !loop.idler.announcePark(loop::hasWork);
+    }
+
+    /**
      * Hands the tasks submitted on the loop's behalf to their pools, as the loop thread does after each callback.
      *
      * @param loop an unstarted loop

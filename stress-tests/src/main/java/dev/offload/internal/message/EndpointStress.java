@@ -189,9 +189,8 @@ public final class EndpointStress {
 
         public PostVsSleep() {
             ends[1].onMessage(receiver, m -> delivered++);
-            for (int i = 0; i < Endpoint.SLEEP_AFTER - 1; i++) {
-                StressLoops.drainAll(receiver); // empty polls: the next one puts the end to sleep
-            }
+            StressLoops.drainAll(receiver); // the end is polled
+            ends[1].emptyPolls = Endpoint.SLEEP_AFTER - 1; // as after that many empty polls: the next one sleeps
         }
 
         @Actor
@@ -208,6 +207,45 @@ public final class EndpointStress {
         public void arbiter(I_Result r) {
             StressLoops.drainAll(receiver);
             r.r1 = delivered;
+        }
+    }
+
+    /**
+     * A post races the receiving loop's last check before it parks (the loop announces the park, then asks its inbox
+     * and its ports for work). One actor posts; the other is the receiving loop's thread and runs that check once. The
+     * arbiter reads the loop's park flag. Results: r1 = the check saw work (1) or the loop would park (0); r2 = the
+     * park flag still says parked, with no wake-up (1), or not (0). A post that read the park flag too early, and a
+     * check that did not see a post under way, leave the loop parked with the message queued.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0", expect = Expect.ACCEPTABLE, desc = "The check saw the message, or the post under way.")
+    @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "The loop parks, and the post wakes it.")
+    @Outcome(id = "0, 1", expect = Expect.FORBIDDEN, desc = "Lost wake-up: parked, not woken, message queued.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class PostVsPark {
+        private final LoopCore sender = StressPools.unstartedLoop();
+        private final LoopCore receiver = StressPools.unstartedLoop();
+        private final Endpoint[] ends = Endpoint.pair();
+
+        public PostVsPark() {
+            ends[1].onMessage(receiver, m -> {});
+            StressLoops.drainAll(receiver); // the end is one of the receiver's inlets, polled, awake
+        }
+
+        @Actor
+        public void post() {
+            ends[0].post(sender, "m", new Object[0]);
+        }
+
+        @Actor
+        public void checkBeforePark(II_Result r) {
+            r.r1 = StressLoops.announceParkThenCheck(receiver) ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            r.r2 = receiver.mayBeParked() ? 1 : 0;
         }
     }
 }
