@@ -3,8 +3,10 @@ package dev.offload;
 import dev.offload.internal.base.Durations;
 import dev.offload.internal.loop.LoopCore;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -249,6 +251,19 @@ public final class EventLoop implements Executor, AutoCloseable {
         return core.closeAsync(checkedTimeout(timeout));
     }
 
+    /**
+     * A builder's check that an option is set once: a second call is a mistake (two sources of configuration that
+     * disagree), reported rather than resolved by the order of the calls.
+     *
+     * @throws IllegalStateException if the option was set before
+     */
+    static void requireUnset(boolean unset, String option, Object current) {
+        if (!unset) {
+            throw new IllegalStateException(
+                    option + " was already set: " + option + "=" + current + "; fix: set each option once");
+        }
+    }
+
     /** A thread's name, checked: not null, not blank. */
     static String checkedName(String name) {
         Objects.requireNonNull(name, "name");
@@ -275,7 +290,10 @@ public final class EventLoop implements Executor, AutoCloseable {
         return core.toString();
     }
 
-    /** Options of an {@link EventLoop}, each validated when set; setting one again replaces it. Not thread-safe. */
+    /**
+     * Options of an {@link EventLoop}, each validated when set and set at most once (a second call throws
+     * {@link IllegalStateException}, as {@link WorkerPool.Builder}'s do). Not thread-safe.
+     */
     public static final class Builder {
         private String name = "offload-loop";
         private boolean daemon;
@@ -283,8 +301,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(30);
         private Consumer<Throwable> uncaughtHandler =
                 t -> LOG.log(System.Logger.Level.WARNING, "uncaught exception in event loop callback", t);
+        private final Set<String> set = new HashSet<>(); // the options set, each at most once
 
         private Builder() {}
+
+        private void once(String option, Object current) {
+            requireUnset(set.add(option), option, current);
+        }
 
         /**
          * Sets the loop's name and thread name.
@@ -294,7 +317,9 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @throws IllegalArgumentException if blank
          */
         public Builder name(String name) {
-            this.name = checkedName(name);
+            String checked = checkedName(name);
+            once("name", this.name);
+            this.name = checked;
             return this;
         }
 
@@ -305,6 +330,7 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @return this builder
          */
         public Builder daemon(boolean daemon) {
+            once("daemon", this.daemon);
             this.daemon = daemon;
             return this;
         }
@@ -316,7 +342,9 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @return this builder
          */
         public Builder idleStrategy(IdleStrategy idleStrategy) {
-            this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
+            Objects.requireNonNull(idleStrategy, "idleStrategy");
+            once("idleStrategy", this.idleStrategy);
+            this.idleStrategy = idleStrategy;
             return this;
         }
 
@@ -330,6 +358,7 @@ public final class EventLoop implements Executor, AutoCloseable {
          */
         public Builder closeTimeout(Duration closeTimeout) {
             checkedTimeout(closeTimeout);
+            once("closeTimeout", this.closeTimeout);
             this.closeTimeout = closeTimeout;
             return this;
         }
@@ -342,7 +371,9 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @return this builder
          */
         public Builder onUncaughtException(Consumer<Throwable> handler) {
-            this.uncaughtHandler = Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(handler, "handler");
+            once("onUncaughtException", this.uncaughtHandler);
+            this.uncaughtHandler = handler;
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -632,16 +633,24 @@ public final class Worker implements AutoCloseable {
                 + "]";
     }
 
-    /** A worker's settings; start one with {@link #start()}. Not thread-safe: one thread builds. */
+    /**
+     * A worker's settings, each set at most once (a second call throws {@link IllegalStateException}, as the other
+     * builders' do); start one with {@link #start()}. Not thread-safe: one thread builds.
+     */
     public static final class Builder {
         private final Main main;
         private Object workerData;
         private Object[] transfer = new Object[0];
         private String name;
         private boolean daemon;
+        private final Set<String> set = new HashSet<>(); // the options set, each at most once
 
         private Builder(Main main) {
             this.main = main;
+        }
+
+        private void once(String option, Object current) {
+            EventLoop.requireUnset(set.add(option), option, current);
         }
 
         /**
@@ -652,8 +661,10 @@ public final class Worker implements AutoCloseable {
          * @return this builder
          */
         public Builder workerData(Object workerData, Object... transfer) {
+            Object[] list = transfer.clone();
+            once("workerData", this.workerData);
             this.workerData = workerData;
-            this.transfer = transfer.clone();
+            this.transfer = list;
             return this;
         }
 
@@ -665,7 +676,9 @@ public final class Worker implements AutoCloseable {
          * @throws IllegalArgumentException if blank
          */
         public Builder name(String name) {
-            this.name = EventLoop.checkedName(name);
+            String checked = EventLoop.checkedName(name);
+            once("name", this.name);
+            this.name = checked;
             return this;
         }
 
@@ -677,6 +690,7 @@ public final class Worker implements AutoCloseable {
          * @return this builder
          */
         public Builder daemon(boolean daemon) {
+            once("daemon", this.daemon);
             this.daemon = daemon;
             return this;
         }

@@ -846,9 +846,7 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         private static void requireUnset(boolean unset, String option, Object current) {
-            if (!unset) {
-                throw new IllegalStateException(option + " was already set: " + option + "=" + current);
-            }
+            EventLoop.requireUnset(unset, option, current);
         }
     }
 }

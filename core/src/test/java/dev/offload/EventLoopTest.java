@@ -259,4 +259,52 @@ class EventLoopTest {
                 IllegalArgumentException.class, () -> EventLoop.builder().name(" "));
         assertEquals("name must not be blank: name=\" \"", e.getMessage());
     }
+
+    /**
+     * Every builder refuses an option set twice, naming it and the value it has (two sources of configuration that
+     * disagree), and a refused call changes nothing: the builder still builds with the first value.
+     */
+    @Test
+    void anOptionSetTwice_isRefusedByEveryBuilder_withItsNameAndValue() throws Exception {
+        EventLoop.Builder loop = EventLoop.builder().name("first");
+        assertEquals(
+                "name was already set: name=first; fix: set each option once",
+                assertThrows(IllegalStateException.class, () -> loop.name("second"))
+                        .getMessage());
+        assertEquals(
+                "idleStrategy was already set: idleStrategy=LATENCY; fix: set each option once",
+                assertThrows(IllegalStateException.class, () -> EventLoop.builder()
+                                .idleStrategy(IdleStrategy.LATENCY)
+                                .idleStrategy(IdleStrategy.BALANCED))
+                        .getMessage());
+        assertThrows(
+                IllegalStateException.class,
+                () -> EventLoop.builder().daemon(true).daemon(false));
+        assertThrows(
+                IllegalStateException.class,
+                () -> EventLoop.builder().closeTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(2)));
+        assertThrows(
+                IllegalStateException.class,
+                () -> EventLoop.builder().onUncaughtException(t -> {}).onUncaughtException(t -> {}));
+        try (EventLoop started = loop.daemon(true).start()) {
+            assertEquals("first", started.name());
+        }
+        Worker.Builder worker = Worker.builder((port, data) -> {}).name("w1");
+        assertEquals(
+                "name was already set: name=w1; fix: set each option once",
+                assertThrows(IllegalStateException.class, () -> worker.name("w2"))
+                        .getMessage());
+        assertThrows(
+                IllegalStateException.class,
+                () -> Worker.builder((port, data) -> {}).daemon(true).daemon(true));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Worker.builder((port, data) -> {}).workerData("a").workerData("b"));
+        assertEquals(
+                "maxWorkers was already set: maxWorkers=2; fix: set each option once",
+                assertThrows(
+                                IllegalStateException.class,
+                                () -> WorkerPool.builder().maxWorkers(2).maxWorkers(3))
+                        .getMessage());
+    }
 }

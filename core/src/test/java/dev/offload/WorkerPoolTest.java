@@ -707,7 +707,7 @@ class WorkerPoolTest {
                                 .idleTimeout(Duration.ZERO))
                         .getMessage());
         assertEquals(
-                "maxQueue was already set: maxQueue=8",
+                "maxQueue was already set: maxQueue=8; fix: set each option once",
                 assertThrows(
                                 IllegalStateException.class,
                                 () -> WorkerPool.builder().maxQueue(8).maxQueue(9))

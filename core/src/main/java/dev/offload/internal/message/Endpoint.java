@@ -77,7 +77,9 @@ public final class Endpoint implements LoopBound, Inlet {
     private boolean closeFired;
     private boolean started; // a handler is set: the loop delivers
     private boolean polled; // one of its loop's inlets (started, not asleep, close not fired)
-    int emptyPolls; // polls in a row that found nothing (package-private: a stress test starts near the sleep)
+    // Polls in a row that found nothing. Holder's loop only, but on its own cache lines: a spinning loop counts on
+    // every turn, and the fields above share a line that posts read (package-private: a stress test sets it).
+    final PaddedCounter emptyPolls = new PaddedCounter();
     private boolean counted; // holds a reference on the holder (see LoopCore#ref): open, with a message handler
     private boolean unrefd; // the holder asked that this end not keep its loop running
 
@@ -270,7 +272,7 @@ public final class Endpoint implements LoopBound, Inlet {
     /** Holder's loop: this end becomes one of its inlets. */
     private void poll(LoopCore loop) {
         polled = true;
-        emptyPolls = 0;
+        emptyPolls.setOpaque(0);
         loop.addInlet(this);
     }
 
@@ -406,10 +408,14 @@ public final class Endpoint implements LoopBound, Inlet {
             }
             return n; // a close pending keeps the end polled
         }
-        if (n == 0 && ++emptyPolls >= SLEEP_AFTER) {
-            sleep(loop);
-        } else if (n > 0) {
-            emptyPolls = 0;
+        if (n == 0) {
+            long empty = emptyPolls.get() + 1;
+            emptyPolls.setOpaque(empty);
+            if (empty >= SLEEP_AFTER) {
+                sleep(loop);
+            }
+        } else if (emptyPolls.get() != 0) {
+            emptyPolls.setOpaque(0);
         }
         return n;
     }
@@ -424,7 +430,7 @@ public final class Endpoint implements LoopBound, Inlet {
         asleep = true;
         if (peer.posting.get() != 0 || (onMessage != null && !inbound.isEmpty()) || closedIn) {
             if (ASLEEP.compareAndSet(this, true, false)) {
-                emptyPolls = 0; // work came meanwhile: stay polled
+                emptyPolls.setOpaque(0); // work came meanwhile: stay polled
                 return;
             } // else a poster cleared it and queued a rouse: sleep, and let the rouse bring the end back
         }

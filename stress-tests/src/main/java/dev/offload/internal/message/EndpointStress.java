@@ -190,7 +190,8 @@ public final class EndpointStress {
         public PostVsSleep() {
             ends[1].onMessage(receiver, m -> delivered++);
             StressLoops.drainAll(receiver); // the end is polled
-            ends[1].emptyPolls = Endpoint.SLEEP_AFTER - 1; // as after that many empty polls: the next one sleeps
+            ends[1].emptyPolls.setOpaque(
+                    Endpoint.SLEEP_AFTER - 1); // as after that many empty polls: the next one sleeps
         }
 
         @Actor
