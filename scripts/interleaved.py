@@ -40,6 +40,8 @@ GROUPS = {
                          "args": ["RealWorkBenchmark.offload", "-p", "isolation=TRUSTED"]},
     "burst": {"what": "P14: bursts of 256 or 4096 SHA-256 tasks handed to the loop from outside, 64 in flight, peers",
               "args": ["BurstBenchmark"]},
+    "burst256": {"what": "P14's own row only: bursts of 256 SHA-256 tasks, 64 in flight, peers",
+                 "args": ["BurstBenchmark", "-p", "burst=256", "-p", "work=sha256x1"]},
     "loopcost": {"what": "P15: the loop's CPU per task and its feed rate, trivial tasks, 256 in flight; no-op, "
                  "4 KiB CHECKED and TRUSTED inputs",
                  "args": ["LoopCostBenchmark"]},
@@ -70,7 +72,8 @@ GROUPS = {
                              "-p", "supervision=default,timeouts,off"],
                     "baseline_args": ["(RoundTripBenchmark|PipelineBenchmark).offload", "-p", "idle=BALANCED"]},
 }
-DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision", "change", "change-realwork", "change-ports")]
+DEFAULT_GROUPS = [g for g in GROUPS if g not in ("gc", "supervision", "change", "change-realwork", "change-ports",
+                                                 "burst256")]
 
 
 def java25():

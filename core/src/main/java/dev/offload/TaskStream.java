@@ -1,5 +1,6 @@
 package dev.offload;
 
+import dev.offload.internal.idle.Idler;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * The publisher of one {@link StreamTask}: unicast, started by its subscription. Overview: the subscriber's demand is a
- * credit counter that {@code request} adds to and each {@code emit} on the worker takes one from, waiting (parked,
- * woken by {@code request} or {@code cancel}) while it is zero; each emitted value goes to the subscriber as a
+ * credit counter that {@code request} adds to and each {@code emit} on the worker takes one from, waiting while it is
+ * zero (spinning for the pool's spin budget, then parked until {@code request} or {@code cancel} wakes it); each emitted value goes to the subscriber as a
  * progress value of the task ({@link TaskContext#post}), so it arrives where the future completes, in order, and
  * before the completion that becomes {@code onComplete} or {@code onError}. {@code cancel} cancels the task.
  */
@@ -30,9 +31,23 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
 
     /** What the subscriber and the emitting worker share. Any thread. */
     static final class Demand implements StreamTask.Emitter<Object> {
+        private static final int CLOCK_CHECK_MASK = 63;
+
         final AtomicLong credit = new AtomicLong();
         volatile boolean cancelled;
         volatile Thread waiter;
+        private final long spinNanos;
+
+        /**
+         * Creates the demand of one stream.
+         *
+         * @param spinNanos how long an emitter without credit spins before it parks: the pool's idle strategy's spin
+         *     budget, so that a subscriber that requests more within it does not pay a wake-up ({@code 0}: park at
+         *     once; {@link Long#MAX_VALUE}: never park)
+         */
+        Demand(long spinNanos) {
+            this.spinNanos = spinNanos;
+        }
 
         void add(long n) {
             credit.getAndUpdate(c -> c + n < 0 ? Long.MAX_VALUE : c + n); // saturates, as Flow allows
@@ -52,12 +67,15 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         }
 
         /**
-         * Emitting thread: takes one unit of credit, waiting (parked) while there is none.
+         * Emitting thread: takes one unit of credit, waiting while there is none: it spins for up to the spin budget
+         * (reading the clock once every 64 spins; not while offload's threads outnumber the cores), then parks.
          *
          * @param checkStopped throws if the task was stopped otherwise (timed out, forced close)
          * @throws CancellationException if the subscription was cancelled
          */
         void acquire(Runnable checkStopped) {
+            int spins = 0;
+            long spinStart = 0;
             while (true) {
                 if (cancelled) {
                     throw new CancellationException("stream subscription cancelled");
@@ -69,6 +87,23 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                         break;
                     }
                     continue;
+                }
+                if (spinNanos > 0 && (spins & CLOCK_CHECK_MASK) != 0) {
+                    spins++;
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (spinNanos > 0) { // a clock check
+                    long now = System.nanoTime();
+                    if (spins == 0) {
+                        spinStart = now;
+                    }
+                    // As an idle worker does: no spinning while offload's threads outnumber the cores.
+                    if ((spinNanos == Long.MAX_VALUE || now - spinStart < spinNanos) && !Idler.oversubscribed()) {
+                        spins++;
+                        Thread.onSpinWait();
+                        continue;
+                    }
                 }
                 waiter = Thread.currentThread(); // then the re-check: pairs with add()'s write, then unpark
                 if (credit.get() == 0 && !cancelled) {

@@ -162,7 +162,7 @@ public final class WorkerPool implements AutoCloseable {
         if (!trusted) {
             Sendables.checkTask(task);
         }
-        TaskStream.Demand demand = new TaskStream.Demand();
+        TaskStream.Demand demand = new TaskStream.Demand(core.config().spinNanos());
         @SuppressWarnings("unchecked")
         StreamTask<I, Object> raw = (StreamTask<I, Object>) (StreamTask<I, ?>) task;
         return new TaskStream<>(options -> enqueueChecked(new StreamRun<>(raw, demand), input, options), demand);

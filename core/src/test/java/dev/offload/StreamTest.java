@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,16 @@ class StreamTest {
     void stop() {
         pool.close();
         loop.close();
+    }
+
+    static final AtomicBoolean RETURNED = new AtomicBoolean(); // a countAndMark task's emit loop ended
+
+    static void countAndMark(Integer n, StreamTask.Emitter<Integer> out) {
+        try {
+            count(n, out);
+        } finally {
+            RETURNED.set(true);
+        }
     }
 
     static void count(Integer n, StreamTask.Emitter<Integer> out) {
@@ -144,6 +155,58 @@ class StreamTest {
         Await.onLoop(loop, () -> "a pass of the loop");
         assertEquals(List.of(), after, "a cancelled subscription hears nothing more");
         assertEquals(5, values.size());
+    }
+
+    /**
+     * A pool whose idle strategy never parks: an emitter without credit spins instead of parking, and still never runs
+     * ahead of the demand; a cancel ends its spin.
+     */
+    @Test
+    void aSpinningEmitter_neverRunsAheadOfDemand_andACancelEndsItsSpin() throws Exception {
+        try (WorkerPool spinning = WorkerPool.builder()
+                .maxWorkers(1)
+                .idleStrategy(IdleStrategy.LATENCY)
+                .build()) {
+            Recorder r = new Recorder(loop, 7);
+            loop.execute(() -> spinning.stream(StreamTest::count, 1000).subscribe(r));
+            assertEquals(null, Await.result(r.end, "the stream's end"));
+            assertEquals(List.of(), r.problems);
+            assertEquals(1000, r.values.size());
+
+            EMITTED.set(0);
+            RETURNED.set(false);
+            CompletableFuture<Flow.Subscription> sub = new CompletableFuture<>();
+            List<Object> values = Collections.synchronizedList(new ArrayList<>());
+            loop.execute(() -> spinning.stream(StreamTest::countAndMark, 1_000_000)
+                    .subscribe(new Flow.Subscriber<Integer>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            s.request(3); // and never more: the emitter spins for the fourth
+                            sub.complete(s);
+                        }
+
+                        @Override
+                        public void onNext(Integer item) {
+                            values.add(item);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {}
+
+                        @Override
+                        public void onComplete() {}
+                    }));
+            Await.until(() -> values.size() == 3, "the three values requested");
+            Thread.sleep(50); // a spinning emitter that ran ahead would emit more meanwhile
+            assertEquals(3, EMITTED.get(), "the spinning worker waits for demand");
+            Flow.Subscription s = Await.result(sub, "the subscription");
+            loop.execute(s::cancel);
+            Await.until(RETURNED::get, "the spinning emitter's task to end after the cancel");
+            Task<Integer, Integer> plusOne = x -> x + 1;
+            assertEquals(
+                    7,
+                    Await.result(spinning.submit(plusOne, 6), "a task after the cancel: the spinning worker is free"));
+        }
     }
 
     static void failAfterTwo(Integer ignored, StreamTask.Emitter<int[]> out) {

@@ -30,7 +30,7 @@ public final class TaskStreamStress {
     @Outcome(expect = Expect.FORBIDDEN, desc = "The wait ended some other way.")
     @State
     public static class CancelVsWait {
-        private final TaskStream.Demand demand = new TaskStream.Demand();
+        private final TaskStream.Demand demand = new TaskStream.Demand(0); // parks at once: the wake-up's race
 
         @Actor
         public void emitter(I_Result r) {
@@ -57,7 +57,7 @@ public final class TaskStreamStress {
     @Outcome(expect = Expect.FORBIDDEN, desc = "Credit lost or taken twice.")
     @State
     public static class RequestsVsTakes {
-        private final TaskStream.Demand demand = new TaskStream.Demand();
+        private final TaskStream.Demand demand = new TaskStream.Demand(0); // parks at once: the wake-up's race
         private int taken;
 
         @Actor

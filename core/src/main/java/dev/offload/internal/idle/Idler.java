@@ -64,6 +64,16 @@ public final class Idler extends IdlerL2Pad {
         super(new Waker(owner, worker), spinNanos, yieldNanos);
     }
 
+    /**
+     * Any thread: whether offload's threads on a CPU (running, spinning or yielding) outnumber the cores, so that a
+     * thread that would spin while it waits should park instead.
+     *
+     * @return {@code true} if a waiting thread should not spin now
+     */
+    public static boolean oversubscribed() {
+        return OnCpuThreads.oversubscribed();
+    }
+
     /** Owner thread, when it starts: it counts as on a CPU. */
     public void start() {
         enterBudget();
