@@ -788,10 +788,13 @@ public final class LoopCore {
                 beginClose(defaultCloseNanos); // nothing can reach it any more: end, as Node's worker does
                 continue;
             }
-            if (idler.spinsOnly() && local.isIdle()) {
-                // A spin step between two clock checks: it cannot park, so it needs no look time nor park deadline,
-                // and the turn reads no clock (which would be most of an empty turn's cost); the idle period has
-                // started.
+            if (idler.spinsOnly() && local.isIdle() && local.outstanding() == 0) {
+                // A spin step between two clock checks, on a loop that waits for no pool: it cannot park, so it needs
+                // no look time nor park deadline, and the turn reads no clock (which would be most of an empty turn's
+                // cost, and a message from a port or another loop waits less for the next poll); the idle period
+                // has started. A loop with tasks out keeps its look schedule up to date on every turn: without the
+                // clock read its faster polling of the inbox slowed the pool's pipeline (1.26 of the time in 3
+                // interleaved rounds, 0.92 to 1.28).
                 idler.idle(hasWork, Long.MAX_VALUE);
                 continue;
             }

@@ -46,7 +46,8 @@ public final class Endpoint implements LoopBound, Inlet {
     /**
      * Polls in a row that find nothing before an end stops being polled and waits to be roused by a post: a loop
      * that holds many quiet ports polls only the busy ones. About 10 to 50 µs of a spinning loop's turns (an empty turn
-     * reads no clock while it spins), far longer than the gap between two messages of a stream or a ping-pong.
+     * of a loop with no task out reads no clock), far longer than the gap between two messages of a stream or a
+     * ping-pong.
      */
     static final int SLEEP_AFTER = 1024;
 
