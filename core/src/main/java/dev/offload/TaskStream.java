@@ -76,6 +76,7 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         void acquire(Runnable checkStopped) {
             int spins = 0;
             long spinStart = 0;
+            boolean spinning = false;
             while (true) {
                 if (cancelled) {
                     throw new CancellationException("stream subscription cancelled");
@@ -88,18 +89,17 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                     }
                     continue;
                 }
-                if (spinNanos > 0 && (spins & CLOCK_CHECK_MASK) != 0) {
-                    spins++;
-                    Thread.onSpinWait();
-                    continue;
-                }
-                if (spinNanos > 0) { // a clock check
-                    long now = System.nanoTime();
-                    if (spins == 0) {
-                        spinStart = now;
+                if (spinNanos > 0) {
+                    if ((spins & CLOCK_CHECK_MASK) == 0) { // a clock check
+                        long now = System.nanoTime();
+                        if (spins == 0) {
+                            spinStart = now;
+                        }
+                        // As an idle worker does: no spinning while offload's threads outnumber the cores.
+                        spinning =
+                                (spinNanos == Long.MAX_VALUE || now - spinStart < spinNanos) && !Idler.oversubscribed();
                     }
-                    // As an idle worker does: no spinning while offload's threads outnumber the cores.
-                    if ((spinNanos == Long.MAX_VALUE || now - spinStart < spinNanos) && !Idler.oversubscribed()) {
+                    if (spinning) {
                         spins++;
                         Thread.onSpinWait();
                         continue;

@@ -193,7 +193,7 @@ public final class Endpoint implements LoopBound, Inlet {
             flag.setRelease(0); // after the offer: a receiver that reads 0 then sees the message in its queue
         }
         if (wake != WAKE_NONE) {
-            to.wake(wake); // after the offer: the loop it wakes finds the message
+            to.wakeHolder(wake == WAKE_ASLEEP); // after the offer: the loop it wakes finds the message
         }
         return true;
     }
@@ -218,30 +218,18 @@ public final class Endpoint implements LoopBound, Inlet {
         return h.mayBeParked() ? WAKE_PARKED : WAKE_NONE;
     }
 
-    /** The posting thread, after its offer: acts on what {@link #wakeNeeded()} found. */
-    private void wake(int wake) {
-        LoopCore h = holder;
-        if (h == null) {
-            return;
-        }
-        if (wake == WAKE_ASLEEP) {
-            rouseFrom(h);
-        } else {
-            h.wakeIfParked();
-        }
-    }
-
     /**
-     * Any thread, after it published to this end (a close) and passed a full fence: makes sure the holder polls this
-     * end. An end asleep is roused through the holder's inbox (which wakes a parked loop); an end polled needs only a
-     * parked loop woken. Null holder: in transit; the next holder polls it once it binds it.
+     * Any thread, after it published to this end (a message, a close) and passed a full fence: makes sure the holder
+     * polls this end. An end asleep ({@code rouse}, as read after the fence) is roused through the holder's inbox
+     * (which wakes a parked loop); an end polled needs only a parked loop woken. Null holder: in transit; the next
+     * holder polls it once it binds it.
      */
-    private void wakeHolder() {
+    private void wakeHolder(boolean rouse) {
         LoopCore h = holder;
         if (h == null) {
             return;
         }
-        if (asleep) {
+        if (rouse) {
             rouseFrom(h);
         } else {
             h.wakeIfParked();
@@ -520,7 +508,7 @@ public final class Endpoint implements LoopBound, Inlet {
 
     private void closeInbound() {
         if (CLOSED_IN.compareAndSet(this, false, true)) { // volatile RMW: before the reads of the park and sleep flags
-            wakeHolder(); // its loop fires the close handler once all is delivered
+            wakeHolder(asleep); // its loop fires the close handler once all is delivered
         }
     }
 
