@@ -267,6 +267,20 @@ def regressions(rows):
             s = spread([fig(k) for k in ks])
             if s:
                 out.append((f"{bench}, supervision={sup}: time per task, this build / before", s))
+    for isolation in ("CHECKED", "TRUSTED"):
+        s = spread([ratio(score(find(rows, k, "BurstBenchmark.offload", burst=256, isolation=isolation)),
+                          score(find(rows, k, "BurstBenchmark.offload", baseline=True, burst=256,
+                                     isolation=isolation))) for k in ks])
+        if s:
+            out.append((f"BurstBenchmark.offload, burst=256, isolation={isolation}: time per task, this build / before",
+                        s))
+    for input_kind in ("noop", "bytes4k-checked", "bytes4k-trusted", "bytes4k-moved"):
+        def cpu(k, baseline, input_kind=input_kind):
+            return secondary(find(rows, k, "LoopCostBenchmark.offload", baseline=baseline, input=input_kind),
+                             "loopCpuNsPerTask")
+        s = spread([ratio(cpu(k, False), cpu(k, True)) for k in ks])
+        if s:
+            out.append((f"LoopCostBenchmark.offload, input={input_kind}: loop CPU per task, this build / before", s))
     for bench, what in (("PortPingPongBenchmark.ports", "time per round trip"),
                         ("StreamingBenchmark.ports", "time per message")):
         for idle in ("LATENCY", "BALANCED"):

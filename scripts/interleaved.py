@@ -41,10 +41,11 @@ GROUPS = {
     "burst": {"what": "P14: bursts of 256 or 4096 SHA-256 tasks handed to the loop from outside, 64 in flight, peers",
               "args": ["BurstBenchmark"]},
     "burst256": {"what": "P14's own row only: bursts of 256 SHA-256 tasks, 64 in flight, peers",
-                 "args": ["BurstBenchmark", "-p", "burst=256", "-p", "work=sha256x1"]},
+                 "args": ["BurstBenchmark", "-p", "burst=256", "-p", "work=sha256x1"],
+                 "baseline_args": ["BurstBenchmark.offload", "-p", "burst=256", "-p", "work=sha256x1"]},
     "loopcost": {"what": "P15: the loop's CPU per task and its feed rate, trivial tasks, 256 in flight; no-op, "
                  "4 KiB CHECKED and TRUSTED inputs",
-                 "args": ["LoopCostBenchmark"]},
+                 "args": ["LoopCostBenchmark"], "baseline_args": ["LoopCostBenchmark"]},
     # P13 is a steady-state figure: in a JVM's first seconds C2 compiles on the same 2 cores and delays any loop's
     # timers, so this group warms up longer (both peers alike); "jmh" replaces the same options of --jmh.
     "responsive": {"what": "P13: loop timer delay while the pool is saturated, peer",

@@ -393,6 +393,48 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aLoopCallbackThatSubmitsEightTasks_handsThemToTheWorkersBeforeItReturns_andFewerWaitForItsReturn() {
+        // A burst's first tasks start while its callback still submits the rest; fewer stay kept until it returns.
+        try (EventLoop loop = EventLoop.start("t-publish-loop");
+                WorkerPool pool = WorkerPool.builder()
+                        .minWorkers(2)
+                        .maxWorkers(2)
+                        .isolation(Isolation.TRUSTED)
+                        .build()) {
+            CompletableFuture<String> seen = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    java.util.concurrent.CountDownLatch fewStarted = new java.util.concurrent.CountDownLatch(1);
+                    for (int i = 0; i < 7; i++) {
+                        pool.submit(
+                                x -> {
+                                    fewStarted.countDown();
+                                    return x;
+                                },
+                                i);
+                    }
+                    // Nothing can start them before this callback returns: the wait runs out.
+                    boolean fewRan = fewStarted.await(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    java.util.concurrent.CountDownLatch eighthStarted = new java.util.concurrent.CountDownLatch(1);
+                    pool.submit(
+                            x -> {
+                                eighthStarted.countDown();
+                                return x;
+                            },
+                            7);
+                    boolean eighthRan = eighthStarted.await(Await.SECONDS / 2, java.util.concurrent.TimeUnit.SECONDS);
+                    seen.complete("7 submits: a task started=" + fewRan + "; after the 8th: it started=" + eighthRan);
+                } catch (InterruptedException e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+            assertEquals(
+                    "7 submits: a task started=false; after the 8th: it started=true",
+                    Await.result(seen, "a callback submitting 8 tasks"));
+        }
+    }
+
+    @Test
     void priorityQueue_tasksFromOneLoopCallback_tiesRunInSubmissionOrder() {
         // A loop hands a callback's tasks over as one batch with one clock reading; their stamps must still order them.
         List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -616,6 +616,14 @@ public final class LoopCore {
         local.register(pool, record);
     }
 
+    /**
+     * Loop thread: a submit from this loop is over (its task admitted and registered); once the running callback has
+     * submitted {@value LoopState#PUBLISH_TASKS} tasks, hands them to the workers without waiting for its return.
+     */
+    public void afterSubmit() {
+        local.afterSubmit();
+    }
+
     /** Loop thread (or any thread that may be one): hands the tasks the running callback submitted to the workers. */
     public static void publishPending() {
         LoopCore loop = current();

@@ -5,7 +5,8 @@ import dev.offload.internal.task.TaskRecord;
 
 /**
  * Where an event loop hands the tasks its callbacks submitted: the pool that admitted them. The loop keeps each
- * admitted task until its callback returns, then publishes the run of tasks for one sink as one batch.
+ * admitted task until a batch is due (see {@link LoopState}), then publishes each run of tasks for one sink as one
+ * batch.
  *
  * <p>Loop thread only.
  */

@@ -194,6 +194,9 @@ public final class PoolCore extends PoolCoreL2Pad implements Settler, TaskSink, 
             afterOffer();
         }
         watchQueueTime(record);
+        if (loop != null) {
+            loop.afterSubmit(); // last: the record is complete once a worker can take it
+        }
         return record;
     }
 

@@ -9,6 +9,8 @@ import dev.offload.TaskOptions;
 import dev.offload.internal.task.CompletionOwner;
 import dev.offload.internal.task.RecordAccess;
 import dev.offload.internal.task.TaskRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
@@ -92,5 +94,65 @@ class LoopStateTest {
         assertEquals(1, state.outstanding());
         assertTrue(state.unregister(r));
         assertEquals(0, state.outstanding());
+    }
+
+    /** A sink that records what each publish handed it, and may run code inside a publish (as an onDrain would). */
+    private static final class RecordingSink implements TaskSink {
+        final List<List<TaskRecord>> batches = new ArrayList<>();
+        Runnable insidePublish;
+
+        @Override
+        public void publish(TaskRecord[] records, int from, int to, dev.offload.internal.task.BatchCursor cursor) {
+            batches.add(new ArrayList<>(java.util.Arrays.asList(records).subList(from, to)));
+            java.util.Arrays.fill(records, from, to, null);
+            Runnable r = insidePublish;
+            insidePublish = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    private static TaskRecord submit(LoopState state, TaskSink sink) {
+        state.reserve();
+        TaskRecord r = record();
+        state.register(sink, r);
+        state.afterSubmit();
+        return r;
+    }
+
+    @Test
+    void theSubmitThatMakesEightKept_publishesThemAll_andNoSubmitBeforeItPublishes() {
+        LoopState state = new LoopState();
+        RecordingSink sink = new RecordingSink();
+        List<TaskRecord> kept = new ArrayList<>();
+        for (int i = 1; i < LoopState.PUBLISH_TASKS; i++) {
+            kept.add(submit(state, sink));
+            assertEquals(
+                    0, sink.batches.size(), "published after " + i + " submits, before " + LoopState.PUBLISH_TASKS);
+        }
+        kept.add(submit(state, sink));
+        assertEquals(List.of(kept), sink.batches, "the " + LoopState.PUBLISH_TASKS + "th submit's publish");
+        submit(state, sink);
+        assertEquals(1, sink.batches.size(), "a submit after the batch published alone");
+    }
+
+    @Test
+    void aPublishCalledFromInsideAPublish_returns_andTheOuterOneHandsOverWhatWasAdded() {
+        LoopState state = new LoopState();
+        RecordingSink sink = new RecordingSink();
+        TaskRecord first = submit(state, sink);
+        List<TaskRecord> added = new ArrayList<>();
+        sink.insidePublish = () -> { // an onDrain listener on the loop thread: it submits enough for a batch
+            for (int i = 0; i < LoopState.PUBLISH_TASKS; i++) {
+                added.add(submit(state, sink));
+            }
+            state.publish(); // and closes a pool, which publishes what is pending
+            assertEquals(1, sink.batches.size(), "a publish ran inside a publish");
+        };
+        state.publish();
+        assertEquals(List.of(List.of(first), added), sink.batches, "each task handed over once, in order");
+        state.publish();
+        assertEquals(2, sink.batches.size(), "a task was kept after the publish that handed everything over");
     }
 }
