@@ -185,6 +185,10 @@ TARGETS = [
         score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x10")))),
     ("P15", "loop CPU per task, 4 KiB input, CHECKED (copied on submit), ns", "≤ 250", lambda v: v <= 250,
      loop_ns("bytes4k-checked", "loopCpuNsPerTask")),
+    ("P15", "a 4 KiB clone() alone, into fresh memory, one thread (the floor of a CHECKED input), ns", "-", None,
+     lambda rows, k: score(find(rows, k, "LoopCostBenchmark.copy4kFresh"))),
+    ("P15", "the same copy into an array already in a cache, ns", "-", None,
+     lambda rows, k: score(find(rows, k, "LoopCostBenchmark.copy4kReused"))),
     ("P15", "same, the input moved (TaskOptions.withMoved), ns", "≤ 250", lambda v: v <= 250,
      loop_ns("bytes4k-moved", "loopCpuNsPerTask")),
     ("P15", "same, Isolation.TRUSTED, ns", "-", None,
@@ -267,13 +271,11 @@ def regressions(rows):
             s = spread([fig(k) for k in ks])
             if s:
                 out.append((f"{bench}, supervision={sup}: time per task, this build / before", s))
-    for isolation in ("CHECKED", "TRUSTED"):
-        s = spread([ratio(score(find(rows, k, "BurstBenchmark.offload", burst=256, isolation=isolation)),
-                          score(find(rows, k, "BurstBenchmark.offload", baseline=True, burst=256,
-                                     isolation=isolation))) for k in ks])
-        if s:
-            out.append((f"BurstBenchmark.offload, burst=256, isolation={isolation}: time per task, this build / before",
-                        s))
+    s = spread([ratio(score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1")),
+                      score(find(rows, k, "BurstBenchmark.offload", baseline=True, burst=256, work="sha256x1")))
+                for k in ks])
+    if s:
+        out.append(("BurstBenchmark.offload, burst=256: time per task, this build / before", s))
     for input_kind in ("noop", "bytes4k-checked", "bytes4k-trusted", "bytes4k-moved"):
         def cpu(k, baseline, input_kind=input_kind):
             return secondary(find(rows, k, "LoopCostBenchmark.offload", baseline=baseline, input=input_kind),

@@ -59,6 +59,8 @@ import org.openjdk.jmh.infra.IterationParams;
  * are in flight, so that no array is in two tasks at once (the contract of a moved array).
  *
  * <p>Target (P15): {@code loopCpuNsPerTask} at most 250 for {@code bytes4k-checked}; the feed rate stated beside it.
+ * Peers: {@link #copy4kFresh}, the copy alone that a {@code CHECKED} 4 KiB input costs any loop (its floor), and
+ * {@link #copy4kReused}, the same copy into memory already in a cache.
  *
  * <p>Run: {@code scripts/java25 -jar benchmarks/target/benchmarks.jar LoopCost -f 1 -wi 3 -i 5}
  */
@@ -310,6 +312,51 @@ public class LoopCostBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The copies of the floor peers: the {@value #INPUTS} inputs of a {@code bytes4k} run, used in turn, and the last
+     * {@value #WINDOW} copies kept alive, as the copies of the tasks in flight are.
+     */
+    @State(Scope.Thread)
+    public static class Copies {
+        final byte[][] inputs = new byte[INPUTS][INPUT_BYTES];
+        final byte[][] kept = new byte[WINDOW][INPUT_BYTES];
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            SplittableRandom random = new SplittableRandom(1);
+            for (byte[] bytes : inputs) {
+                random.nextBytes(bytes);
+            }
+        }
+    }
+
+    /**
+     * The floor of a {@code CHECKED} 4 KiB input, on one thread and with nothing else running: what {@code clone()} of
+     * the input costs, into fresh memory, as the isolation copy on submit is. No loop can copy a task's input for less,
+     * so the P15 figure for {@code bytes4k-checked} is this plus the loop's own work ({@code bytes4k-trusted}).
+     */
+    @Benchmark
+    public int copy4kFresh(Copies c) {
+        int i = c.next++;
+        byte[] copy = c.inputs[i & (INPUTS - 1)].clone();
+        c.kept[i & (WINDOW - 1)] = copy;
+        return copy.length;
+    }
+
+    /**
+     * The same copy into an array that is reused ({@value #WINDOW} of them, in turn): what the copy costs when its
+     * destination is already in a cache, so the difference to {@link #copy4kFresh} is the cost of writing to fresh
+     * memory. An isolation copy cannot reuse arrays: the task owns its input and may keep it.
+     */
+    @Benchmark
+    public int copy4kReused(Copies c) {
+        int i = c.next++;
+        byte[] copy = c.kept[i & (WINDOW - 1)];
+        System.arraycopy(c.inputs[i & (INPUTS - 1)], 0, copy, 0, INPUT_BYTES);
+        return copy[i & (INPUT_BYTES - 1)];
     }
 
     @Benchmark

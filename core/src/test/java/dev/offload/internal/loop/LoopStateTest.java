@@ -138,6 +138,29 @@ class LoopStateTest {
     }
 
     @Test
+    void tasksKeptFromEarlierCallbacks_doNotCount_soACallbackPublishesAtItsOwnEighthSubmit() {
+        LoopState state = new LoopState();
+        RecordingSink sink = new RecordingSink();
+        List<TaskRecord> kept = new ArrayList<>();
+        for (int i = 1; i < LoopState.PUBLISH_TASKS; i++) { // a callback submits 7, and returns
+            kept.add(submit(state, sink));
+        }
+        state.afterCallback();
+        for (int i = 1; i < LoopState.PUBLISH_TASKS; i++) { // the next one submits 7 more: 14 kept, 7 of its own
+            kept.add(submit(state, sink));
+            assertEquals(0, sink.batches.size(), "published at the next callback's submit " + i);
+        }
+        kept.add(submit(state, sink)); // its 8th
+        assertEquals(List.of(kept), sink.batches, "the callback's 8th submit publishes every kept task");
+        for (int i = 1; i < LoopState.PUBLISH_TASKS; i++) { // after a publish, the same callback counts afresh
+            submit(state, sink);
+        }
+        assertEquals(1, sink.batches.size(), "published again before 8 more");
+        submit(state, sink);
+        assertEquals(2, sink.batches.size(), "8 more in the same callback did not publish");
+    }
+
+    @Test
     void aPublishCalledFromInsideAPublish_returns_andTheOuterOneHandsOverWhatWasAdded() {
         LoopState state = new LoopState();
         RecordingSink sink = new RecordingSink();
