@@ -227,8 +227,8 @@ abstract class IdlerFields extends L1Pad {
     final long spinNanos;
     final long yieldNanos;
 
-    // Alone on its cache lines: the owner writes its spin state below on every idle step, while producers read the
-    // park flag on every hand-off.
+    // The owner's: it writes its spin state below on every idle step, on the same cache lines. Producers read the park
+    // flag on every hand-off, so they hold the waker itself (see waker()), whose flag has cache lines of its own.
     final Waker waker;
 
     final AtomicBoolean onCpu = new AtomicBoolean(); // counted in OnCpuThreads; changed on park and wake only

@@ -76,6 +76,9 @@ public final class LoopCore {
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final LoopThread thread;
     final Idler idler; // package-private for StressLoops
+    // What other threads wake this loop with, held here: the idler's fields share cache lines with the spin state the
+    // loop writes on every idle step, which a producer reading the waker through the idler would pull on every post.
+    private final Waker waker;
     private final long startNanos;
     private final long defaultCloseNanos;
     private final LoopOwner owner;
@@ -155,6 +158,7 @@ public final class LoopCore {
         this.defaultCloseNanos = closeTimeout;
         this.thread = new LoopThread(this, name, daemon);
         this.idler = new Idler(thread, spinNanos, yieldNanos);
+        this.waker = idler.waker();
         this.owner = new LoopOwner(this);
         this.startNanos = System.nanoTime();
         if (start) {
@@ -272,7 +276,7 @@ public final class LoopCore {
             inbox.offer(item);
         } finally {
             PRODUCERS.getAndAdd(this, -1);
-            idler.wake(); // after the decrement: a closing loop parked on producers != 0 re-checks
+            waker.wake(); // after the decrement: a closing loop parked on producers != 0 re-checks
         }
     }
 
@@ -409,7 +413,7 @@ public final class LoopCore {
      * parked or about to park (a volatile read of its park flag; a spinning loop finds the work on its next turn).
      */
     public void wakeIfParked() {
-        idler.wake();
+        waker.wake();
     }
 
     /**
@@ -420,7 +424,7 @@ public final class LoopCore {
      * @return {@code true} if {@link #wakeIfParked()} may have a loop to wake
      */
     public boolean mayBeParked() {
-        return idler.waker().isParked();
+        return waker.isParked();
     }
 
     /**
@@ -492,7 +496,7 @@ public final class LoopCore {
             return true;
         } finally {
             PRODUCERS.getAndAdd(this, -1);
-            idler.wake();
+            waker.wake();
         }
     }
 
@@ -513,7 +517,7 @@ public final class LoopCore {
                     record); // the loop may have ended without this: complete here (a repeat is a no-op)
             return;
         }
-        Waker k = idler.waker();
+        Waker k = waker;
         // After the offer: pairs with park. A loop asleep past its next timer's time is woken too, and every worker
         // that delivers meanwhile yields its core until the loop runs: the OS ends a timed park up to its timer slack
         // late (50 µs), and while busy workers hold the cores it queues the woken loop behind one of them, on either
@@ -734,7 +738,7 @@ public final class LoopCore {
                 break;
             }
         }
-        idler.wake();
+        waker.wake();
         return closeDeadline;
     }
 
@@ -814,7 +818,6 @@ public final class LoopCore {
             // on its own, or a young completion wakes it (InboxPollSchedule).
             long lookAt = looks.idle(now, local.outstanding() > 0);
             long parkDeadline = parkDeadline(stragglerDeadline);
-            Waker waker = idler.waker();
             waker.youngAfter(looks.youngAfter());
             waker.dueAt(state == RUNNING ? parkDeadline : Long.MAX_VALUE); // the next timer (see delivery)
             idler.idle(hasWork, earlier(parkDeadline, lookAt));
