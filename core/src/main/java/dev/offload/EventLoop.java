@@ -28,9 +28,9 @@ import java.util.function.Consumer;
  * <p>Batching: a task submitted from a callback on this loop is accepted or refused at once, but handed to the
  * workers in batches: when the callback has submitted 8 (inside the submit of the 8th, so that the workers start on
  * a burst's first tasks while its callback still submits the rest), when the loop has run 16 callbacks since the
- * oldest was submitted, or when it has none left to run, whichever comes first, and always before the loop waits. Closing a pool
- * from the loop thread hands them over first. A callback must therefore not block waiting for a task it submitted to
- * start (no callback should block the loop anyway).
+ * oldest was submitted, or when it has none left to run, whichever comes first, and always before the loop waits.
+ * Closing a pool from the loop thread hands them over first. A callback must therefore not block waiting for a task
+ * it submitted to start (no callback should block the loop anyway).
  *
  * <p>Completions while the workers hold the cores: a loop that has nothing to run parks, and a worker wakes it for a
  * completion only when the loop must act (its pool's queue is about to run dry, a timer of the loop is due, the loop
