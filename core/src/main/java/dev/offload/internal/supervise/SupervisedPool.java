@@ -29,9 +29,6 @@ public interface SupervisedPool extends WorkerHost {
     /** The live workers' wakers changed: the pool wakes these from now on. */
     void setWakers(Waker[] wakers);
 
-    /** Wakes every live worker. */
-    void wakeAll();
-
     /** Stops intake: RUNNING or FAILED to DRAINING. Returns the state before. */
     int beginDrain();
 

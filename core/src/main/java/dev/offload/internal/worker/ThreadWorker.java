@@ -190,6 +190,10 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
                 idleSince = System.nanoTime();
             }
             if (shouldExit()) {
+                // A sibling that checked while this worker held a task taken but not yet counted out of the queue
+                // read one queued task, found the queue empty and parked; no close will wake it again. This worker's
+                // release came before this check, so a sibling parked on the old count is woken here and re-checks.
+                pool.wakeAll();
                 return "closed";
             }
             boolean mayRetire =

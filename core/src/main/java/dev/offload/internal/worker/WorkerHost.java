@@ -64,4 +64,7 @@ public interface WorkerHost {
 
     /** A worker of a pool with no queue became free after a submit was refused. */
     void onWorkerFreed();
+
+    /** Wakes every live worker. */
+    void wakeAll();
 }
