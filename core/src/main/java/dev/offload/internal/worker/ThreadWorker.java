@@ -189,11 +189,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
                 BUSY.setRelease(this, false);
                 idleSince = System.nanoTime();
             }
-            if (shouldExit()) {
-                // A sibling that checked while this worker held a task taken but not yet counted out of the queue
-                // read one queued task, found the queue empty and parked; no close will wake it again. This worker's
-                // release came before this check, so a sibling parked on the old count is woken here and re-checks.
-                pool.wakeAll();
+            if (leavesClosingPool()) {
                 return "closed";
             }
             boolean mayRetire =
@@ -216,6 +212,32 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
      */
     public boolean retireIfIdle() {
         return pool.state() == WorkerHost.RUNNING && pool.staffing().tryRetire(() -> !pool.queueIsEmpty());
+    }
+
+    /**
+     * Worker thread, idle: whether it ends now because the pool is closing and nothing is left for it; if so, it wakes
+     * its siblings first. A sibling that checked while this worker held a task taken but not yet counted out of the
+     * queue read one queued task, found the queue empty and parked, and no close wakes it again. This worker's release
+     * of that slot came before this check, so the sibling, parked on the old count, is woken here and checks again.
+     *
+     * @return {@code true} if the worker leaves
+     */
+    public boolean leavesClosingPool() {
+        if (!shouldExit()) {
+            return false;
+        }
+        pool.wakeAll();
+        return true;
+    }
+
+    /**
+     * Owner of an unstarted worker (a stress test's thread standing in for it): announces a park and re-checks for work,
+     * as the idle step does before it parks.
+     *
+     * @return {@code true} if it would park now (a thread that publishes work or a close after this wakes it)
+     */
+    public boolean announcePark() {
+        return idler.announcePark(this);
     }
 
     /** Whether the worker ends now because the pool is closing and nothing is left for it. */

@@ -3,6 +3,7 @@ package dev.offload.internal.pool;
 import dev.offload.PoolFailedException;
 import dev.offload.Task;
 import dev.offload.TaskOptions;
+import dev.offload.internal.task.TaskRecord;
 import dev.offload.internal.worker.ThreadWorker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,7 +17,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-/** Contracts 1, 5 and 6 on a pool's admission, against its state changes, on the real code with short actors. */
+/**
+ * Contracts 1, 5 and 6 on a pool's admission and its workers' exit, against its state changes, on the real code with
+ * short actors.
+ */
 public final class PoolCoreStress {
     private PoolCoreStress() {}
 
@@ -113,6 +117,49 @@ public final class PoolCoreStress {
                     r.r2 = e.getCause() instanceof PoolFailedException ? 1 : 9;
                 }
             }
+        }
+    }
+
+    /**
+     * A graceful close with one task left, which worker 1 took from the queue but has not yet counted out of it (its
+     * slot is still held). Worker 1 starts the task (releasing the slot), runs it, finds nothing left and leaves;
+     * worker 0, idle, checks for work and announces a park. Worker 0 may read the old count (one task queued, none in
+     * the queue): it neither leaves nor finds work, and parks with no deadline; then worker 1, leaving, must wake it,
+     * or no one ever will and {@code close()} waits forever. Results: r1 = worker 1 leaves, r2 = worker 0 parks, r3 =
+     * worker 0 is still parked once both are done (not woken).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0, 0", expect = Expect.ACCEPTABLE, desc = "Worker 0 read the released slot: it leaves too.")
+    @Outcome(id = "1, 1, 0", expect = Expect.ACCEPTABLE, desc = "Worker 0 parked on the old count; worker 1 woke it.")
+    @Outcome(id = "1, 1, 1", expect = Expect.FORBIDDEN, desc = "Worker 0 parked and was never woken: close hangs.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "Any other result.")
+    @State
+    public static class LastTaskVsSiblingPark {
+        private final PoolCore core = StressPools.unstarted(2, 2, 0);
+        private final ThreadWorker idle = StressPools.worker(core);
+        private final ThreadWorker taker = StressPools.worker(core);
+        private final TaskRecord taken;
+
+        public LastTaskVsSiblingPark() {
+            core.submit(IDENTITY, 1, TaskOptions.DEFAULT);
+            taken = core.pollForWorker();
+            core.beginDrain();
+        }
+
+        @Actor
+        public void taker(III_Result r) {
+            taker.execute(taken);
+            r.r1 = taker.leavesClosingPool() ? 1 : 0;
+        }
+
+        @Actor
+        public void idle(III_Result r) {
+            r.r2 = idle.announcePark() ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = idle.waker().isParked() ? 1 : 0;
         }
     }
 }
