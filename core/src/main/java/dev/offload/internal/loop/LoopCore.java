@@ -1,6 +1,7 @@
 package dev.offload.internal.loop;
 
 import dev.offload.Cancellable;
+import dev.offload.internal.base.PaddedCounter;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.idle.Idler;
 import dev.offload.internal.idle.Waker;
@@ -428,6 +429,37 @@ public final class LoopCore {
     }
 
     /**
+     * Loop thread: a post through a port set the port's posting flag, which stays set until the running callback returns
+     * ({@link #releasePosts()}): the callback's further posts through that port need no fence of their own. Their
+     * receiver, which reads the flag before it parks, sleeps or fires a close handler, waits meanwhile (it turns
+     * instead of parking, for as long as the callback runs).
+     *
+     * @param flag the port's flag, set by the caller
+     */
+    public void holdPost(PaddedCounter flag) {
+        local.holdPost(flag);
+    }
+
+    /**
+     * Loop thread (or a stress test's thread standing in for it), after a callback: clears the posting flags its posts
+     * set. The loop calls it after every callback; a batch of an inlet's messages counts as one.
+     */
+    public void releasePosts() {
+        if (local.heldPosts != 0) {
+            local.releasePosts();
+        }
+    }
+
+    /**
+     * Loop thread: a port leaves this loop while a post of the running callback holds its flag: clears it now.
+     *
+     * @param flag the port's flag
+     */
+    public void releasePost(PaddedCounter flag) {
+        local.releasePost(flag);
+    }
+
+    /**
      * Loop thread: runs a batch of each inlet's work. The sweep runs from the last index down; a removal moves the last
      * inlet into the freed index, which is lower, so no inlet is skipped (one may run twice, which is harmless).
      *
@@ -749,6 +781,7 @@ public final class LoopCore {
         try {
             loop();
         } finally {
+            releasePosts();
             idler.stop();
             timers.clear();
             state = TERMINATED;
@@ -773,6 +806,7 @@ public final class LoopCore {
                     work += runDueTimers();
                 }
             }
+            releasePosts(); // each callback released its posts; this covers code that ran outside one (a close)
             if (state != RUNNING) { // checked on every pass: a loop that always has work still meets its deadline
                 if (work == 0 && endIfDone()) {
                     return;
@@ -973,6 +1007,7 @@ public final class LoopCore {
                 } catch (Throwable t) {
                     handleUncaught(t);
                 }
+                releasePosts();
                 Thread.interrupted();
                 local.publish();
             }

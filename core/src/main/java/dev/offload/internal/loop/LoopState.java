@@ -1,6 +1,7 @@
 package dev.offload.internal.loop;
 
 import dev.offload.internal.base.L1Pad;
+import dev.offload.internal.base.PaddedCounter;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.task.BatchCursor;
 import dev.offload.internal.task.RecordAccess;
@@ -170,10 +171,56 @@ public final class LoopState extends LoopStateL2Pad {
 
     /** A callback returned: publishes the kept tasks if the oldest has waited {@value #PUBLISH_BATCH} callbacks. */
     void afterCallback() {
+        if (heldPosts != 0) {
+            releasePosts();
+        }
         if (count != 0 && ++heldFor >= PUBLISH_BATCH) {
             publish();
         }
         callbackStart = count; // the next callback's submits are counted from here
+    }
+
+    /**
+     * A post from this loop set {@code flag}, a port's posting flag: it stays set until the running callback returns
+     * (see {@link #releasePosts()}), so that the callback's next posts through the same port need no fence.
+     *
+     * @param flag the port's flag, set by the caller
+     */
+    void holdPost(PaddedCounter flag) {
+        if (PAD + heldPosts == posts.length - PAD) {
+            posts = Arrays.copyOf(posts, PAD + 2 * heldPosts + PAD);
+        }
+        posts[PAD + heldPosts++] = flag;
+    }
+
+    /**
+     * The running callback returned: clears the posting flags its posts set (release stores, each after the posts it
+     * covered), so that their receivers may park, sleep or fire a close handler again.
+     */
+    void releasePosts() {
+        int n = heldPosts;
+        for (int i = PAD; i < PAD + n; i++) {
+            posts[i].setRelease(0);
+            posts[i] = null;
+        }
+        heldPosts = 0;
+    }
+
+    /**
+     * A port leaves this loop (transferred inside a message) while a post of the running callback holds its flag:
+     * clears it now, before the port's next holder can set it, and forgets it.
+     *
+     * @param flag the port's flag
+     */
+    void releasePost(PaddedCounter flag) {
+        for (int i = PAD; i < PAD + heldPosts; i++) {
+            if (posts[i] == flag) {
+                flag.setRelease(0);
+                posts[i] = posts[PAD + --heldPosts];
+                posts[PAD + heldPosts] = null;
+                return;
+            }
+        }
     }
 
     /**
@@ -302,6 +349,10 @@ abstract class LoopStateFields extends L1Pad {
     final BatchCursor cursor = new BatchCursor();
     final java.util.ArrayDeque<Runnable> released = new java.util.ArrayDeque<>(); // see runDependent
     boolean runningDependent;
+    // The posting flags that the running callback's posts set, from index PAD (see holdPost): 1 to 3 ports at most,
+    // usually; the array grows for a callback that posts through more.
+    PaddedCounter[] posts = new PaddedCounter[PAD + 4 + PAD];
+    int heldPosts;
 
     LoopStateFields(int maxOutstanding) {
         this.maxOutstanding = maxOutstanding;

@@ -23,16 +23,20 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  * message to the peer's queue and wakes the peer's loop only if that loop is parked; nothing else is written per
  * message on a line the other side reads.
  *
- * <p>Memory ordering: one flag and one fence per post. The sending end's {@code posting} flag (on its own cache
- * lines, written only by the sender's loop) says a post is under way. A post sets it, passes a full fence, reads
- * what the receiving side announced ({@code closedIn}, the end's {@code asleep}, the receiving loop's park flag),
- * offers the message (release stores), clears the flag (release), and only then rouses the end or wakes the loop if
- * its reads said to. The receiving side writes each announcement (volatile), then reads {@code posting} before it
- * looks at its queue. So for each announcement either the poster reads it, or the receiver reads the flag set: then a
- * post is under way, and the receiver does not fire the close handler, sleep or park until the flag is clear, at
- * which point the message is in its queue. The fence comes before the offer, so it does not wait for the slot's
- * cache line, which the receiver may hold. Everything the poster did before {@code post} happens-before the handler
- * that receives the message: the queue's release store of the element pairs with the consumer's acquire load of it.
+ * <p>Memory ordering: one flag and one fence per callback that posts. The sending end's {@code posting} flag (on its
+ * own cache lines, written only by the sender's loop) says posts are under way. The first post of a callback through
+ * this end sets it and passes a full fence; then each post reads what the receiving side announced ({@code closedIn},
+ * the end's {@code asleep}, the receiving loop's park flag), offers the message (release stores), and rouses the end
+ * or wakes the loop if its reads said to. The flag stays set until the callback returns: the loop clears it (release)
+ * after the callback ({@code LoopCore.releasePosts}). The receiving side writes each announcement (volatile), then
+ * reads {@code posting} before it looks at its queue. So for each announcement either a post reads it (every read of a
+ * post comes after the fence, which came after the flag's store), or the receiver reads the flag set: then posts are
+ * under way, and the receiver does not fire the close handler, sleep or park until the flag is clear, at which point
+ * their messages are in its queue. A callback that posts a stream pays one fence, not one per message: in a stream, a
+ * post's fence waits for the store of the previous message's slot, whose cache line the receiver is reading. The
+ * price is that a receiver with nothing to do turns instead of parking while a callback that posted to it still runs.
+ * Everything the poster did before {@code post} happens-before the handler that receives the message: the queue's
+ * release store of the element pairs with the consumer's acquire load of it.
  *
  * <p>Close: {@code closedIn} says the direction into this end is closed; a post that reads it set gives up. The
  * receiving loop fires the close handler only when no post is under way and the queue is empty. So every post that
@@ -63,7 +67,7 @@ public final class Endpoint implements LoopBound, Inlet {
     private final String name;
     // 1 while this end's holder posts to the peer: written on every post by that loop alone, read by the peer's loop
     // only when it would fire the close, sleep or park; on its own cache lines, away from the fields posts read.
-    private final PaddedCounter posting = new PaddedCounter();
+    final PaddedCounter posting = new PaddedCounter(); // package-private: a test reads it
     private Endpoint peer; // set once, before either end is published
 
     private volatile LoopCore holder; // the loop this end belongs to, once used
@@ -142,12 +146,14 @@ public final class Endpoint implements LoopBound, Inlet {
 
     /** {@link #post(Object, Object[])} with the calling loop given (a stress test stands in for a loop thread). */
     void post(LoopCore caller, Object message, Object[] transfer) {
-        bind(caller, "postMessage");
+        LoopCore loop = bind(caller, "postMessage");
         Set<Object> moving = Sendables.transferList(transfer);
         if (isClosed()) { // checked again below, where it counts; here so that a closed port costs no clone
             throw closed();
         }
-        post(Sendables.prepare(message, "message", moving));
+        if (!offer(loop, Sendables.prepare(message, "message", moving))) {
+            throw closed();
+        }
     }
 
     private IllegalStateException closed() {
@@ -155,43 +161,37 @@ public final class Endpoint implements LoopBound, Inlet {
                 "port closed: postMessage on a closed channel (" + name + "); nothing was sent and no buffer moved");
     }
 
-    private void post(Object prepared) {
-        if (!offer(prepared)) {
-            throw closed();
-        }
-    }
-
     /**
      * Holder's loop: offers a prepared message to the peer unless the direction is closed, then wakes the peer's loop
      * if it is parked.
      *
+     * @param loop the holder, the calling thread's loop
      * @return {@code false} if the channel was closed: nothing was offered and no buffer moved
      */
-    private boolean offer(Object prepared) {
+    private boolean offer(LoopCore loop, Object prepared) {
         Endpoint to = peer;
         PaddedCounter flag = posting;
-        // A flag, not a count: one loop posts into the peer at a time, and nothing below runs code that could post
-        // again (a commit moves buffers and ports; it calls no user code).
-        flag.setOpaque(1);
-        // The one fence of a post: the flag before every read below. It pairs with the receiver's writes of closedIn,
-        // its park flag and its asleep flag, each followed by a read of this flag (see the class comment). It comes
-        // before the offer, so that it does not wait for the slot's cache line, which the receiver may hold.
-        VarHandle.fullFence();
-        int wake;
-        try {
-            if (to.closedIn) {
-                return false;
-            }
-            wake = to.wakeNeeded();
-            Object value = prepared;
-            if (prepared instanceof Sendables.Moves moves) {
-                moves.commit(); // the point of no return for the sender's buffers
-                value = moves.value();
-            }
-            to.inbound.offer(value == null ? NULL : value);
-        } finally {
-            flag.setRelease(0); // after the offer: a receiver that reads 0 then sees the message in its queue
+        // A flag, not a count: one loop posts into the peer at a time. Set by the callback's first post through this
+        // end and held until the callback returns (the loop clears it), so the next posts find it set and skip this.
+        if (flag.get() == 0) {
+            flag.setOpaque(1);
+            // The fence: the flag before every read below, in this post and in the callback's next ones. It pairs
+            // with the receiver's writes of closedIn, its park flag and its asleep flag, each followed by a read of
+            // this flag (see the class comment). Once per callback, not per post: in a stream, a post's fence waits
+            // for the store of the previous message's slot, whose cache line the receiver is reading.
+            VarHandle.fullFence();
+            loop.holdPost(flag);
         }
+        if (to.closedIn) {
+            return false;
+        }
+        int wake = to.wakeNeeded();
+        Object value = prepared;
+        if (prepared instanceof Sendables.Moves moves) {
+            moves.commit(); // the point of no return for the sender's buffers
+            value = moves.value();
+        }
+        to.inbound.offer(value == null ? NULL : value);
         if (wake != WAKE_NONE) {
             to.wakeHolder(wake == WAKE_ASLEEP); // after the offer: the loop it wakes finds the message
         }
@@ -277,7 +277,7 @@ public final class Endpoint implements LoopBound, Inlet {
      */
     public boolean postControl(Runnable action) {
         LoopCore h = holder;
-        return h != null && h == LoopCore.current() && offer(new Control(action));
+        return h != null && h == LoopCore.current() && offer(h, new Control(action));
     }
 
     /**
@@ -546,6 +546,9 @@ public final class Endpoint implements LoopBound, Inlet {
         unrefd = false;
         updateRef(h);
         h.unbind(this);
+        if (posting.get() != 0) {
+            h.releasePost(posting); // the running callback posted through it: the next holder finds the flag clear
+        }
         holder = null; // volatile write: the receiver binds it on first use, and polls what was queued meanwhile
     }
 

@@ -38,6 +38,7 @@ public final class EndpointStress {
         @Actor
         public void post() {
             ends[0].post(sender, new int[] {1, 2}, new Object[0]);
+            sender.releasePosts(); // the callback that posted returns
         }
 
         @Actor
@@ -86,6 +87,8 @@ public final class EndpointStress {
                 ends[0].post(sender, "m", new Object[0]);
             } catch (IllegalStateException e) {
                 r.r2 = 1;
+            } finally {
+                sender.releasePosts(); // the callback that posted returns: until then the close waits for it
             }
         }
 
@@ -153,6 +156,8 @@ public final class EndpointStress {
                 ends[0].post(sender, "m", new Object[0]);
             } catch (IllegalStateException e) {
                 r.r3 = 1;
+            } finally {
+                sender.releasePosts(); // the callback that posted returns
             }
             while (!transferred) {
                 Thread.onSpinWait();
@@ -197,6 +202,7 @@ public final class EndpointStress {
         @Actor
         public void post() {
             ends[0].post(sender, "m", new Object[0]);
+            sender.releasePosts(); // the callback that posted returns
         }
 
         @Actor
@@ -237,6 +243,7 @@ public final class EndpointStress {
         @Actor
         public void post() {
             ends[0].post(sender, "m", new Object[0]);
+            sender.releasePosts(); // the callback that posted returns
         }
 
         @Actor
@@ -246,6 +253,52 @@ public final class EndpointStress {
 
         @Arbiter
         public void arbiter(II_Result r) {
+            r.r2 = receiver.mayBeParked() ? 1 : 0;
+        }
+    }
+
+    /**
+     * Two posts in one callback race the receiving loop, which delivers what has arrived and then runs its last check
+     * before it parks. Only the callback's first post sets the posting flag and passes the fence; the second reads the
+     * receiver's park flag with no fence of its own, covered by the flag, which the loop clears only when the callback
+     * returns. Results: r1 = the check saw work (1) or the loop would park (0); r2 = the park flag still says parked,
+     * with no wake-up (1), or not (0); r3 = messages delivered before the check. A second post that read the park flag
+     * too early, with the flag already clear, would leave the loop parked with the message queued.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0, .*", expect = Expect.ACCEPTABLE, desc = "The check saw a message, or the posts under way.")
+    @Outcome(id = "0, 0, .*", expect = Expect.ACCEPTABLE, desc = "The loop parks, and a post wakes it.")
+    @Outcome(id = "0, 1, 2", expect = Expect.ACCEPTABLE, desc = "Both delivered before the check: nothing left.")
+    @Outcome(id = "0, 1, [01]", expect = Expect.FORBIDDEN, desc = "Lost wake-up: parked, not woken, message queued.")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class PostTwiceVsPark {
+        private final LoopCore sender = StressPools.unstartedLoop();
+        private final LoopCore receiver = StressPools.unstartedLoop();
+        private final Endpoint[] ends = Endpoint.pair();
+        private int delivered; // receiving loop's thread only
+
+        public PostTwiceVsPark() {
+            ends[1].onMessage(receiver, m -> delivered++);
+            StressLoops.drainAll(receiver); // the end is one of the receiver's inlets, polled, awake
+        }
+
+        @Actor
+        public void postTwice() {
+            ends[0].post(sender, "m1", new Object[0]);
+            ends[0].post(sender, "m2", new Object[0]);
+            sender.releasePosts(); // the callback that posted returns
+        }
+
+        @Actor
+        public void pollThenCheckBeforePark(III_Result r) {
+            StressLoops.pollOnce(receiver);
+            r.r3 = delivered;
+            r.r1 = StressLoops.announceParkThenCheck(receiver) ? 1 : 0;
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
             r.r2 = receiver.mayBeParked() ? 1 : 0;
         }
     }
