@@ -83,6 +83,33 @@ class MessageChannelTest {
     }
 
     @Test
+    void aMessage_reachesItsReceiver_whileTheCallbackThatPostedItStillRuns() {
+        // The posts of a callback share one fence and keep the port's posting flag set until the callback returns;
+        // the receiver must still get each message at once, parked or not, not when the sender's callback ends.
+        MessageChannel channel = new MessageChannel();
+        CountDownLatch received = new CountDownLatch(2);
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(m -> received.countDown());
+            return null;
+        });
+        CompletableFuture<Boolean> sawBoth = new CompletableFuture<>();
+        a.execute(() -> {
+            try {
+                channel.port1().postMessage("first");
+                Thread.sleep(50); // the receiving loop parks meanwhile (the default idle strategy)
+                channel.port1().postMessage("second");
+                sawBoth.complete(received.await(Await.SECONDS / 2, TimeUnit.SECONDS)); // still inside the callback
+            } catch (Throwable t) {
+                sawBoth.completeExceptionally(t);
+            }
+        });
+        assertTrue(
+                Await.result(sawBoth, "the posting callback's wait"),
+                "the receiver did not get both messages while the callback that posted them was still running");
+        assertTrue(uncaught.isEmpty(), "uncaught: " + uncaught);
+    }
+
+    @Test
     void messagesPostedBeforeTheHandler_areDeliveredFirst_thenTheRest() {
         MessageChannel channel = new MessageChannel();
         Await.onLoop(a, () -> {

@@ -39,6 +39,17 @@ public final class Idler extends IdlerL2Pad {
          * @return {@code true} if there is work to do
          */
         boolean hasWork();
+
+        /**
+         * Owner, right after {@link #hasWork()} returned {@code false} before a park: the longest the park may last,
+         * in nanoseconds, because the check found something that will need a look without a wake-up (an event loop
+         * whose port's sender is still inside the callback that posted to it: see {@code Endpoint}).
+         *
+         * @return the bound, or {@link Long#MAX_VALUE} for none
+         */
+        default long parkBoundNanos() {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -175,6 +186,13 @@ public final class Idler extends IdlerL2Pad {
         exitBudget();
         if (!announcePark(source)) {
             return;
+        }
+        long bound = source.parkBoundNanos();
+        if (bound != Long.MAX_VALUE) {
+            long end = System.nanoTime() + bound;
+            if (parkDeadline == Long.MAX_VALUE || end - parkDeadline < 0) {
+                parkDeadline = end;
+            }
         }
         if (parkDeadline == Long.MAX_VALUE) {
             LockSupport.park(this);

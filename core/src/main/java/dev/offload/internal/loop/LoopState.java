@@ -353,6 +353,7 @@ abstract class LoopStateFields extends L1Pad {
     // usually; the array grows for a callback that posts through more.
     PaddedCounter[] posts = new PaddedCounter[PAD + 4 + PAD];
     int heldPosts;
+    boolean postsUnderWay; // the last check before a park found a port's sender inside the callback that posted
 
     LoopStateFields(int maxOutstanding) {
         this.maxOutstanding = maxOutstanding;

@@ -345,17 +345,23 @@ public final class Endpoint implements LoopBound, Inlet {
     public static final Object NONE = new Object();
 
     /**
-     * Holder's loop, before it parks: a message for the handler, a close to fire, or a post under way (which read the
-     * park flag before the loop set it, and may not wake the loop: the loop turns again instead, and sees the message).
+     * Holder's loop, before it parks: a message for the handler or a close to fire ({@link #WORK}), or posts under way
+     * ({@link #POSTS_UNDER_WAY}): the sender is still inside a callback that posted here, its flag is set, and its
+     * posts after the first pass no fence, so they may have read the park flag before this loop set it and not wake
+     * it. The loop then parks for a bounded time only.
      */
     @Override
-    public boolean ready() {
-        // The poster's flag first: a post under way read the park flag before this loop set it, and may not wake it;
-        // once the flag reads 0, the post's message is in the queue (release and acquire).
-        if (peer.posting.get() != 0) {
-            return true;
+    public int readiness() {
+        // The poster's flag first: once it reads 0, every message posted under it is in the queue (release and
+        // acquire); a queue read first could miss a post that completed between the two reads.
+        boolean posting = peer.posting.get() != 0;
+        if (onMessage != null && !inbound.isEmpty()) {
+            return WORK;
         }
-        return (onMessage != null && !inbound.isEmpty()) || (closedIn && !closeFired);
+        if (posting) {
+            return POSTS_UNDER_WAY; // a close pending waits for the flag too: deliver() fires it once clear
+        }
+        return closedIn && !closeFired ? WORK : IDLE;
     }
 
     /** Holder's loop, on every turn: delivers a batch of messages, then the close handler once all is delivered. */

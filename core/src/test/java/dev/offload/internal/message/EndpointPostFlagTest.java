@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.internal.loop.Inlet;
 import dev.offload.internal.loop.LoopCore;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,26 @@ class EndpointPostFlagTest {
         sender.releasePosts();
         ends[1].deliver();
         assertEquals(List.of("message m", "close"), events);
+    }
+
+    @Test
+    void aReceiverThatTookEverything_seesPostsUnderWay_untilTheCallbackReturns() {
+        LoopCore sender = unstartedLoop("sender");
+        LoopCore receiver = unstartedLoop("receiver");
+        Endpoint[] ends = Endpoint.pair();
+        List<Object> got = new ArrayList<>();
+        ends[1].onMessage(receiver, got::add);
+        assertEquals(Inlet.IDLE, ends[1].readiness());
+        ends[0].post(sender, "m", NONE);
+        assertEquals(Inlet.WORK, ends[1].readiness(), "a queued message is work");
+        ends[1].deliver();
+        assertEquals(List.of("m"), got);
+        assertEquals(
+                Inlet.POSTS_UNDER_WAY,
+                ends[1].readiness(),
+                "the sender is still inside the callback that posted: the receiver may park for a bounded time only");
+        sender.releasePosts();
+        assertEquals(Inlet.IDLE, ends[1].readiness(), "the callback returned: the receiver may park for good");
     }
 
     @Test

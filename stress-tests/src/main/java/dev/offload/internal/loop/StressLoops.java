@@ -30,14 +30,24 @@ public final class StressLoops {
         return loop.runOnce();
     }
 
+    /** {@link #announceParkThenCheck}: the loop would park with no bound. */
+    public static final int PARKS = 0;
+    /** {@link #announceParkThenCheck}: the loop saw work and would not park. */
+    public static final int SAW_WORK = 1;
+    /** {@link #announceParkThenCheck}: the loop would park, but only for a bounded time (posts under way). */
+    public static final int PARKS_BOUNDED = 2;
+
     /**
      * What the loop thread does just before it parks: announces it, then checks for work.
      *
      * @param loop an unstarted loop
-     * @return {@code true} if it saw work (and would not park); {@code false} if it would park now
+     * @return {@link #SAW_WORK}, {@link #PARKS} or {@link #PARKS_BOUNDED}
      */
-    public static boolean announceParkThenCheck(LoopCore loop) {
-        return !loop.idler.announcePark(loop::hasWork);
+    public static int announceParkThenCheck(LoopCore loop) {
+        if (!loop.idler.announcePark(loop.parkCheck)) {
+            return SAW_WORK;
+        }
+        return loop.parkCheck.parkBoundNanos() == Long.MAX_VALUE ? PARKS : PARKS_BOUNDED;
     }
 
     /**
