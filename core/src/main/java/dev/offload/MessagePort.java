@@ -37,10 +37,10 @@ import java.util.function.Consumer;
  * <p>Cost of a post: the posts of one callback through one port share a single store-load fence (the first pays
  * it), so a callback that posts a stream of messages costs about what a bare single-producer single-consumer queue
  * costs per message. The price: until that callback returns, a receiving loop with nothing to do parks for at most
- * 100 µs at a time, not for good (a later post of the same callback, which passes no fence, may miss its park). Such a
- * post still wakes it at once unless it raced the park, and then waits those 100 µs at most; a close of the port is
- * seen at most 100 µs after the callback returns. A worker that posts progress and computes on for seconds in one
- * callback costs its parent's loop a wake-up every 100 µs or so meanwhile, not a spinning core.
+ * 1 ms at a time, not for good (a later post of the same callback, which passes no fence, may miss its park). Such a
+ * post still wakes it at once unless it raced the park, and then waits that 1 ms at most; a close of the port is seen
+ * at most 1 ms after the callback returns. A worker that posts progress and computes on for seconds in one callback
+ * costs its parent's loop a wake-up every millisecond meanwhile (a few percent of a core), not a spinning core.
  *
  * <p>Memory consistency effects: actions in the posting thread prior to {@link #postMessage} <i>happen-before</i> the
  * receiving port's handler (or {@link #receiveMessage()}) gets that message; actions of every handler for messages of
