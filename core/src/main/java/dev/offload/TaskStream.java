@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * The publisher of one {@link StreamTask}: unicast, started by its subscription. Overview: the subscriber's demand is a
- * credit counter that {@code request} adds to and each {@code emit} on the worker takes one from, waiting while it is
- * zero (spinning for the pool's spin budget, then parked until {@code request} or {@code cancel} wakes it); each emitted value goes to the subscriber as a
+ * credit counter that {@code request} adds to and each {@code emit} on the worker takes one from (taking all there is
+ * at once, and using it up value by value), waiting while it is zero (spinning for the pool's spin budget, then parked until {@code request} or {@code cancel} wakes it); each emitted value goes to the subscriber as a
  * progress value of the task ({@link TaskContext#post}), so it arrives where the future completes, in order, and
  * before the completion that becomes {@code onComplete} or {@code onError}. {@code cancel} cancels the task.
  */
@@ -34,6 +34,10 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         private static final int CLOCK_CHECK_MASK = 63;
 
         final AtomicLong credit = new AtomicLong();
+        // Emitting thread only: credit moved out of `credit` in one take and not yet used. The emitter takes all the
+        // credit there is at once, so a stream of values costs one atomic update per batch the subscriber requests,
+        // not one per value (each took the line that request() writes).
+        long taken;
         volatile boolean cancelled;
         volatile Thread waiter;
         private final long spinNanos;
@@ -82,9 +86,14 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                     throw new CancellationException("stream subscription cancelled");
                 }
                 checkStopped.run();
+                if (taken > 0) {
+                    taken--;
+                    break;
+                }
                 long c = credit.get();
                 if (c > 0) {
-                    if (credit.compareAndSet(c, c - 1)) {
+                    if (credit.compareAndSet(c, 0)) {
+                        taken = c - 1; // this value's unit, and the rest for the next values
                         break;
                     }
                     continue;

@@ -71,8 +71,6 @@ public final class LoopCore {
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static final ConcurrentHashMap<Integer, LoopCore> LIVE = new ConcurrentHashMap<>(); // started, not ended
     private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), LoopCore.class, "state", int.class);
-    private static final VarHandle PRODUCERS =
-            VarHandles.field(MethodHandles.lookup(), LoopCore.class, "producers", int.class);
     private static final VarHandle CLOSE_DEADLINE =
             VarHandles.field(MethodHandles.lookup(), LoopCore.class, "closeDeadline", long.class);
 
@@ -94,7 +92,9 @@ public final class LoopCore {
     private final LoopState local = new LoopState(); // what the loop writes per callback, on its own cache lines
 
     private volatile int state;
-    private volatile int producers;
+    // Offers under way from other threads (see offer): on cache lines of its own, since every such offer adds and
+    // subtracts, and the fields around it are what the loop reads on every turn.
+    private final PaddedCounter producers = new PaddedCounter();
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile long closeTimeoutNanos;
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
@@ -277,14 +277,14 @@ public final class LoopCore {
     }
 
     private void offerIfRunning(Object item) {
-        PRODUCERS.getAndAdd(this, 1); // volatile RMW before the state read: pairs with the loop's exit check
+        producers.getAndAdd(1); // volatile RMW before the state read: pairs with the loop's exit check
         try {
             if (state != RUNNING) {
                 throw new RejectedExecutionException("event loop closed: loop=" + name);
             }
             inbox.offer(item);
         } finally {
-            PRODUCERS.getAndAdd(this, -1);
+            producers.getAndAdd(-1);
             waker.wake(); // after the decrement: a closing loop parked on producers != 0 re-checks
         }
     }
@@ -545,7 +545,7 @@ public final class LoopCore {
      * @return {@code false} if the loop has ended; the caller then acts itself
      */
     boolean offer(Object item) {
-        PRODUCERS.getAndAdd(this, 1); // volatile RMW before the state read: pairs with the loop's last check
+        producers.getAndAdd(1); // volatile RMW before the state read: pairs with the loop's last check
         try {
             if (state == TERMINATED) {
                 return false;
@@ -553,7 +553,7 @@ public final class LoopCore {
             inbox.offer(item);
             return true;
         } finally {
-            PRODUCERS.getAndAdd(this, -1);
+            producers.getAndAdd(-1);
             waker.wake();
         }
     }
@@ -960,14 +960,14 @@ public final class LoopCore {
     }
 
     private boolean canTerminate() {
-        return local.outstanding() == 0 && producers == 0 && inbox.isEmpty() && !inletsReady();
+        return local.outstanding() == 0 && producers.get() == 0 && inbox.isEmpty() && !inletsReady();
     }
 
     /** Ends the loop: TERMINATED first, then whatever producers that saw the loop running still hand over. */
     private void finalDrain() {
         local.endIdle(System.nanoTime());
         state = TERMINATED; // volatile write, then the volatile read of producers: pairs with offer()
-        while (producers != 0 || !inbox.isEmpty()) {
+        while (producers.get() != 0 || !inbox.isEmpty()) {
             if (runOnce() == 0) { // a port roused by a post before the end delivers, as a queued item runs
                 Thread.onSpinWait();
             }
