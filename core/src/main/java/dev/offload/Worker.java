@@ -377,6 +377,7 @@ public final class Worker implements AutoCloseable {
                 "worker did not stop within " + TERMINATE_BOUND + " of terminate(), abandoned: worker=" + this
                         + ", its thread is left to what it runs:\n"
                         + StackText.of(Arrays.asList(thread.getStackTrace())));
+        loop.core().markAbandoned(); // a port flag its stuck callback holds must not hold back the parent's end
         if (exited.complete(1)) {
             parent.offerItem(() -> {
                 fireExit(1);

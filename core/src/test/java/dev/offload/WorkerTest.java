@@ -435,6 +435,11 @@ class WorkerTest {
             Await.until(() -> e.seen.contains("message spinning on parent"), "the worker spinning");
             assertEquals(1, Await.result(w.terminate().toCompletableFuture(), "terminate's stage, by abandonment"));
             assertEquals(1, Await.result(e.exit, "the exit"));
+            // The stuck callback posted, so it still holds its port's posting flag, and never returns to clear it:
+            // the parent's end must not wait for it (before, the parent's close waited its whole 30 s timeout).
+            Await.result(
+                    java.util.concurrent.CompletableFuture.runAsync(parent::close),
+                    "the parent loop's close while its abandoned worker still spins inside the callback that posted");
         } finally {
             releaseStubborn = true;
         }

@@ -97,6 +97,7 @@ public final class LoopCore {
     private final PaddedCounter producers = new PaddedCounter();
     private volatile long closeDeadline = Long.MAX_VALUE;
     private volatile long closeTimeoutNanos;
+    private volatile boolean abandoned; // the thread was abandoned inside a callback (see markAbandoned)
     private boolean closeTimedOut; // loop thread: the close deadline passed and what was owed was cancelled
     private final InboxPollSchedule looks = new InboxPollSchedule(); // loop thread
     private final Set<LoopBound> bound = new LinkedHashSet<>(); // loop thread: ports that live on this loop
@@ -434,6 +435,23 @@ public final class LoopCore {
      */
     public boolean mayBeParked() {
         return waker.isParked();
+    }
+
+    /**
+     * Any thread: the loop's thread was abandoned inside a callback (a worker that did not stop within its bound). The
+     * posting flags its callback holds are ignored from now on by the ports they would hold back.
+     */
+    public void markAbandoned() {
+        abandoned = true;
+    }
+
+    /**
+     * Returns whether the loop's thread was abandoned ({@link #markAbandoned()}).
+     *
+     * @return {@code true} once abandoned
+     */
+    public boolean isAbandoned() {
+        return abandoned;
     }
 
     /**

@@ -354,7 +354,7 @@ public final class Endpoint implements LoopBound, Inlet {
     public int readiness() {
         // The poster's flag first: once it reads 0, every message posted under it is in the queue (release and
         // acquire); a queue read first could miss a post that completed between the two reads.
-        boolean posting = peer.posting.get() != 0;
+        boolean posting = peerPosting();
         if (onMessage != null && !inbound.isEmpty()) {
             return WORK;
         }
@@ -362,6 +362,20 @@ public final class Endpoint implements LoopBound, Inlet {
             return POSTS_UNDER_WAY; // a close pending waits for the flag too: deliver() fires it once clear
         }
         return closedIn && !closeFired ? WORK : IDLE;
+    }
+
+    /**
+     * Holder's loop: whether the peer's loop is inside a callback that posted to this end (its posting flag is set). A
+     * flag held by a loop whose thread was abandoned does not count: that thread may never return from its callback to
+     * clear it, and this end would wait for it for good (no close handler, a loop that cannot end). Read the flag
+     * first: once it reads clear, every message posted under it is in the queue.
+     */
+    private boolean peerPosting() {
+        if (peer.posting.get() == 0) {
+            return false;
+        }
+        LoopCore sender = peer.holder;
+        return sender == null || !sender.isAbandoned();
     }
 
     /** Holder's loop, on every turn: delivers a batch of messages, then the close handler once all is delivered. */
@@ -396,7 +410,7 @@ public final class Endpoint implements LoopBound, Inlet {
         }
         if (closedIn && !closeFired) {
             // posting before the queue: a post that cleared it offered before, and its message is seen below
-            if (peer.posting.get() == 0 && (onMessage == null || inbound.isEmpty())) {
+            if (!peerPosting() && (onMessage == null || inbound.isEmpty())) {
                 loop.inletWorkArrived();
                 fireClose(loop);
                 n++;
@@ -423,7 +437,7 @@ public final class Endpoint implements LoopBound, Inlet {
      */
     private void sleep(LoopCore loop) {
         asleep = true;
-        if (peer.posting.get() != 0 || (onMessage != null && !inbound.isEmpty()) || closedIn) {
+        if (peerPosting() || (onMessage != null && !inbound.isEmpty()) || closedIn) {
             if (ASLEEP.compareAndSet(this, true, false)) {
                 emptyPolls.setOpaque(0); // work came meanwhile: stay polled
                 return;
