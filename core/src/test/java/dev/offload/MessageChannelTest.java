@@ -110,6 +110,31 @@ class MessageChannelTest {
     }
 
     @Test
+    void aCallbackThatPosts_thenClosesTheReceivingLoop_getsItDelivered_andTheCloseDoesNotWaitForTheCallback() {
+        // The callback still holds its port's posting flag while it waits in close(): the receiving loop must deliver
+        // what was posted and end, not wait for the callback to return (before, close() waited its 30 s timeout).
+        MessageChannel channel = new MessageChannel();
+        CompletableFuture<Object> got = new CompletableFuture<>();
+        Await.onLoop(b, () -> {
+            channel.port2().onMessage(got::complete);
+            return null;
+        });
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        a.execute(() -> {
+            try {
+                channel.port1().postMessage("last words");
+                b.close();
+                closed.complete(null);
+            } catch (Throwable t) {
+                closed.completeExceptionally(t);
+            }
+        });
+        Await.result(closed, "the receiving loop's close, called from the callback that posted to it");
+        assertEquals("last words", Await.result(got, "the message posted before the close"));
+        assertTrue(uncaught.isEmpty(), "uncaught: " + uncaught);
+    }
+
+    @Test
     void messagesPostedBeforeTheHandler_areDeliveredFirst_thenTheRest() {
         MessageChannel channel = new MessageChannel();
         Await.onLoop(a, () -> {

@@ -34,15 +34,6 @@ public interface Inlet {
     int readiness();
 
     /**
-     * Loop thread: whether work is waiting or posts are under way; a loop does not end while either holds.
-     *
-     * @return {@code true} unless {@link #readiness()} is {@link #IDLE}
-     */
-    default boolean ready() {
-        return readiness() != IDLE;
-    }
-
-    /**
      * Loop thread: runs a batch of what waits (bounded, so that one busy inlet cannot starve the loop's inbox).
      *
      * @return how many callbacks ran, 0 if none

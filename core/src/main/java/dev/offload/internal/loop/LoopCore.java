@@ -537,14 +537,14 @@ public final class LoopCore {
         return readiness;
     }
 
-    /** Loop thread: whether an inlet has work or posts under way; volatile reads of what producers write. */
+    /**
+     * Loop thread: whether an inlet has work; volatile reads of what producers write. Posts under way do not count: a
+     * loop may end while a sender is still inside the callback that posted to it (that callback may be waiting for this
+     * loop to end); what such a sender posts from then on is dropped with the rest of the port's queue, as for any port
+     * of a loop that ends.
+     */
     private boolean inletsReady() {
-        for (int i = 0; i < inletCount; i++) {
-            if (inlets[i].ready()) {
-                return true;
-            }
-        }
-        return false;
+        return inletCount != 0 && inletsReadiness() == Inlet.WORK;
     }
 
     /**
