@@ -457,8 +457,8 @@ public final class LoopCore {
     /**
      * Loop thread: a post through a port set the port's posting flag, which stays set until the running callback returns
      * ({@link #releasePosts()}): the callback's further posts through that port need no fence of their own. Their
-     * receiver, which reads the flag before it parks, sleeps or fires a close handler, waits meanwhile (it turns
-     * instead of parking, for as long as the callback runs).
+     * receiver, which reads the flag before it parks, sleeps or fires a close handler, parks meanwhile for
+     * {@link #POSTS_UNDER_WAY_PARK_NANOS} at most, and neither sleeps nor fires the close handler.
      *
      * @param flag the port's flag, set by the caller
      */

@@ -31,10 +31,11 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  * after the callback ({@code LoopCore.releasePosts}). The receiving side writes each announcement (volatile), then
  * reads {@code posting} before it looks at its queue. So for each announcement either a post reads it (every read of a
  * post comes after the fence, which came after the flag's store), or the receiver reads the flag set: then posts are
- * under way, and the receiver does not fire the close handler, sleep or park until the flag is clear, at which point
- * their messages are in its queue. A callback that posts a stream pays one fence, not one per message: in a stream, a
- * post's fence waits for the store of the previous message's slot, whose cache line the receiver is reading. The
- * price is that a receiver with nothing to do turns instead of parking while a callback that posted to it still runs.
+ * under way, and the receiver does not fire the close handler or sleep until the flag is clear, at which point their
+ * messages are in its queue, and parks for a bounded time only ({@link #readiness()}). A callback that posts a stream
+ * pays one fence, not one per message: in a stream, a post's fence waits for the store of the previous message's slot,
+ * whose cache line the receiver is reading. The price is that a receiver with nothing to do wakes every millisecond
+ * while a callback that posted to it still runs, and a post of that callback that raced its park waits that long.
  * Everything the poster did before {@code post} happens-before the handler that receives the message: the queue's
  * release store of the element pairs with the consumer's acquire load of it.
  *
