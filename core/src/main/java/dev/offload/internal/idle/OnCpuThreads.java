@@ -4,8 +4,8 @@ import dev.offload.internal.base.PaddedCounter;
 
 /**
  * Process-wide count of offload threads that are on a CPU: event loops and workers that run or spin, but not those
- * that park. A waiting thread spins only while this count fits the machine's cores; past that, spinning would take a
- * core from a thread with work (a running task, a loop delivering results), so it parks instead.
+ * that park. A waiting thread spins only while this count fits the machine's cores; past that, spinning would hold a
+ * core that a thread with work (a running task, a loop handing tasks over) waits for, so it yields often instead.
  *
  * <p>Any thread. A thread changes the count only when it starts, parks, wakes with work, or ends; not per task.
  */
@@ -26,9 +26,18 @@ final class OnCpuThreads {
     }
 
     /**
+     * Returns the count now (tests).
+     *
+     * @return offload threads on a CPU
+     */
+    static long count() {
+        return ON_CPU.get();
+    }
+
+    /**
      * Returns whether more offload threads are on a CPU than there are cores, counting the caller.
      *
-     * @return {@code true} if a waiting caller should park rather than spin
+     * @return {@code true} if a waiting caller should yield its core rather than spin
      */
     public static boolean oversubscribed() {
         return ON_CPU.get() > CORES;
