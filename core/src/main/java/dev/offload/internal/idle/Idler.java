@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * more offload threads are on a CPU than there are cores, a spinning owner yields at each clock check (every 64
  * spins, and as it starts to wait) instead of every 20 µs, so that a thread with work waiting for its core gets it.
  * It does not park for that: a worker that parked while its loop refilled the queue would cost a wake-up for the next
- * task, and in bursts of real work on two cores (P14) parking here took 1.3 times the time per task of yielding.
+ * task, and in bursts of real work on two cores (P14) parking here took 1.2 times the time per task of yielding.
  *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
