@@ -19,16 +19,25 @@ import java.util.concurrent.locks.LockSupport;
  * yield returns at once.
  *
  * <p>CPU budget: the owner counts in {@link OnCpuThreads} while it runs, spins or yields, and not while it parks. When
- * more offload threads are on a CPU than there are cores, a spinning owner yields at each clock check (every 64
- * spins, and as it starts to wait) instead of every 20 µs, so that a thread with work waiting for its core gets it.
- * It does not park for that: a worker that parked while its loop refilled the queue would cost a wake-up for the next
- * task, and in bursts of real work on two cores (P14) parking here took 1.2 times the time per task of yielding.
+ * more offload threads are on a CPU than there are cores, a spinning owner yields at each clock check (as it starts to
+ * wait, then every 64 spins) instead of every 20 µs, so that a thread with work waiting for its core gets it; and if
+ * no work came for {@value #OVERSUBSCRIBED_PARK_NANOS} ns of that, it parks, as it is not needed now. It does not park
+ * at once: a worker that parked while its loop refilled the queue would cost a wake-up for the next task, and in
+ * bursts of real work on two cores (P14) parking at once took 1.2 times the time per task of yielding. Nor does it
+ * yield for its whole spin budget: a loop with one task in flight and two workers then keeps three threads taking
+ * turns on two cores, where parking the idle worker leaves two.
  *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
 public final class Idler extends IdlerL2Pad {
     private static final int CLOCK_CHECK_MASK = 63;
     private static final long SPIN_YIELD_NANOS = 20_000;
+    /**
+     * How long a waiting thread yields while offload's threads outnumber the cores before it parks: longer than a woken
+     * loop waits for a core behind a spinning worker (10 to 54 µs in a scheduler trace of {@code BurstBenchmark}).
+     */
+    static final long OVERSUBSCRIBED_PARK_NANOS = 50_000;
+
     private static final int SPIN = 0;
     private static final int YIELD = 1;
     private static final int PARK = 2;
@@ -151,12 +160,16 @@ public final class Idler extends IdlerL2Pad {
         }
         if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0) {
             if (OnCpuThreads.oversubscribed()) {
-                // More offload threads are on a CPU than there are cores: one that has work may be waiting for this
-                // core, for instance a loop woken to hand tasks over, which the OS does not let in at once while this
-                // thread spins. A yield lets it in now. A park would too, but then the next task handed over would
-                // cost a wake-up of this thread (see the class comment).
-                Thread.yield();
-                return false;
+                if (step != 0 && now - idleSince >= OVERSUBSCRIBED_PARK_NANOS) {
+                    phase = PARK; // no work came while others wanted the cores: this thread is not needed now
+                } else {
+                    // More offload threads are on a CPU than there are cores: one that has work may be waiting for
+                    // this core, for instance a loop woken to hand tasks over, which the OS does not let in at once
+                    // while this thread spins. A yield lets it in now. A park would too, but then the next task
+                    // handed over would cost a wake-up of this thread (see the class comment).
+                    Thread.yield();
+                    return false;
+                }
             } else if (step != 0 && now - lastYield >= SPIN_YIELD_NANOS) {
                 // The thread this one waits for may share its core (the OS placed both there): let it run now
                 // rather than at the end of the time slice. Alone on the core, a yield returns at once.
