@@ -21,11 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>CPU budget: the owner counts in {@link OnCpuThreads} while it runs, spins or yields, and not while it parks. When
  * more offload threads are on a CPU than there are cores, a spinning owner yields at each clock check (as it starts to
  * wait, then every 64 spins) instead of every 20 µs, so that a thread with work waiting for its core gets it; and if
- * no work came for {@value #OVERSUBSCRIBED_PARK_NANOS} ns of that, it parks, as it is not needed now. It does not park
- * at once: a worker that parked while its loop refilled the queue would cost a wake-up for the next task, and in
- * bursts of real work on two cores (P14) parking at once took 1.2 times the time per task of yielding. Nor does it
- * yield for its whole spin budget: a loop with one task in flight and two workers then keeps three threads taking
- * turns on two cores, where parking the idle worker leaves two.
+ * no work came for {@value #OVERSUBSCRIBED_PARK_NANOS} ns of that, it parks, as it is not needed now (with
+ * {@code LATENCY}, which never parks, it goes on yielding). It does not park at once: a worker that parked while its
+ * loop refilled the queue would cost a wake-up for the next task, and in bursts of real work on two cores (P14)
+ * parking at once took 1.2 times the time per task of yielding. Nor does it yield for its whole spin budget: a loop
+ * with one task in flight and two workers then keeps three threads taking turns on two cores, where parking the idle
+ * worker leaves two.
  *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
@@ -160,8 +161,10 @@ public final class Idler extends IdlerL2Pad {
         }
         if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0) {
             if (OnCpuThreads.oversubscribed()) {
-                if (step != 0 && now - idleSince >= OVERSUBSCRIBED_PARK_NANOS) {
-                    phase = PARK; // no work came while others wanted the cores: this thread is not needed now
+                if (step != 0 && yieldNanos != Long.MAX_VALUE && now - idleSince >= OVERSUBSCRIBED_PARK_NANOS) {
+                    // No work came while others wanted the cores: this thread is not needed now. Not with LATENCY
+                    // (no yield budget), which never parks.
+                    phase = PARK;
                 } else {
                     // More offload threads are on a CPU than there are cores: one that has work may be waiting for
                     // this core, for instance a loop woken to hand tasks over, which the OS does not let in at once

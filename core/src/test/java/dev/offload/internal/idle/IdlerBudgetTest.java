@@ -58,4 +58,35 @@ class IdlerBudgetTest {
         }
         assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
     }
+
+    @Test
+    void oversubscribed_anOwnerThatNeverParks_yieldsForAsLongAsItWaits() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        // LATENCY's budgets: spin and yield without end.
+        Idler idler = new Idler(Thread.currentThread(), Long.MAX_VALUE, Long.MAX_VALUE);
+        long before = OnCpuThreads.count();
+        idler.start();
+        for (int i = 0; i < cores; i++) {
+            OnCpuThreads.enter();
+        }
+        try {
+            idler.reset();
+            long deadline = System.nanoTime() + 5_000_000_000L; // a park, if one came, ends by itself
+            long waitUntil = System.nanoTime() + 20 * Idler.OVERSUBSCRIBED_PARK_NANOS; // past the oversubscribed park
+            int step = 0;
+            while (System.nanoTime() - waitUntil < 0 || step < 1_000) {
+                assertFalse(
+                        idler.idle(NO_WORK, deadline),
+                        "an owner with no yield budget (LATENCY) must never park, even while threads outnumber the"
+                                + " cores: step=" + step);
+                step++;
+            }
+        } finally {
+            for (int i = 0; i < cores; i++) {
+                OnCpuThreads.exit();
+            }
+            idler.stop();
+        }
+        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+    }
 }
