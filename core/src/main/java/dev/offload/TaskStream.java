@@ -15,9 +15,10 @@ import java.util.function.Function;
 /**
  * The publisher of one {@link StreamTask}: unicast, started by its subscription. Overview: the subscriber's demand is a
  * credit counter that {@code request} adds to and each {@code emit} on the worker takes one from (taking all there is
- * at once, and using it up value by value), waiting while it is zero (spinning for the pool's spin budget, then parked until {@code request} or {@code cancel} wakes it); each emitted value goes to the subscriber as a
- * progress value of the task ({@link TaskContext#post}), so it arrives where the future completes, in order, and
- * before the completion that becomes {@code onComplete} or {@code onError}. {@code cancel} cancels the task.
+ * at once, and using it up value by value), waiting while it is zero (spinning for the pool's spin budget, then parked
+ * until {@code request} or {@code cancel} wakes it); each emitted value goes to the subscriber as a progress value of
+ * the task ({@link TaskContext#post}), so it arrives where the future completes, in order, and before the completion
+ * that becomes {@code onComplete} or {@code onError}. {@code cancel} cancels the task.
  */
 final class TaskStream<I, T> implements Flow.Publisher<T> {
     private final Function<TaskOptions, CompletableFuture<Object>> submit;

@@ -48,9 +48,10 @@ public final class TaskStreamStress {
     }
 
     /**
-     * Two units of credit, requested one by one while the worker takes two: it takes each exactly once and is woken
-     * for each (the emitter may take both units in one go). Results: r1 = credit left after both takes (0), r2 = takes that completed (2). A lost wake-up hangs the
-     * emitter (jcstress: a timeout); with the re-check before parking removed on purpose, the test's VM hung.
+     * Two units of credit, requested one by one while the worker takes two: it takes each exactly once and is woken for
+     * each (the emitter may take both units in one go). Results: r1 = credit left after both takes (0), r2 = takes that
+     * completed (2). A lost wake-up hangs the emitter (jcstress: a timeout); with the re-check before parking removed
+     * on purpose, the test's VM hung.
      */
     @JCStressTest
     @Outcome(id = "0, 2", expect = Expect.ACCEPTABLE, desc = "Each unit taken once.")

@@ -544,7 +544,7 @@ public final class LoopCore {
      * of a loop that ends.
      */
     private boolean inletsReady() {
-        return inletCount != 0 && inletsReadiness() == Inlet.WORK;
+        return inletsReadiness() == Inlet.WORK;
     }
 
     /**

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The CPU budget ({@link OnCpuThreads}) seen from one idler: an owner that starts to wait while offload's threads
  * outnumber the cores gives its core up with yields and does not park at once (a parked worker costs a wake-up for the
- * next task its loop hands over); when no work comes for a while it parks, long before its spin budget ends. The count is process-wide, so the test
- * restores what it added.
+ * next task its loop hands over); when no work comes for a while it parks, long before its spin budget ends. The count
+ * is process-wide, so the test restores what it added.
  */
 class IdlerBudgetTest {
     private static final Idler.WorkSource NO_WORK = () -> false;
@@ -48,8 +48,8 @@ class IdlerBudgetTest {
                     parked,
                     "an owner that found no work for "
                             + Idler.OVERSUBSCRIBED_PARK_NANOS
-                            + " ns while threads outnumber the cores must park (it is not needed now), long before its spin"
-                            + " budget ends; bounded by the test's 10 s");
+                            + " ns while threads outnumber the cores must park (it is not needed now),"
+                            + " long before its spin budget ends; bounded by the test's 10 s");
         } finally {
             for (int i = 0; i < cores; i++) {
                 OnCpuThreads.exit();
