@@ -169,20 +169,24 @@ TARGETS = [
      throughput_ratio("PipelineBenchmark.offload", "PipelineBenchmark.vertx")),
     ("P14", "bursts of 256 SHA-256-of-4-KiB tasks, 64 in flight: offload time per task / bare threads'", "≤ 1.2",
      lambda v: v <= 1.2, lambda rows, k: ratio(
-         score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1")),
-         score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x1")))),
+         score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1", isolation="CHECKED")),
+         score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x1", isolation="CHECKED")))),
+    ("P14", "same, offload with Isolation.TRUSTED (input not copied) / bare threads'", "-", None,
+     lambda rows, k: ratio(
+         score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1", isolation="TRUSTED")),
+         score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x1", isolation="CHECKED")))),
     ("P14", "same: offload / TPE(cores) + loop (× faster)", "≥ 1.5", lambda v: v >= 1.5,
-     speedup("BurstBenchmark.offload", "BurstBenchmark.tpeLoop", burst=256, work="sha256x1")),
+     speedup("BurstBenchmark.offload", "BurstBenchmark.tpeLoop", burst=256, work="sha256x1", isolation="CHECKED")),
     ("P14", "same: offload / Vert.x (× faster)", "-", None,
-     speedup("BurstBenchmark.offload", "BurstBenchmark.vertx", burst=256, work="sha256x1")),
+     speedup("BurstBenchmark.offload", "BurstBenchmark.vertx", burst=256, work="sha256x1", isolation="CHECKED")),
     ("P14", "same: offload / inline (× faster)", "-", None,
-     speedup("BurstBenchmark.offload", "BurstBenchmark.inline", burst=256, work="sha256x1")),
+     speedup("BurstBenchmark.offload", "BurstBenchmark.inline", burst=256, work="sha256x1", isolation="CHECKED")),
     ("P14", "bursts of 4,096: offload time per task / bare threads'", "-", None, lambda rows, k: ratio(
-        score(find(rows, k, "BurstBenchmark.offload", burst=4096, work="sha256x1")),
-        score(find(rows, k, "BurstBenchmark.bareThreads", burst=4096, work="sha256x1")))),
+        score(find(rows, k, "BurstBenchmark.offload", burst=4096, work="sha256x1", isolation="CHECKED")),
+        score(find(rows, k, "BurstBenchmark.bareThreads", burst=4096, work="sha256x1", isolation="CHECKED")))),
     ("P14", "bursts of 256, 25 µs tasks: offload time per task / bare threads'", "-", None, lambda rows, k: ratio(
-        score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x10")),
-        score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x10")))),
+        score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x10", isolation="CHECKED")),
+        score(find(rows, k, "BurstBenchmark.bareThreads", burst=256, work="sha256x10", isolation="CHECKED")))),
     ("P15", "loop CPU per task, 4 KiB input, CHECKED (copied on submit), ns", "≤ 250", lambda v: v <= 250,
      loop_ns("bytes4k-checked", "loopCpuNsPerTask")),
     ("P15", "a 4 KiB clone() alone, into fresh memory, one thread (the floor of a CHECKED input), ns", "-", None,
@@ -271,11 +275,17 @@ def regressions(rows):
             s = spread([fig(k) for k in ks])
             if s:
                 out.append((f"{bench}, supervision={sup}: time per task, this build / before", s))
-    s = spread([ratio(score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1")),
+    s = spread([ratio(score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1", isolation="CHECKED")),
                       score(find(rows, k, "BurstBenchmark.offload", baseline=True, burst=256, work="sha256x1")))
                 for k in ks])
     if s:
         out.append(("BurstBenchmark.offload, burst=256: time per task, this build / before", s))
+    s = spread([ratio(score(find(rows, k, "RealWorkBenchmark.offload", work="sha256x1", isolation="CHECKED")),
+                      score(find(rows, k, "RealWorkBenchmark.offload", baseline=True, work="sha256x1")))
+                for k in ks])
+    if s:
+        out.append(("RealWorkBenchmark.offload, work=sha256x1 (the steady stream): time per task, this build / before",
+                    s))
     for input_kind in ("noop", "bytes4k-checked", "bytes4k-trusted", "bytes4k-moved"):
         def cpu(k, baseline, input_kind=input_kind):
             return secondary(find(rows, k, "LoopCostBenchmark.offload", baseline=baseline, input=input_kind),

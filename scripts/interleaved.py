@@ -43,6 +43,9 @@ GROUPS = {
     "burst256": {"what": "P14's own row only: bursts of 256 SHA-256 tasks, 64 in flight, peers",
                  "args": ["BurstBenchmark", "-p", "burst=256", "-p", "work=sha256x1"],
                  "baseline_args": ["BurstBenchmark.offload", "-p", "burst=256", "-p", "work=sha256x1"]},
+    "burst256-trusted": {"what": "P14's row, offload with Isolation.TRUSTED (no copy of the 4 KiB input)",
+                         "args": ["BurstBenchmark.offload", "-p", "burst=256", "-p", "work=sha256x1",
+                                  "-p", "isolation=TRUSTED"]},
     "loopcost": {"what": "P15: the loop's CPU per task and its feed rate, trivial tasks, 256 in flight; no-op, "
                  "4 KiB CHECKED and TRUSTED inputs",
                  "args": ["LoopCostBenchmark"], "baseline_args": ["LoopCostBenchmark"]},

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Runs the P16 warm-up probe for offload and inline in alternate fresh JVMs, and compares them round by round.
 
-    scripts/warmup.py [--rounds 5] [--seconds 10] [--out results/DIR]
+    scripts/warmup.py [--rounds 5] [--seconds 10] [--isolation CHECKED|TRUSTED] [--out results/DIR]
 
-Each run is `java -cp benchmarks/target/benchmarks.jar dev.offload.bench.WarmupProbe VARIANT SECONDS` with the JDK
-that `scripts/java25 --home` names, one JVM per run, one run at a time; the order of the two flips every other round,
-so that a drift of the machine within a round favours neither. Per round it prints both variants' time to steady
-state and microseconds per task over the first second, and the ratios offload/inline; at the end, the median ratio
-and its range (P16: offload's time to steady state within 2 times inline's). With --out, each run's output is kept
-as roundK-VARIANT.txt. Standard library only.
+Each run is `java -cp benchmarks/target/benchmarks.jar dev.offload.bench.WarmupProbe VARIANT SECONDS ISOLATION` with
+the JDK that `scripts/java25 --home` names, one JVM per run, one run at a time; the order of the two flips every other
+round, so that a drift of the machine within a round favours neither. Per round it prints both variants' time to
+steady state and microseconds per task over the first second, and the ratios offload/inline; at the end, the median
+ratio and its range (P16: offload's time to steady state within 2 times inline's). With --out, each run's output is
+kept as roundK-VARIANT.txt. --isolation is offload's (CHECKED, the default, copies each 4 KiB input on submit;
+TRUSTED passes it as is). Standard library only.
 """
 import argparse
 import os
@@ -34,8 +35,8 @@ def summary(output):
     return None
 
 
-def run(java, jar, variant, seconds, timeout):
-    cmd = [java, "-cp", jar, PROBE, variant, str(seconds)]
+def run(java, jar, variant, seconds, isolation, timeout):
+    cmd = [java, "-cp", jar, PROBE, variant, str(seconds), isolation]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -56,6 +57,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=10, help="seconds per run (at least 3)")
+    ap.add_argument("--isolation", choices=("CHECKED", "TRUSTED"), default="CHECKED", help="offload's isolation")
     ap.add_argument("--out", help="a folder for each run's full output")
     args = ap.parse_args()
     jar = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
@@ -72,7 +74,7 @@ def main():
         order = VARIANTS if k % 2 == 1 else tuple(reversed(VARIANTS))
         got = {}
         for variant in order:
-            got[variant], output = run(java, jar, variant, args.seconds, timeout)
+            got[variant], output = run(java, jar, variant, args.seconds, args.isolation, timeout)
             if args.out:
                 with open(os.path.join(args.out, f"round{k}-{variant}.txt"), "w") as f:
                     f.write(output)

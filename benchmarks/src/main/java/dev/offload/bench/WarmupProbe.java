@@ -23,7 +23,9 @@ import java.util.function.BiConsumer;
  *
  * <ul>
  *   <li>{@code offload}: an {@link EventLoop} keeps {@value RealWorkBenchmark#WINDOW} tasks in flight on a
- *       {@link WorkerPool} of {@code cores} workers, default settings; each result back on the loop submits the next.
+ *       {@link WorkerPool} of {@code cores} workers, default settings but for the isolation (the third argument:
+ *       {@code CHECKED}, the default, copies each 4 KiB input on submit; {@code TRUSTED} passes it as is); each result
+ *       back on the loop submits the next.
  *   <li>{@code inline}: one thread computes task after task (the baseline).
  *   <li>{@code bareThreads}: {@code cores} threads each compute task after task, with no hand-off.
  * </ul>
@@ -170,6 +172,7 @@ public final class WarmupProbe {
                     .minWorkers(work.workerCount)
                     .maxWorkers(work.workerCount)
                     .daemon(true)
+                    .isolation(work.isolation)
                     .build();
         }
 
@@ -245,13 +248,15 @@ public final class WarmupProbe {
     /**
      * Runs one variant and prints its slots and summary.
      *
-     * @param args {@code offload|inline|bareThreads [seconds=10]}; seconds at least 3
+     * @param args {@code offload|inline|bareThreads [seconds=10] [isolation=CHECKED]}; seconds at least 3; the
+     *     isolation ({@code CHECKED} or {@code TRUSTED}) is the pool's, for {@code offload} only
      * @throws Exception if the work failed or did not end in time
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2) {
+        if (args.length < 1 || args.length > 3) {
             throw new IllegalArgumentException(
-                    "usage: WarmupProbe offload|inline|bareThreads [seconds=10]: args=" + Arrays.toString(args));
+                    "usage: WarmupProbe offload|inline|bareThreads [seconds=10] [isolation=CHECKED]: args="
+                            + Arrays.toString(args));
         }
         String variant = args[0];
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -262,7 +267,7 @@ public final class WarmupProbe {
         RealWorkBenchmark.Work work = new RealWorkBenchmark.Work();
         work.work = "sha256x1";
         work.workers = "cores";
-        work.isolation = Isolation.CHECKED;
+        work.isolation = args.length > 2 ? isolation(args[2]) : Isolation.CHECKED;
         work.setUp();
 
         long setupStart = System.nanoTime();
@@ -294,11 +299,28 @@ public final class WarmupProbe {
             lastCount = count;
         }
         long checksum = load.stop();
-        print(variant, seconds, setupNanos, slots, checksum);
+        print(variant, work.isolation, seconds, setupNanos, slots, checksum);
     }
 
-    private static void print(String variant, int seconds, long setupNanos, Slot[] slots, long checksum) {
-        System.out.printf(Locale.ROOT, "variant=%s cores=%d seconds=%d%n", variant, RealWorkBenchmark.CORES, seconds);
+    private static Isolation isolation(String name) {
+        for (Isolation i : Isolation.values()) {
+            if (i.name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(
+                "isolation must be one of " + Arrays.toString(Isolation.values()) + ": isolation=" + name);
+    }
+
+    private static void print(
+            String variant, Isolation isolation, int seconds, long setupNanos, Slot[] slots, long checksum) {
+        System.out.printf(
+                Locale.ROOT,
+                "variant=%s isolation=%s cores=%d seconds=%d%n",
+                variant,
+                isolation,
+                RealWorkBenchmark.CORES,
+                seconds);
         System.out.println("# slot start ms, tasks, µs per task");
         for (Slot s : slots) {
             System.out.printf(Locale.ROOT, "%8.1f %8d %8.3f%n", s.startNanos / 1e6, s.tasks, s.usPerTask());
@@ -338,9 +360,10 @@ public final class WarmupProbe {
         System.out.printf(Locale.ROOT, "last 2 s, median: %.3f µs per task%n", steadyUs);
         System.out.printf(
                 Locale.ROOT,
-                "summary variant=%s cores=%d setupMs=%.1f firstSlotTasks=%d firstSlotUsPerTask=%.3f steadySlot=%d "
+                "summary variant=%s isolation=%s cores=%d setupMs=%.1f firstSlotTasks=%d firstSlotUsPerTask=%.3f steadySlot=%d "
                         + "timeToSteadyMs=%.1f firstSecondUsPerTask=%.3f steadyUsPerTask=%.3f checksum=%d%n",
                 variant,
+                isolation,
                 RealWorkBenchmark.CORES,
                 setupNanos / 1e6,
                 first.tasks,
