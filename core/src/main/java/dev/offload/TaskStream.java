@@ -73,7 +73,9 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
 
         /**
          * Emitting thread: takes one unit of credit, waiting while there is none: it spins for up to the spin budget
-         * (reading the clock once every 64 spins; not while offload's threads outnumber the cores), then parks.
+         * (reading the clock once every 64 spins; not while offload's threads outnumber the cores), then parks. A
+         * parked emitter still counts as on a CPU in the pool's budget ({@code OnCpuThreads}), as any task that blocks
+         * does.
          *
          * @param checkStopped throws if the task was stopped otherwise (timed out, forced close)
          * @throws CancellationException if the subscription was cancelled
@@ -105,7 +107,8 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                         if (spins == 0) {
                             spinStart = now;
                         }
-                        // As an idle worker does: no spinning while offload's threads outnumber the cores.
+                        // No spinning while offload's threads outnumber the cores: it parks at once (an idle worker
+                        // yields for up to 50 µs first, see Idler; that rule was not tried here).
                         spinning =
                                 (spinNanos == Long.MAX_VALUE || now - spinStart < spinNanos) && !Idler.oversubscribed();
                     }

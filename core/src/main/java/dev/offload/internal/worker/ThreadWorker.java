@@ -330,6 +330,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
         lastEnd = end;
         latencies.record(start - RecordAccess.submitNanos(record), end - start);
         addBusy(end - start);
+        Idler.taskRan(end - start, end);
         boolean won = RecordAccess.finishRun(record, TaskRecord.DONE);
         leaveTask(record, won);
         if (won) {
@@ -475,7 +476,9 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
 
     private void endSyncPart(long start) {
         lastEnd = 0;
-        addBusy(System.nanoTime() - start);
+        long end = System.nanoTime();
+        addBusy(end - start);
+        Idler.taskRan(end - start, end);
     }
 
     private void onAsyncDone(TaskRecord record, Object value, Throwable failure, long start) {

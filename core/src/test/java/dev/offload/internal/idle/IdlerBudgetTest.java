@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.WorkerPool;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CPU budget ({@link OnCpuThreads}) seen from one idler: an owner that starts to wait while offload's threads
  * outnumber the cores gives its core up with yields and does not park at once (a parked worker costs a wake-up for the
- * next task its loop hands over); when no work comes for a while it parks, long before its spin budget ends. The count
- * is process-wide, so the test restores what it added.
+ * next task its loop hands over); when no work comes for a while it parks, long before its spin budget ends; while
+ * long tasks run, it parks at once. The count and the long tasks seen are process-wide, so the test restores what it
+ * changed.
  */
 class IdlerBudgetTest {
     private static final Idler.WorkSource NO_WORK = () -> false;
@@ -22,6 +25,7 @@ class IdlerBudgetTest {
         Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
         long before = OnCpuThreads.count();
         idler.start(); // the test's thread, counted as a spinning owner is
+        OnCpuThreads.forgetLongTasks(); // tasks of earlier tests: this case is about short work only
         for (int i = 0; i < cores; i++) {
             OnCpuThreads.enter(); // stand-ins for threads that hold every core
         }
@@ -69,6 +73,7 @@ class IdlerBudgetTest {
         for (int i = 0; i < cores; i++) {
             OnCpuThreads.enter();
         }
+        Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // not even while long tasks run
         try {
             idler.reset();
             long deadline = System.nanoTime() + 5_000_000_000L; // a park, if one came, ends by itself
@@ -86,7 +91,82 @@ class IdlerBudgetTest {
                 OnCpuThreads.exit();
             }
             idler.stop();
+            OnCpuThreads.forgetLongTasks();
         }
         assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+    }
+
+    @Test
+    void oversubscribed_whileLongTasksRun_aWaitingOwnerParksAtOnce() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
+        long before = OnCpuThreads.count();
+        idler.start();
+        for (int i = 0; i < cores; i++) {
+            OnCpuThreads.enter();
+        }
+        Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // a worker just ended a long task
+        try {
+            idler.reset();
+            assertTrue(
+                    idler.idle(NO_WORK, System.nanoTime() + 1_000_000L),
+                    "an owner that starts to wait while threads outnumber the cores and long tasks run must park at"
+                            + " once: a yield would hand its core to a worker in a long task for the rest of that"
+                            + " worker's time slice");
+        } finally {
+            for (int i = 0; i < cores; i++) {
+                OnCpuThreads.exit();
+            }
+            idler.stop();
+            OnCpuThreads.forgetLongTasks();
+        }
+        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+    }
+
+    @Test
+    void aWorkersLongTask_isNoted() throws Exception {
+        OnCpuThreads.forgetLongTasks();
+        try (WorkerPool pool = WorkerPool.builder()
+                .name("long-task")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .build()) {
+            long ran = pool.submit(
+                            nanos -> {
+                                long start = System.nanoTime();
+                                while (System.nanoTime() - start < nanos) {
+                                    Thread.onSpinWait();
+                                }
+                                return System.nanoTime() - start;
+                            },
+                            2 * OnCpuThreads.LONG_TASK_NANOS)
+                    .get(10, TimeUnit.SECONDS);
+            assertTrue(
+                    OnCpuThreads.longTasksLately(System.nanoTime()),
+                    "a worker that ran a task of " + ran + " ns must note it as long (LONG_TASK_NANOS="
+                            + OnCpuThreads.LONG_TASK_NANOS + ")");
+        } finally {
+            OnCpuThreads.forgetLongTasks();
+        }
+    }
+
+    @Test
+    void longTasks_countOnlyTasksAsLongAsTheYield_andOnlyLately() {
+        long now = System.nanoTime();
+        try {
+            OnCpuThreads.forgetLongTasks();
+            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS - 1, now);
+            assertFalse(OnCpuThreads.longTasksLately(now), "a task shorter than LONG_TASK_NANOS is not long");
+            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, now);
+            assertTrue(OnCpuThreads.longTasksLately(now), "a task of LONG_TASK_NANOS is long");
+            assertTrue(
+                    OnCpuThreads.longTasksLately(now + OnCpuThreads.LONG_TASK_WINDOW_NANOS - 1),
+                    "a long task counts until LONG_TASK_WINDOW_NANOS after its end");
+            assertFalse(
+                    OnCpuThreads.longTasksLately(now + OnCpuThreads.LONG_TASK_WINDOW_NANOS),
+                    "a long task no longer counts LONG_TASK_WINDOW_NANOS after its end");
+        } finally {
+            OnCpuThreads.forgetLongTasks();
+        }
     }
 }
