@@ -18,19 +18,36 @@ import org.junit.jupiter.api.Test;
 class IdlerBudgetTest {
     private static final Idler.WorkSource NO_WORK = () -> false;
 
-    @Test
-    void oversubscribed_aWaitingOwnerYieldsFirst_thenParks() {
+    /**
+     * Runs {@code body} with the test's thread counted as {@code idler}'s owner and stand-ins counted for threads that
+     * hold every core, then removes them and forgets the long tasks noted, as the process-wide state was.
+     */
+    private static void oversubscribed(Idler idler, Runnable body) {
         int cores = Runtime.getRuntime().availableProcessors();
-        // A spin budget far past the test's bound: a park it sees comes from the oversubscription rule, not the budget.
-        Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
         long before = OnCpuThreads.count();
         idler.start(); // the test's thread, counted as a spinning owner is
-        OnCpuThreads.forgetLongTasks(); // tasks of earlier tests: this case is about short work only
         for (int i = 0; i < cores; i++) {
             OnCpuThreads.enter(); // stand-ins for threads that hold every core
         }
         try {
             assertTrue(Idler.oversubscribed(), "count=" + OnCpuThreads.count() + ", cores=" + cores);
+            body.run();
+        } finally {
+            for (int i = 0; i < cores; i++) {
+                OnCpuThreads.exit();
+            }
+            idler.stop();
+            OnCpuThreads.forgetLongTasks();
+        }
+        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+    }
+
+    @Test
+    void oversubscribed_aWaitingOwnerYieldsFirst_thenParks() {
+        // A spin budget far past the test's bound: a park it sees comes from the oversubscription rule, not the budget.
+        Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
+        oversubscribed(idler, () -> {
+            OnCpuThreads.forgetLongTasks(); // tasks of earlier tests: this case is about short work only
             idler.reset();
             long deadline = System.nanoTime() + 5_000_000_000L; // a park, if one came, ends by itself
             // Steps 0 to 127: as it starts to wait (no clock read yet) and at its first clock check (which starts the
@@ -54,27 +71,15 @@ class IdlerBudgetTest {
                             + Idler.OVERSUBSCRIBED_PARK_NANOS
                             + " ns while threads outnumber the cores must park (it is not needed now),"
                             + " long before its spin budget ends; bounded by the test's 10 s");
-        } finally {
-            for (int i = 0; i < cores; i++) {
-                OnCpuThreads.exit();
-            }
-            idler.stop();
-        }
-        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+        });
     }
 
     @Test
     void oversubscribed_anOwnerThatNeverParks_yieldsForAsLongAsItWaits() {
-        int cores = Runtime.getRuntime().availableProcessors();
         // LATENCY's budgets: spin and yield without end.
         Idler idler = new Idler(Thread.currentThread(), Long.MAX_VALUE, Long.MAX_VALUE);
-        long before = OnCpuThreads.count();
-        idler.start();
-        for (int i = 0; i < cores; i++) {
-            OnCpuThreads.enter();
-        }
-        Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // not even while long tasks run
-        try {
+        oversubscribed(idler, () -> {
+            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // not even while long tasks run
             idler.reset();
             long deadline = System.nanoTime() + 5_000_000_000L; // a park, if one came, ends by itself
             long waitUntil = System.nanoTime() + 20 * Idler.OVERSUBSCRIBED_PARK_NANOS; // past the oversubscribed park
@@ -86,41 +91,21 @@ class IdlerBudgetTest {
                                 + " cores: step=" + step);
                 step++;
             }
-        } finally {
-            for (int i = 0; i < cores; i++) {
-                OnCpuThreads.exit();
-            }
-            idler.stop();
-            OnCpuThreads.forgetLongTasks();
-        }
-        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+        });
     }
 
     @Test
     void oversubscribed_whileLongTasksRun_aWaitingOwnerParksAtOnce() {
-        int cores = Runtime.getRuntime().availableProcessors();
         Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
-        long before = OnCpuThreads.count();
-        idler.start();
-        for (int i = 0; i < cores; i++) {
-            OnCpuThreads.enter();
-        }
-        Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // a worker just ended a long task
-        try {
+        oversubscribed(idler, () -> {
+            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // a worker just ended a long task
             idler.reset();
             assertTrue(
                     idler.idle(NO_WORK, System.nanoTime() + 1_000_000L),
                     "an owner that starts to wait while threads outnumber the cores and long tasks run must park at"
                             + " once: a yield would hand its core to a worker in a long task for the rest of that"
                             + " worker's time slice");
-        } finally {
-            for (int i = 0; i < cores; i++) {
-                OnCpuThreads.exit();
-            }
-            idler.stop();
-            OnCpuThreads.forgetLongTasks();
-        }
-        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+        });
     }
 
     @Test
