@@ -275,17 +275,14 @@ def regressions(rows):
             s = spread([fig(k) for k in ks])
             if s:
                 out.append((f"{bench}, supervision={sup}: time per task, this build / before", s))
-    s = spread([ratio(score(find(rows, k, "BurstBenchmark.offload", burst=256, work="sha256x1", isolation="CHECKED")),
-                      score(find(rows, k, "BurstBenchmark.offload", baseline=True, burst=256, work="sha256x1")))
-                for k in ks])
-    if s:
-        out.append(("BurstBenchmark.offload, burst=256: time per task, this build / before", s))
-    s = spread([ratio(score(find(rows, k, "RealWorkBenchmark.offload", work="sha256x1", isolation="CHECKED")),
-                      score(find(rows, k, "RealWorkBenchmark.offload", baseline=True, work="sha256x1")))
-                for k in ks])
-    if s:
-        out.append(("RealWorkBenchmark.offload, work=sha256x1 (the steady stream): time per task, this build / before",
-                    s))
+    # Real work against the baseline, which runs its default isolation (CHECKED) only.
+    for bench, params, what in (("BurstBenchmark.offload", {"burst": 256, "work": "sha256x1"}, "burst=256"),
+                                ("RealWorkBenchmark.offload", {"work": "sha256x1"},
+                                 "work=sha256x1 (the steady stream)")):
+        s = spread([ratio(score(find(rows, k, bench, isolation="CHECKED", **params)),
+                          score(find(rows, k, bench, baseline=True, **params))) for k in ks])
+        if s:
+            out.append((f"{bench}, {what}: time per task, this build / before", s))
     for input_kind in ("noop", "bytes4k-checked", "bytes4k-trusted", "bytes4k-moved"):
         def cpu(k, baseline, input_kind=input_kind):
             return secondary(find(rows, k, "LoopCostBenchmark.offload", baseline=baseline, input=input_kind),

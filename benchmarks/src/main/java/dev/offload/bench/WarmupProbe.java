@@ -360,8 +360,9 @@ public final class WarmupProbe {
         System.out.printf(Locale.ROOT, "last 2 s, median: %.3f µs per task%n", steadyUs);
         System.out.printf(
                 Locale.ROOT,
-                "summary variant=%s isolation=%s cores=%d setupMs=%.1f firstSlotTasks=%d firstSlotUsPerTask=%.3f steadySlot=%d "
-                        + "timeToSteadyMs=%.1f firstSecondUsPerTask=%.3f steadyUsPerTask=%.3f checksum=%d%n",
+                "summary variant=%s isolation=%s cores=%d setupMs=%.1f firstSlotTasks=%d firstSlotUsPerTask=%.3f "
+                        + "steadySlot=%d timeToSteadyMs=%.1f firstSecondUsPerTask=%.3f steadyUsPerTask=%.3f "
+                        + "checksum=%d%n",
                 variant,
                 isolation,
                 RealWorkBenchmark.CORES,
