@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  *
  * <p>Ownership: a port belongs to the event loop that first uses it (posts, receives, or sets a handler), and only
  * that loop's thread may use it afterwards; a call from another thread throws {@link IllegalStateException} naming
- * both. {@link #close()} is the exception: any thread.
+ * both. {@link #close()} is the exception: any thread. A port that arrives inside a message belongs to the loop that
+ * received the message, as in Node, even if that loop never uses it: it closes when that loop ends.
  *
  * <p>Messages follow the isolation rules of {@link WorkerPool}'s inputs: immutable values cross by reference, arrays
  * and JDK collections are copied (cycles and shared sub-objects keep their shape), a {@code SharedBuffer} and its
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * <p>Close: {@link #close()} on either port closes the channel. Messages posted before the close are still delivered;
  * then each port runs its {@link #onClose} handler on its own loop, once. A post after the close throws. A port whose
  * loop ends closes its channel too, and messages still queued for it are not delivered (the loop that would run them
- * is gone), as in Node when a thread exits.
+ * is gone), as in Node when a thread exits; a port inside such a message is closed with it, so that its peer's
+ * {@link #onClose} handler runs.
  *
  * <p>Node's {@code 'messageerror'} has no counterpart, by design: a message is checked and copied whole on the
  * sender's thread, inside {@link #postMessage}, so every message that cannot cross fails there, with the sender
@@ -77,6 +79,16 @@ public final class MessagePort implements AutoCloseable {
             @Override
             public boolean isDetached(Object source) {
                 return ((MessagePort) source).detached;
+            }
+
+            @Override
+            public void delivered(Object source) {
+                ((MessagePort) source).endpoint.receivedHere();
+            }
+
+            @Override
+            public void discard(Object source) {
+                ((MessagePort) source).endpoint.discardInTransit();
             }
         });
     }
@@ -180,11 +192,14 @@ public final class MessagePort implements AutoCloseable {
     }
 
     /**
-     * Closes the channel: both ports. Idempotent. Any thread.
+     * Closes the channel: both ports. Idempotent. Any thread. On a handle whose port was transferred inside a message
+     * it does nothing, as in Node: the port is its receiver's now, and only the receiver's handle closes it.
      */
     @Override
     public void close() {
-        end().close();
+        if (!detached) {
+            endpoint.close();
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.offload;
 import dev.offload.internal.base.StackText;
 import dev.offload.internal.clone.Marks;
 import dev.offload.internal.clone.Sendables;
+import dev.offload.internal.loop.LoopBound;
 import dev.offload.internal.loop.LoopCore;
 import dev.offload.internal.message.Endpoint;
 import dev.offload.shm.TransferableBuffer;
@@ -45,7 +46,11 @@ import java.util.function.IntConsumer;
  * submitted; then it ends by itself with exit code 0, as Node's worker does. An exception that {@code main} or any
  * callback on the worker's loop throws fires {@link #onError} on the parent, and the worker ends with exit code 1; it
  * never reaches the parent loop's own uncaught-exception handler. {@link #terminate()} ends it with exit code 1.
- * {@link #onExit} fires once, after every message the worker posted was delivered.
+ * {@link #onExit} fires once, after every message the worker posted was delivered. A worker's life is bounded by its
+ * parent loop's, as Node bounds a nested worker's by its parent's: when the loop that started it ends (a worker that
+ * ends or is terminated, an {@link EventLoop} closed), the worker is terminated, and the workers it started with it.
+ * Messages posted to a worker that ends before it reads them are dropped, and a port they carry is closed: its peer's
+ * {@link MessagePort#onClose} handler runs.
  *
  * <p>Isolation: {@code main} must be a static method reference or a class that captures nothing mutable (checked);
  * the worker data crosses by the message rules of {@link MessagePort} (copied, shared, moved with a transfer list).
@@ -87,6 +92,8 @@ public final class Worker implements AutoCloseable {
     private final MessagePort port; // the parent's end
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
     private final AtomicInteger terminateCalls = new AtomicInteger();
+    private final LoopBound parentEnded = this::parentEnded; // bound to the parent loop until the exit was reported
+    private volatile boolean stopping; // terminate(), close() or the parent's end asked it to stop
     private volatile int exitCode;
     private volatile long cpuNanos = -1;
     private volatile long allocated = -1;
@@ -111,6 +118,7 @@ public final class Worker implements AutoCloseable {
         port.unref();
         parent.ref();
         refHeld = true;
+        parent.bind(parentEnded); // a worker does not outlive the loop that started it
         Map<Object, Object> environment = copyEnvironment();
         String threadName = name != null ? name : "worker-" + IDS.incrementAndGet();
         this.loop = EventLoop.startEndingWhenUnreferenced(
@@ -166,9 +174,18 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Worker's loop thread: an exception of main or of a callback ends the worker and goes to the parent. */
+    /**
+     * Worker's loop thread: an exception of main or of a callback ends the worker and goes to the parent; unless the
+     * worker was asked to stop, when what its code throws is the stop's echo (an {@link InterruptedException}, a
+     * refused callback) and, as in Node, no error: it is logged at debug level.
+     */
     private void uncaught(Throwable t) {
         exitCode = 1;
+        if (stopping) {
+            LOG.log(System.Logger.Level.DEBUG, "worker threw while it was being stopped: worker=" + this, t);
+            loop.core().close(0);
+            return;
+        }
         // On the port while this loop holds it, so that the error comes after every message main posted before it;
         // else (the port closed, or handed to another loop) through the parent's inbox, still before the exit.
         if (!port.end().peer().postControl(() -> error(t)) && !parent.offerItem(() -> errorAfterMessages(t))) {
@@ -219,6 +236,14 @@ public final class Worker implements AutoCloseable {
             fireExit(exitCode);
         }
         releaseRef();
+        parent.unbind(parentEnded);
+    }
+
+    /** Parent loop, at its end: a worker it started is terminated with it (unless it stopped or is stopping). */
+    private void parentEnded() {
+        if (!stopping) { // not a terminate() call: one may still come, from a thread that holds this worker
+            stop();
+        }
     }
 
     /** Parent loop: this worker no longer keeps its parent's loop running. */
@@ -314,8 +339,8 @@ public final class Worker implements AutoCloseable {
     /**
      * Lets the parent's loop end while this worker runs, as Node's {@code worker.unref()}: a running worker otherwise
      * keeps its parent's loop running. Only a loop that ends by itself when nothing refers to it, a worker's, heeds
-     * it: a worker that starts a worker and calls {@code unref()} on it may end first (its end of the channel then
-     * closes, and the child's parent port with it). Parent loop only.
+     * it: a worker that starts a worker and calls {@code unref()} on it may end first, and then terminates the child,
+     * as every loop that ends terminates the workers it started. Parent loop only.
      *
      * @throws IllegalStateException if not called on the parent's loop
      */
@@ -341,8 +366,12 @@ public final class Worker implements AutoCloseable {
     /**
      * Stops the worker, as Node's {@code worker.terminate()}: its loop closes (no more callbacks are accepted, pending
      * timers are dropped) and its thread is interrupted, so that a callback that waits or checks its interrupt stops.
-     * A worker whose thread is still running {@code TERMINATE_BOUND} (5 s) later is abandoned: its stack is logged and
-     * the stage completes with exit code 1 (its thread is left to whatever it runs). Any thread.
+     * What the worker's code throws from then on (the {@link InterruptedException} of a sleep, a callback its closed
+     * loop refused) does not fire {@link #onError}, as Node fires no {@code 'error'} on terminate: the exit code says
+     * how it ended. The workers it started are terminated with it. A worker whose thread is still running
+     * {@code TERMINATE_BOUND} (5 s) later is abandoned: its stack is logged, its channel to the parent is closed (what
+     * it posted before is delivered, then the exit fires; what it posts later is refused, and so are the parent's
+     * posts), and the stage completes with exit code 1 (its thread is left to whatever it runs). Any thread.
      *
      * @return a stage completed with the exit code (1) once the worker ended or was abandoned; its dependents run on
      *     the calling loop, if any
@@ -358,6 +387,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void stop() {
+        stopping = true; // before the interrupt: what it causes is no error
         if (!exited.isDone()) {
             exitCode = 1;
         }
@@ -380,8 +410,13 @@ public final class Worker implements AutoCloseable {
         loop.core().markAbandoned(); // a port flag its stuck callback holds must not hold back the parent's end
         if (exited.complete(1)) {
             parent.offerItem(() -> {
+                Endpoint end = port.end();
+                end.close(); // the stuck thread's posts are refused from now on, and so are the parent's
+                end.deliverQueued(); // what it posted before comes before the exit
+                end.onMessage(late -> {}); // a post that raced the close is dropped: the exit was reported
                 fireExit(1);
                 releaseRef();
+                parent.unbind(parentEnded);
             });
         }
     }

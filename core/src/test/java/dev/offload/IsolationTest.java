@@ -145,6 +145,23 @@ class IsolationTest {
     }
 
     @Test
+    void iteratorsOfImmutableCollections_areRefused_notMistakenForTheirCollections() {
+        // They share the collections' package-private outer class: each was once taken for a map, and the check
+        // threw a ClassCastException instead of naming the type.
+        for (Object iterator : List.of(
+                List.of(1, 2).iterator(),
+                java.util.Set.of(1, 2, 3).iterator(),
+                Map.of("k", 1, "l", 2).entrySet().iterator())) {
+            var e = assertThrows(
+                    NotSendableException.class,
+                    () -> pool.submit(IsolationTest::identity, iterator),
+                    iterator.getClass().getName());
+            assertEquals(iterator.getClass().getName(), e.typeName());
+            assertEquals("input", e.path());
+        }
+    }
+
+    @Test
     void capturingLambda_ofMutableValue_rejected() {
         AtomicInteger counter = new AtomicInteger();
         Task<Integer, Integer> capturing = x -> counter.addAndGet(x);

@@ -559,6 +559,110 @@ class MessageChannelTest {
         Throwable dead = Await.thrownOn(a, () -> moved.port1().postMessage("from the old handle"));
         assertInstanceOf(IllegalStateException.class, dead);
         assertTrue(dead.getMessage().contains("transferred"), dead.getMessage());
+        moved.port1().close(); // as in Node, closing the old handle does nothing: the port is b's
+        assertFalse(moved.port2().isClosed(), "the old handle's close closed the channel");
+    }
+
+    @Test
+    void portsUsedOnlyToPostOrToReceive_leaveTheirLoops_onceTheirChannelsCloseAndAreRead() {
+        int n = 300;
+        List<MessageChannel> channels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            channels.add(new MessageChannel());
+        }
+        int boundOnA = Await.onLoop(a, () -> a.core().boundCount());
+        int boundOnB = Await.onLoop(b, () -> b.core().boundCount());
+        Await.onLoop(a, () -> {
+            channels.forEach(c -> c.port1().postMessage("x")); // a only posts
+            return null;
+        });
+        // b only receives; it reads a third of the messages now, the rest after the close
+        Await.onLoop(b, () -> {
+            for (int i = 0; i < n; i += 3) {
+                assertEquals(
+                        "x",
+                        channels.get(i).port2().receiveMessage().orElseThrow().message());
+            }
+            return null;
+        });
+        // closed by the poster's loop, by the receiver's, or by a thread that is neither
+        Await.onLoop(a, () -> {
+            for (int i = 0; i < n; i += 3) {
+                channels.get(i).port1().close();
+            }
+            return null;
+        });
+        Await.onLoop(b, () -> {
+            for (int i = 1; i < n; i += 3) {
+                channels.get(i).port2().close();
+            }
+            return null;
+        });
+        for (int i = 2; i < n; i += 3) {
+            channels.get(i).port1().close();
+        }
+        Await.onLoop(b, () -> {
+            for (int i = 0; i < n; i++) {
+                MessagePort port = channels.get(i).port2();
+                if (i % 3 != 0) {
+                    assertEquals("x", port.receiveMessage().orElseThrow().message(), "channel " + i);
+                }
+                assertTrue(port.receiveMessage().isEmpty(), "channel " + i);
+            }
+            return null;
+        });
+        // Before, each such port stayed in its loop's set of bound things until the loop ended: about 3 KB a
+        // channel, without bound in a long-lived loop.
+        Await.until(
+                () -> Await.onLoop(a, () -> a.core().boundCount()) == boundOnA
+                        && Await.onLoop(b, () -> b.core().boundCount()) == boundOnB,
+                "the closed ports leaving their loops: bound on a " + boundOnA + " before, on b " + boundOnB);
+        assertEquals(List.of(), List.copyOf(uncaught));
+    }
+
+    @Test
+    void aPortThatArrivesInAMessage_belongsToTheReceivingLoop_andClosesWhenItEnds_evenUnused() {
+        EventLoop doomed = EventLoop.start("port-doomed");
+        MessageChannel carrier = new MessageChannel();
+        MessageChannel moved = new MessageChannel();
+        CompletableFuture<Object> arrived = new CompletableFuture<>();
+        CompletableFuture<Void> peerClosed = new CompletableFuture<>();
+        Await.onLoop(doomed, () -> {
+            carrier.port2().onMessage(arrived::complete); // takes the port, never uses it
+            return null;
+        });
+        Await.onLoop(a, () -> {
+            moved.port2().onClose(() -> peerClosed.complete(null));
+            carrier.port1().postMessage(moved.port1(), moved.port1());
+            return null;
+        });
+        MessagePort received = (MessagePort) Await.result(arrived, "the port on the receiving loop");
+        Throwable elsewhere = Await.thrownOn(b, () -> received.onMessage(m -> {}));
+        assertTrue(elsewhere.getMessage().contains("port-doomed"), elsewhere.getMessage());
+        doomed.close();
+        Await.result(peerClosed, "the peer's onClose once the loop that received the port ended");
+    }
+
+    @Test
+    void portsInMessagesThatAreNeverDelivered_close_andSoDoThePortsQueuedForThem() {
+        EventLoop doomed = EventLoop.start("port-doomed");
+        MessageChannel carrier = new MessageChannel();
+        MessageChannel outer = new MessageChannel(); // its port2 travels, with inner's port1 queued for it
+        MessageChannel inner = new MessageChannel();
+        CompletableFuture<Void> outerClosed = new CompletableFuture<>();
+        CompletableFuture<Void> innerClosed = new CompletableFuture<>();
+        Await.onLoop(doomed, () -> carrier.port2().receiveMessage()); // binds it to doomed, which reads no more
+        Await.onLoop(a, () -> {
+            outer.port1().onClose(() -> outerClosed.complete(null));
+            inner.port2().onClose(() -> innerClosed.complete(null));
+            outer.port1().postMessage(inner.port1(), inner.port1()); // queued for outer.port2, held by no loop
+            carrier.port1().postMessage(outer.port2(), outer.port2()); // queued for doomed, never read
+            return null;
+        });
+        doomed.close(); // drops its queued message: outer.port2 closes, and the message queued for it drops too
+        Await.result(outerClosed, "onClose of the peer of a port in a message its receiver's loop never read");
+        Await.result(innerClosed, "onClose of the peer of a port in a message queued for that dropped port");
+        assertEquals(List.of(), List.copyOf(uncaught));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.offload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -415,14 +416,28 @@ class WorkerTest {
         CompletionStage<Integer> stage = w.terminate(); // from the test thread: any thread
         assertEquals(1, Await.result(stage.toCompletableFuture(), "terminate's stage"));
         assertEquals(1, Await.result(e.exit, "the exit"));
+        // The sleep's InterruptedException is the terminate's echo: as in Node, no error event (it used to fire).
+        assertEquals(List.of("online on parent", "message sleeping on parent", "exit 1 on parent"), e.seen);
     }
 
     static volatile boolean releaseStubborn;
+    static volatile boolean stubbornRefused;
 
+    /** Ignores interrupts, and posts every 100 µs or so until its channel is closed, then spins until released. */
     static void stubborn(MessagePort parentPort, Object workerData) {
         parentPort.postMessage("spinning");
+        long next = System.nanoTime();
+        int n = 0;
         while (!releaseStubborn) {
-            Thread.onSpinWait(); // ignores interrupts
+            if (!stubbornRefused && System.nanoTime() - next >= 0) {
+                next += 100_000;
+                try {
+                    parentPort.postMessage(n++);
+                } catch (IllegalStateException closed) {
+                    stubbornRefused = true;
+                }
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -435,6 +450,14 @@ class WorkerTest {
             Await.until(() -> e.seen.contains("message spinning on parent"), "the worker spinning");
             assertEquals(1, Await.result(w.terminate().toCompletableFuture(), "terminate's stage, by abandonment"));
             assertEquals(1, Await.result(e.exit, "the exit"));
+            // Abandoned, its channel is closed: its posts are refused, nothing arrives after the exit, and the
+            // parent's posts are refused too (before, its messages kept coming after onExit, for good).
+            Await.until(() -> stubbornRefused, "the abandoned worker's post refused");
+            Await.onLoop(parent, () -> "a pass of the parent's loop");
+            List<String> seen = List.copyOf(e.seen);
+            assertEquals("exit 1 on parent", seen.getLast(), "what came after the exit: " + seen);
+            Throwable refused = Await.thrownOn(parent, () -> w.postMessage("to an abandoned worker"));
+            assertTrue(refused.getMessage().contains("port closed"), refused.getMessage());
             // The stuck callback posted, so it still holds its port's posting flag, and never returns to clear it:
             // the parent's end must not wait for it (before, the parent's close waited its whole 30 s timeout).
             Await.result(
@@ -442,6 +465,77 @@ class WorkerTest {
                     "the parent loop's close while its abandoned worker still spins inside the callback that posted");
         } finally {
             releaseStubborn = true;
+        }
+    }
+
+    static volatile Thread sleeper;
+
+    /** Sleeps for an hour, interruptibly, after it noted its thread. */
+    static void noteThenSleep(MessagePort parentPort, Object workerData) throws InterruptedException {
+        sleeper = Thread.currentThread();
+        Thread.sleep(Duration.ofHours(1));
+    }
+
+    /** Starts {@link #noteThenSleep} and keeps running while it does. */
+    static void parentOfSleeper(MessagePort parentPort, Object workerData) {
+        Worker.start(WorkerTest::noteThenSleep, null);
+        parentPort.postMessage("started");
+    }
+
+    @Test
+    void aWorkerEnds_withTheLoopThatStartedIt_asANestedWorkerInNode() {
+        // the parent a worker, terminated
+        sleeper = null;
+        Events e = new Events();
+        Worker middle = Await.onLoop(parent, () -> e.wire(Worker.start(WorkerTest::parentOfSleeper, null), parent));
+        Await.until(() -> sleeper != null, "the child worker asleep");
+        Thread child = sleeper;
+        assertEquals(1, Await.result(middle.terminate().toCompletableFuture(), "the middle worker's terminate"));
+        Await.until(() -> !child.isAlive(), "the child of a terminated worker ending with it (it slept for good)");
+        // the parent a plain event loop, closed
+        sleeper = null;
+        EventLoop owner = EventLoop.start("worker-owner");
+        Await.onLoop(owner, () -> Worker.start(WorkerTest::noteThenSleep, null));
+        Await.until(() -> sleeper != null, "the worker asleep");
+        Thread orphan = sleeper;
+        owner.close();
+        Await.until(() -> !orphan.isAlive(), "the worker of a closed event loop ending with it");
+        assertFalse(e.error.isDone(), "the terminate's echo reached onError");
+    }
+
+    static final java.util.concurrent.CountDownLatch GATE = new java.util.concurrent.CountDownLatch(1);
+
+    /** Waits for the test's gate, then ends without reading its parent port. */
+    static void endUnread(MessagePort parentPort, Object workerData) throws InterruptedException {
+        GATE.await();
+    }
+
+    @Test
+    void portsSentToAWorkerThatEnds_closeWithIt_readOrNot_andTheirPeersHearIt() {
+        // never read: the worker ends with the message queued
+        MessageChannel unread = new MessageChannel();
+        CompletableFuture<Void> unreadClosed = new CompletableFuture<>();
+        Events e = new Events();
+        Await.onLoop(parent, () -> {
+            unread.port2().onClose(() -> unreadClosed.complete(null));
+            Worker w = e.wire(Worker.start(WorkerTest::endUnread, null), parent);
+            w.postMessage(unread.port1(), unread.port1());
+            return w;
+        });
+        GATE.countDown();
+        assertEquals(0, Await.result(e.exit, "the exit of the worker that never read"));
+        Await.result(unreadClosed, "onClose of the peer of a port its receiver never read");
+        // terminated at once: read (to a handler that drops it) or not, the port closes with the worker
+        for (int round = 0; round < 10; round++) {
+            MessageChannel sent = new MessageChannel();
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            Await.onLoop(parent, () -> {
+                sent.port2().onClose(() -> closed.complete(null));
+                Worker w = Worker.start(WorkerTest::echo, null);
+                w.postMessage(sent.port1(), sent.port1());
+                return w.terminate();
+            });
+            Await.result(closed, "onClose of the peer of a port sent to a terminated worker, round " + round);
         }
     }
 

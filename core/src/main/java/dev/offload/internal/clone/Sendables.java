@@ -168,6 +168,45 @@ public final class Sendables {
             }
         }
 
+        /**
+         * Returns whether the value carries handles of a registered type (message ports), which must be released if
+         * the message is dropped undelivered ({@link #discard()}).
+         *
+         * @return {@code true} if one of the moved handles is not a {@code TransferableBuffer}
+         */
+        public boolean carriesHandles() {
+            for (Object source : sources) {
+                if (!(source instanceof TransferableBuffer)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * After {@link #commit()}, on the receiving loop's thread: the message was delivered there; each registered
+         * type learns it ({@link TransferHandler#delivered}).
+         */
+        public void delivered() {
+            for (Object source : sources) {
+                if (!(source instanceof TransferableBuffer)) {
+                    HANDLERS.get(source.getClass()).delivered(source);
+                }
+            }
+        }
+
+        /**
+         * After {@link #commit()}: the message was dropped undelivered (its receiver's loop ended first), so nobody
+         * will ever hold what it moved; each registered type releases its handle ({@link TransferHandler#discard}).
+         */
+        public void discard() {
+            for (Object source : sources) {
+                if (!(source instanceof TransferableBuffer)) {
+                    HANDLERS.get(source.getClass()).discard(source);
+                }
+            }
+        }
+
         private static boolean detach(Object source) {
             return source instanceof TransferableBuffer b
                     ? TransferAccess.steps().detach(b)
@@ -219,6 +258,20 @@ public final class Sendables {
          * @return {@code true} if detached
          */
         boolean isDetached(Object source);
+
+        /**
+         * The message that moved {@code source} was delivered on the calling thread, an event loop's.
+         *
+         * @param source the sender's handle, detached
+         */
+        void delivered(Object source);
+
+        /**
+         * The message that moved {@code source} was dropped undelivered: nobody holds the handle now, nor ever will.
+         *
+         * @param source the sender's handle, detached
+         */
+        void discard(Object source);
     }
 
     private static final ConcurrentHashMap<Class<?>, TransferHandler> HANDLERS = new ConcurrentHashMap<>();
@@ -733,10 +786,16 @@ public final class Sendables {
         }
         String name = type.getName();
         if (name.startsWith("java.util.ImmutableCollections$")) {
+            // Its lists, sets and maps; its iterators (ListItr, SetNIterator, MapNIterator) are none of the three and
+            // fall through to the refusal below, as any other iterator does.
             Kind kind = List.class.isAssignableFrom(type)
                     ? Kind.IMMUTABLE_LIST
-                    : Set.class.isAssignableFrom(type) ? Kind.IMMUTABLE_SET : Kind.IMMUTABLE_MAP;
-            return new Plan(kind, null, null, null);
+                    : Set.class.isAssignableFrom(type)
+                            ? Kind.IMMUTABLE_SET
+                            : Map.class.isAssignableFrom(type) ? Kind.IMMUTABLE_MAP : null;
+            if (kind != null) {
+                return new Plan(kind, null, null, null);
+            }
         }
         Supplier<Object> factory = collectionFactory(type);
         if (factory != null) {

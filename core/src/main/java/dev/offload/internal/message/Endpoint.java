@@ -8,6 +8,7 @@ import dev.offload.internal.loop.LoopBound;
 import dev.offload.internal.loop.LoopCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
@@ -41,7 +42,14 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  *
  * <p>Close: {@code closedIn} says the direction into this end is closed; a post that reads it set gives up. The
  * receiving loop fires the close handler only when no post is under way and the queue is empty. So every post that
- * was not refused is delivered first: a message is delivered or its post throws, never lost.
+ * was not refused is delivered first: a message is delivered or its post throws, never lost. An end stays in its
+ * loop's set of bound things ({@link LoopCore#bind}) until its close fired, or, with no handler, until it is closed
+ * with nothing queued: a port used only to post or to {@link #receive()} does not stay there until the loop ends.
+ *
+ * <p>Ports in messages: a port a message carries belongs to the loop that receives the message, bound to it as the
+ * message is delivered. A message that carries ports and is never delivered, because the loop that held its
+ * end ended first (a worker terminated before it read its messages), is dropped with the ports it carries closed, as
+ * Node closes them: their peers' close handlers run, and a loop that a peer's handler kept running can end.
  *
  * <p>Any thread for {@link #close()}; the holding loop's thread for everything else.
  */
@@ -57,6 +65,10 @@ public final class Endpoint implements LoopBound, Inlet {
     static final int SLEEP_AFTER = 1024;
 
     private static final Object NULL = new Object(); // a null message in the queue, which holds no nulls
+    private static final Object SKIP = new Object(); // what a control action in the queue hands to no handler
+    // The ends a thread is discarding (discardInTransit): a chain of ports carried in each other's queues is closed
+    // one end at a time, not by a recursion as deep as the chain.
+    private static final ThreadLocal<ArrayDeque<Endpoint>> DISCARDING = ThreadLocal.withInitial(ArrayDeque::new);
     private static final VarHandle CLOSED_IN =
             VarHandles.field(MethodHandles.lookup(), Endpoint.class, "closedIn", boolean.class);
     private static final VarHandle ASLEEP =
@@ -125,6 +137,9 @@ public final class Endpoint implements LoopBound, Inlet {
         }
         if (h == null && HOLDER.compareAndSet(this, null, loop)) {
             loop.bind(this); // the port closes when its loop ends
+            if (closedIn) { // closed before or while it was bound: a Dekker pair with closeInbound's read of holder
+                releaseClosed(loop);
+            }
             return loop;
         }
         throw new IllegalStateException(action + " called on event loop '" + loop.name() + "', but this port belongs to"
@@ -190,7 +205,8 @@ public final class Endpoint implements LoopBound, Inlet {
         Object value = prepared;
         if (prepared instanceof Sendables.Moves moves) {
             moves.commit(); // the point of no return for the sender's buffers
-            value = moves.value();
+            // A message that carries ports goes in an envelope, so that a drop closes them (discardQueued).
+            value = moves.carriesHandles() ? new Carried(moves) : moves.value();
         }
         to.inbound.offer(value == null ? NULL : value);
         if (wake != WAKE_NONE) {
@@ -241,7 +257,7 @@ public final class Endpoint implements LoopBound, Inlet {
     private void rouseFrom(LoopCore h) {
         if (ASLEEP.compareAndSet(this, true, false)) {
             if (!h.offerItem(() -> rouse(h))) {
-                loopEnded(); // the holder ended and runs nothing more: the channel closes
+                close(); // the holder ended and runs nothing more: the channel closes (its end pass dropped the queue)
             }
         } else {
             h.wakeIfParked(); // roused meanwhile, by another thread or by the holder itself
@@ -336,10 +352,17 @@ public final class Endpoint implements LoopBound, Inlet {
     Object receive(LoopCore caller) {
         LoopCore loop = bind(caller, "receiveMessage");
         Object m;
-        while ((m = inbound.poll()) instanceof Control c) {
-            c.run(loop);
+        do {
+            m = inbound.poll();
+            if (m instanceof Envelope e) {
+                m = e.open(loop);
+            }
+        } while (m == SKIP);
+        if (m == null) {
+            releaseClosed(loop); // a closed end read to its last message need not stay bound
+            return NONE;
         }
-        return m == null ? NONE : m == NULL ? null : m;
+        return m == NULL ? null : m;
     }
 
     /** What {@link #receive()} returns when no message is queued. */
@@ -396,10 +419,9 @@ public final class Endpoint implements LoopBound, Inlet {
                 loop.inletWorkArrived();
             }
             try {
-                if (m instanceof Control c) {
-                    c.run(loop);
-                } else {
-                    handler.accept(m == NULL ? null : m);
+                Object message = m instanceof Envelope e ? e.open(loop) : m;
+                if (message != SKIP) {
+                    handler.accept(message == NULL ? null : message);
                 }
             } catch (Throwable t) {
                 loop.reportUncaught(t);
@@ -494,6 +516,17 @@ public final class Endpoint implements LoopBound, Inlet {
         bind(LoopCore.current(), "hold");
     }
 
+    /**
+     * The receiving loop, as it delivers a message that carried this end: the end belongs to that loop from now on,
+     * as in Node, and closes when it ends even if nothing there ever uses it.
+     */
+    public void receivedHere() {
+        LoopCore loop = LoopCore.current();
+        if (loop != null && holder == null) {
+            bind(loop, "receive");
+        }
+    }
+
     private void fireClose(LoopCore loop) {
         closeFired = true;
         updateRef(loop);
@@ -530,13 +563,71 @@ public final class Endpoint implements LoopBound, Inlet {
     private void closeInbound() {
         if (CLOSED_IN.compareAndSet(this, false, true)) { // volatile RMW: before the reads of the park and sleep flags
             wakeHolder(asleep); // its loop fires the close handler once all is delivered
+            LoopCore h = holder; // after the RMW: a Dekker pair with bind's write of holder, then read of closedIn
+            if (h != null) {
+                if (h == LoopCore.current()) {
+                    releaseClosed(h);
+                } else {
+                    h.offerItem(() -> releaseClosed(h)); // refused once h ended: its end pass took every bound end
+                }
+            }
         }
     }
 
-    /** The holding loop ended: the channel closes; what was queued for this end is not delivered. */
+    /**
+     * Holder's loop: a closed end with no handler, nothing queued and no post under way (a port used only to post, or
+     * with {@link #receive()}) leaves its loop's set of bound things. An end with a handler leaves it when its close
+     * fires; one with messages left stays, so that the loop's end drops them and closes the ports they carry.
+     */
+    private void releaseClosed(LoopCore h) {
+        if (holder == h && closedIn && !started && !peerPosting() && inbound.isEmpty()) {
+            h.unbind(this);
+        }
+    }
+
+    /**
+     * The holding loop ended: the channel closes; what was queued for this end is not delivered, and the ports those
+     * messages carry are closed.
+     */
     @Override
     public void loopEnded() {
         close();
+        discardQueued();
+    }
+
+    /**
+     * Any thread, the only one that can reach this end: it was carried by a message that was dropped undelivered, so
+     * nobody holds it, nor ever will. Closes its channel (its peer's close handler runs on the peer's loop) and drops
+     * what was queued for it, closing the ports those messages carry in turn.
+     */
+    public void discardInTransit() {
+        ArrayDeque<Endpoint> pending = DISCARDING.get();
+        pending.add(this);
+        if (pending.size() > 1) {
+            return; // a call further up this thread's stack takes it
+        }
+        try {
+            for (Endpoint end; (end = pending.peek()) != null; pending.poll()) {
+                end.close();
+                end.discardQueued(); // may add the ends its messages carry
+            }
+        } finally {
+            pending.clear();
+        }
+    }
+
+    /**
+     * The queue's only consumer (the ended holder's loop, or the thread discarding an unreachable end): drops what is
+     * queued, closing the ports the messages carry. The direction into this end is closed: a post that raced the close
+     * and offered after this pass stays in the queue, undelivered, with the ports it carries open.
+     */
+    private void discardQueued() {
+        Object m;
+        while ((m = inbound.poll()) != null) {
+            if (m instanceof Envelope e) {
+                e.drop();
+            }
+        }
     }
 
     /**
@@ -610,20 +701,56 @@ public final class Endpoint implements LoopBound, Inlet {
         return "MessagePort[" + name + (h == null ? "" : ", loop=" + h.name()) + (isClosed() ? ", closed" : "") + "]";
     }
 
+    /** A queue element that is not a plain message: a control action, or a message that carries ports. */
+    private abstract static sealed class Envelope permits Control, Carried {
+        /**
+         * Holder's loop, on delivery: what the handler (or {@link #receive()}) gets.
+         *
+         * @return the message ({@link #NULL} for null), or {@link #SKIP} for none
+         */
+        abstract Object open(LoopCore loop);
+
+        /** The message is dropped undelivered. */
+        void drop() {}
+    }
+
     /** An action queued among the messages by {@link #postControl}; never handed to a message handler. */
-    private static final class Control {
+    private static final class Control extends Envelope {
         private final Runnable action;
 
         Control(Runnable action) {
             this.action = action;
         }
 
-        void run(LoopCore loop) {
+        @Override
+        Object open(LoopCore loop) {
             try {
                 action.run();
             } catch (Throwable t) {
                 loop.reportUncaught(t);
             }
+            return SKIP;
+        }
+    }
+
+    /** A message that carries ports: delivered as the message, dropped with its ports closed. */
+    private static final class Carried extends Envelope {
+        private final Sendables.Moves moves; // committed
+
+        Carried(Sendables.Moves moves) {
+            this.moves = moves;
+        }
+
+        @Override
+        Object open(LoopCore loop) {
+            moves.delivered(); // the ports it carries belong to this loop now, and close when it ends
+            Object value = moves.value();
+            return value == null ? NULL : value;
+        }
+
+        @Override
+        void drop() {
+            moves.discard();
         }
     }
 }
