@@ -627,7 +627,10 @@ public final class Worker implements AutoCloseable {
                 result.complete(null);
             } catch (Throwable t) {
                 result.completeExceptionally(new ThreadMessageException(
-                        ThreadMessageException.Reason.HANDLER_FAILED, threadId, "its handler threw " + t, t));
+                        ThreadMessageException.Reason.HANDLER_FAILED,
+                        threadId,
+                        "its handler threw " + StackText.describe(t),
+                        t));
             }
         });
         if (!accepted) {

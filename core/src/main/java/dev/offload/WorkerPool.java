@@ -233,7 +233,11 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Returns whether the queue is full, so that a submit would be refused now. Piscina's {@code needsDrain}. With
-     * {@code maxQueue(0)}: whether no worker is free.
+     * {@code maxQueue(0)}: whether no worker is free. One exception, with the default {@link TaskQueue#fifo(int)} queue: a
+     * task cancelled while it waits leaves the count at once but keeps its slot in the queue's array until a worker
+     * polls it, and the array has room for {@code maxQueue} live tasks and as many cancelled ones; so after more than
+     * {@code maxQueue} cancels of waiting tasks while every worker is busy, a submit can be refused (its message says
+     * why) while this returns {@code false}. {@link TaskQueue#priority(int)} removes a cancelled task at once.
      *
      * @return {@code true} if full
      */
@@ -464,7 +468,8 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /**
-         * Sets how many workers the pool grows to under load (default: the available processors).
+         * Sets how many workers the pool grows to under load (default: the available processors, or
+         * {@code minWorkers} if that is more).
          *
          * @param maxWorkers at least 1
          * @return this builder
@@ -487,7 +492,8 @@ public final class WorkerPool implements AutoCloseable {
          * worker counts as free from the moment the supervisor starts it, before its thread has run. A refusal with
          * room below {@code maxWorkers} asks for one more worker, for the submits after it. {@link #needsDrain()}
          * then says whether no worker is free, and the drain listener runs when a worker becomes free after a
-         * refusal.
+         * refusal. A task cancelled while it waits frees its place in the count at once; in the default FIFO queue's
+         * array, only when a worker reaches it (see {@link WorkerPool#needsDrain()}).
          *
          * @param maxQueue from 0 to {@value #MAX_QUEUE_LIMIT}
          * @return this builder
@@ -520,7 +526,8 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         /**
-         * Sets how long a worker above {@code minWorkers} stays idle before it ends (default 30 s).
+         * Sets how long a worker above {@code minWorkers} stays idle before it ends (default 30 s), whatever the idle
+         * strategy: a worker that never parks ({@link IdleStrategy#LATENCY}) looks at it every 1,024 idle steps.
          *
          * @param idleTimeout more than zero
          * @return this builder

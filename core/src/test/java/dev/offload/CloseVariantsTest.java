@@ -106,6 +106,40 @@ class CloseVariantsTest {
         }
     }
 
+    static Integer overflow(Integer depth) {
+        return overflow(depth + 1) + 1; // a StackOverflowError: a crash, which the pool logs at ERROR
+    }
+
+    static String sleepFor(Integer millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return "slept";
+    }
+
+    @Test
+    void timeLimits_areKept_whileTheLoggerIsStuckOnACrashRecord() {
+        StuckHandler handler = new StuckHandler();
+        Logger logger = Logger.getLogger("dev.offload.WorkerPool");
+        WorkerPool pool = trusted("t-slow-log", 2).build();
+        logger.addHandler(handler);
+        try {
+            pool.submit(CloseVariantsTest::overflow, 0);
+            Await.until(
+                    () -> handler.published.stream().anyMatch(m -> m.startsWith("worker crashed")),
+                    "the crash record reaching the stuck handler");
+            // The supervisor logged on its own thread, the one that enforces time limits: while the handler held
+            // the record, no limit was enforced, and this task ran on.
+            CompletableFuture<String> limited = pool.submit(
+                    CloseVariantsTest::sleepFor, 60_000, TaskOptions.DEFAULT.withTimeout(Duration.ofMillis(100)));
+            assertInstanceOf(
+                    TaskTimeoutException.class,
+                    Await.failure(limited, "the 100 ms limit of a task while the log handler is stuck"));
+        } finally {
+            logger.removeHandler(handler);
+            handler.release.countDown();
+            pool.close();
+        }
+    }
+
     @Test
     void closeAfterRunning_cancelsWhatWaits_letsWhatRunsFinish_andRefusesNewTasks() {
         CountDownLatch release = new CountDownLatch(1);

@@ -172,6 +172,43 @@ class CrashRuleTest {
         }
     }
 
+    /** A {@link StackOverflowError} whose {@code toString()} throws, as hostile code may make one. */
+    static final class EvilOverflow extends StackOverflowError {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("toString of this error throws");
+        }
+    }
+
+    static Integer evil(Integer ignored) {
+        throw new EvilOverflow();
+    }
+
+    @Test
+    void aCrashWhoseToStringThrows_stillFailsItsTaskAlone_asACrashTheTaskCaused() {
+        RestartPolicy strict =
+                new RestartPolicy(Duration.ofSeconds(30), 2.0, Duration.ofSeconds(60), Duration.ofSeconds(60), 0);
+        try (WorkerPool pool = WorkerPool.builder()
+                .name("t-evil-crash")
+                .minWorkers(1)
+                .maxWorkers(1)
+                .restartPolicy(strict) // a crash taken for a worker's would fail the pool
+                .build()) {
+            for (int i = 0; i < 5; i++) {
+                // The message about the crash called toString(): it threw, the task's outcome was never decided and
+                // its future never completed, and the worker's death counted as one that cannot live.
+                Throwable t = Await.failure(pool.submit(CrashRuleTest::evil, i), "evil overflow " + i);
+                WorkerCrashedException crash = assertInstanceOf(WorkerCrashedException.class, t);
+                assertInstanceOf(EvilOverflow.class, crash.getCause());
+                assertTrue(crash.getMessage().contains("its toString() threw"), crash.getMessage());
+            }
+            assertEquals(1, Await.result(pool.submit(CrashRuleTest::run, Kind.OK), "a task after the crashes"));
+            assertEquals(PoolState.RUNNING, pool.state());
+        }
+    }
+
     @Test
     void workersThatCannotStart_failTheFirstTaskAtOnce_withTheStartFailureAsCause_andCloseReturns() {
         IllegalStateException initFailure = new IllegalStateException("init failed");

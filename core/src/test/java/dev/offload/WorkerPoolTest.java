@@ -485,14 +485,17 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
-    void grows_underLoad_upToMax_andShrinks_afterIdleTimeout() {
+    @ParameterizedTest
+    @EnumSource(IdleStrategy.class)
+    void grows_underLoad_upToMax_andShrinks_afterIdleTimeout(IdleStrategy idle) {
+        // LATENCY's workers never park, and a worker looked at its idle timeout only after a park: they spun on.
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(3);
         try (WorkerPool pool = WorkerPool.builder()
                 .minWorkers(1)
                 .maxWorkers(3)
                 .idleTimeout(Duration.ofMillis(50))
+                .idleStrategy(idle)
                 .isolation(Isolation.TRUSTED)
                 .build()) {
             assertEquals(1, pool.stats().workers());

@@ -21,6 +21,22 @@ public final class StackText {
 
     private StackText() {}
 
+    /**
+     * Returns {@code t.toString()}, or, if that throws (user code may override it), the class's name and what the
+     * call threw: a message about a failure must not fail itself, nor lose the outcome it reports.
+     *
+     * @param t a throwable, may be null
+     * @return its text
+     */
+    public static String describe(Throwable t) {
+        try {
+            return String.valueOf(t);
+        } catch (Throwable x) {
+            return t.getClass().getName() + " (its toString() threw "
+                    + x.getClass().getName() + ")";
+        }
+    }
+
     /** Returns {@code t}, its causes and its suppressed throwables, one frame a line, repeats collapsed. */
     public static String of(Throwable t) {
         StringBuilder out = new StringBuilder();
@@ -48,11 +64,11 @@ public final class StackText {
             out.append(prefix)
                     .append(caption)
                     .append("[CIRCULAR REFERENCE: ")
-                    .append(t)
+                    .append(describe(t))
                     .append("]\n");
             return;
         }
-        out.append(prefix).append(caption).append(t).append('\n');
+        out.append(prefix).append(caption).append(describe(t)).append('\n');
         StackTraceElement[] trace = t.getStackTrace();
         int m = trace.length - 1;
         int n = enclosing.length - 1;

@@ -3,6 +3,7 @@ package dev.offload.internal.control;
 import dev.offload.PoolEvent;
 import dev.offload.PoolListener;
 import dev.offload.PoolState;
+import dev.offload.internal.base.LogWriter;
 import dev.offload.internal.base.StackText;
 
 /**
@@ -40,57 +41,72 @@ public final class PoolEvents {
             try {
                 listener.onEvent(event);
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "pool listener failed: pool=" + pool + ", event=" + event, t);
+                LogWriter.log(
+                        LOG,
+                        System.Logger.Level.WARNING,
+                        () -> "pool listener failed: pool=" + pool + ", event=" + event,
+                        t);
             }
         }
         log(event);
     }
 
+    /** The event's log record, if any, written on {@link LogWriter}'s thread: a slow handler delays no deadline. */
     private void log(PoolEvent event) {
         switch (event) {
             case PoolEvent.WorkerCrashed e -> logCrash(e);
             case PoolEvent.WorkerAbandoned e ->
-                LOG.log(
+                LogWriter.log(
+                        LOG,
                         System.Logger.Level.WARNING,
-                        "worker abandoned: pool=" + e.pool() + ", worker=" + e.workerId() + ", task=" + e.task()
+                        () -> "worker abandoned: pool=" + e.pool() + ", worker=" + e.workerId() + ", task=" + e.task()
                                 + "; the task ignored its stop past the grace period; its thread is left to it and a"
                                 + " replacement keeps the pool at size; the abandoned task was here:\n"
-                                + StackText.of(e.stack()));
+                                + StackText.of(e.stack()),
+                        null);
             case PoolEvent.TaskBlocked e ->
-                LOG.log(
+                LogWriter.log(
+                        LOG,
                         System.Logger.Level.WARNING,
-                        "task blocked: pool=" + e.pool() + ", worker=" + e.workerId() + ", task=" + e.task()
+                        () -> "task blocked: pool=" + e.pool() + ", worker=" + e.workerId() + ", task=" + e.task()
                                 + ", runningFor=" + e.runningFor() + "; give it a timeout, or raise"
                                 + " blockedTaskThreshold if this is expected; the blocked task is here:\n"
-                                + StackText.of(e.stack()));
+                                + StackText.of(e.stack()),
+                        null);
             case PoolEvent.StateChanged e -> {
                 if (e.to() == PoolState.FAILED) {
-                    LOG.log(
+                    LogWriter.log(
+                            LOG,
                             System.Logger.Level.ERROR,
-                            "pool failed: pool=" + e.pool() + "; workers crashed past the restart limit; submits fail"
-                                    + " until reset() or close; the last crash:\n"
-                                    + (e.cause() == null ? "none" : StackText.of(e.cause())));
+                            () -> "pool failed: pool=" + e.pool() + "; workers crashed past the restart limit; submits"
+                                    + " fail until reset() or close; the last crash:\n"
+                                    + (e.cause() == null ? "none" : StackText.of(e.cause())),
+                            null);
                 } else {
                     if (e.to() == PoolState.CLOSED) {
                         reportSuppressedCrashes();
                     }
-                    LOG.log(System.Logger.Level.DEBUG, () -> e.toString());
+                    LogWriter.log(LOG, System.Logger.Level.DEBUG, e::toString, null);
                 }
             }
             case PoolEvent.WorkerRestartScheduled e ->
-                LOG.log(
+                LogWriter.log(
+                        LOG,
                         // A restart at once (a crash a task caused) is told by the crash's own record.
                         e.delay().isZero() && e.unstableRestarts() == 0
                                 ? System.Logger.Level.DEBUG
                                 : System.Logger.Level.INFO,
-                        "worker restart scheduled: pool=" + e.pool() + ", unstableRestarts=" + e.unstableRestarts()
-                                + ", delay=" + e.delay());
+                        () -> "worker restart scheduled: pool=" + e.pool() + ", unstableRestarts="
+                                + e.unstableRestarts() + ", delay=" + e.delay(),
+                        null);
             case PoolEvent.TaskTimedOut e ->
-                LOG.log(
+                LogWriter.log(
+                        LOG,
                         System.Logger.Level.DEBUG,
-                        "task timed out: pool=" + e.pool() + ", task=" + e.task() + ", phase=" + e.phase() + ", limit="
-                                + e.limit());
-            default -> LOG.log(System.Logger.Level.DEBUG, () -> event.toString());
+                        () -> "task timed out: pool=" + e.pool() + ", task=" + e.task() + ", phase=" + e.phase()
+                                + ", limit=" + e.limit(),
+                        null);
+            default -> LogWriter.log(LOG, System.Logger.Level.DEBUG, event::toString, null);
         }
     }
 
@@ -114,11 +130,13 @@ public final class PoolEvents {
             held = crashesSuppressed;
             crashesSuppressed = 0;
         }
-        LOG.log(
+        LogWriter.log(
+                LOG,
                 System.Logger.Level.ERROR,
-                "worker crashed: pool=" + e.pool() + ", worker=" + e.workerId() + ", uptime=" + e.uptime()
+                () -> "worker crashed: pool=" + e.pool() + ", worker=" + e.workerId() + ", uptime=" + e.uptime()
                         + (held == 0 ? "" : "; " + held + " earlier crash records of this pool not logged")
-                        + "; the crash:\n" + StackText.of(e.cause()));
+                        + "; the crash:\n" + StackText.of(e.cause()),
+                null);
     }
 
     private void reportSuppressedCrashes() {
@@ -128,11 +146,13 @@ public final class PoolEvents {
             crashesSuppressed = 0;
         }
         if (held > 0) {
-            LOG.log(
+            LogWriter.log(
+                    LOG,
                     System.Logger.Level.ERROR,
-                    "pool closed: pool=" + pool + "; " + held + " crash records of this pool were not logged (at most "
-                            + CRASH_RECORDS_PER_WINDOW + " per " + CRASH_WINDOW_NANOS / 1_000_000_000L
-                            + " s are); its listener saw every crash");
+                    () -> "pool closed: pool=" + pool + "; " + held + " crash records of this pool were not logged (at"
+                            + " most " + CRASH_RECORDS_PER_WINDOW + " per " + CRASH_WINDOW_NANOS / 1_000_000_000L
+                            + " s are); its listener saw every crash",
+                    null);
         }
     }
 }

@@ -232,25 +232,32 @@ public final class Idler extends IdlerL2Pad {
 
     private void park(WorkSource source, long parkDeadline) {
         exitBudget();
-        if (!announcePark(source)) {
-            return;
-        }
-        long bound = source.parkBoundNanos();
-        if (bound != Long.MAX_VALUE) {
-            long end = System.nanoTime() + bound;
-            if (parkDeadline == Long.MAX_VALUE || end - parkDeadline < 0) {
-                parkDeadline = end;
+        try {
+            if (!announcePark(source)) {
+                return;
             }
-        }
-        if (parkDeadline == Long.MAX_VALUE) {
-            LockSupport.park(this);
-        } else {
-            long wait = parkDeadline - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(this, wait);
+            long bound = source.parkBoundNanos();
+            if (bound != Long.MAX_VALUE) {
+                long end = System.nanoTime() + bound;
+                if (parkDeadline == Long.MAX_VALUE || end - parkDeadline < 0) {
+                    parkDeadline = end;
+                }
             }
+            if (parkDeadline == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                long wait = parkDeadline - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
+            }
+            waker.clearPark();
+        } finally {
+            // On a CPU again, before it runs what woke it. Until this, the count took an owner back only in reset(),
+            // after its work: a worker woken for a task ran the whole task uncounted, and threads that waited beside
+            // it saw the cores free and spun.
+            enterBudget();
         }
-        waker.clearPark();
     }
 
     /**

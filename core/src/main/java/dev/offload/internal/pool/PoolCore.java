@@ -8,6 +8,7 @@ import dev.offload.TaskOptions;
 import dev.offload.TaskQueue;
 import dev.offload.internal.base.Durations;
 import dev.offload.internal.base.L1Pad;
+import dev.offload.internal.base.StackText;
 import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.control.PoolCounters;
@@ -272,7 +273,7 @@ public final class PoolCore extends PoolCoreL2Pad implements Settler, TaskSink, 
             Throwable crash = lastCrash;
             return new PoolFailedException(
                     "pool failed: pool=" + config.name() + ", maxRestarts="
-                            + config.restartPolicy().maxRestarts() + ", lastCrash=" + crash
+                            + config.restartPolicy().maxRestarts() + ", lastCrash=" + StackText.describe(crash)
                             + "; workers crashed past the restart limit; call reset() once the cause is fixed",
                     crash);
         }

@@ -6,6 +6,8 @@ import dev.offload.PoolStats;
 import dev.offload.TaskTimeoutException;
 import dev.offload.WorkerCrashedException;
 import dev.offload.internal.base.Durations;
+import dev.offload.internal.base.LogWriter;
+import dev.offload.internal.base.StackText;
 import dev.offload.internal.control.PoolConfig;
 import dev.offload.internal.control.PoolCounters;
 import dev.offload.internal.control.PoolEvents;
@@ -66,6 +68,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WorkerSupervisor implements WorkerWatcher {
     private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
+    /** How long a shutdown hook waits, after its close, for the log records still being written. */
+    private static final long SHUTDOWN_LOG_NANOS = 1_000_000_000L;
 
     private static final int AWAKE = 0;
     private static final int TIMED = 1;
@@ -122,7 +126,11 @@ public final class WorkerSupervisor implements WorkerWatcher {
         thread.setDaemon(config.daemon());
         if (config.shutdownHookNanos() >= 0) {
             shutdownHook = new Thread(
-                    () -> close(false, config.shutdownHookNanos(), false, true), config.name() + "-shutdown-hook");
+                    () -> {
+                        close(false, config.shutdownHookNanos(), false, true);
+                        LogWriter.flush(SHUTDOWN_LOG_NANOS); // the close's records, before the JVM ends
+                    },
+                    config.name() + "-shutdown-hook");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } else {
             shutdownHook = null;
@@ -295,12 +303,12 @@ public final class WorkerSupervisor implements WorkerWatcher {
             long wait = deadline - System.nanoTime() + CLOSE_MARGIN_NANOS;
             if (!terminated.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
                 String name = config.name(); // logged elsewhere: a slow logger must not hold this return up too
-                Thread.ofVirtual()
-                        .name(name + "-close-report")
-                        .start(() -> LOG.log(
-                                System.Logger.Level.WARNING,
-                                "pool did not finish closing by its deadline: pool=" + name
-                                        + "; its supervisor is behind, the close goes on in the background"));
+                LogWriter.log(
+                        LOG,
+                        System.Logger.Level.WARNING,
+                        () -> "pool did not finish closing by its deadline: pool=" + name
+                                + "; its supervisor is behind, the close goes on in the background",
+                        null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -342,7 +350,11 @@ public final class WorkerSupervisor implements WorkerWatcher {
                     LockSupport.parkNanos(this, next - System.nanoTime());
                 }
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.ERROR, "pool supervisor failed; carrying on: pool=" + config.name(), t);
+                LogWriter.log(
+                        LOG,
+                        System.Logger.Level.ERROR,
+                        () -> "pool supervisor failed; carrying on: pool=" + config.name(),
+                        t);
                 LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
             }
         }
@@ -501,7 +513,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
         while ((r = pool.poll()) != null) {
             WorkerCrashedException failure = new WorkerCrashedException(
                     "no worker could start to run the task: pool=" + config.name() + ", worker=" + startFailedWorker
-                            + " failed to start, cause=" + cause + "; the pool goes on starting workers, paced by"
+                            + " failed to start, cause=" + StackText.describe(cause)
+                            + "; the pool goes on starting workers, paced by"
                             + " its restart policy",
                     startFailedWorker,
                     cause);
@@ -526,7 +539,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
                 if (RecordAccess.decideQueued(
                         r,
                         new PoolFailedException(
-                                "pool failed before the task started: pool=" + config.name() + ", lastCrash=" + crash,
+                                "pool failed before the task started: pool=" + config.name() + ", lastCrash="
+                                        + StackText.describe(crash),
                                 crash),
                         false)) {
                     pool.onQueuedDecided(r, TaskRecord.Outcome.FAILED);
@@ -632,7 +646,8 @@ public final class WorkerSupervisor implements WorkerWatcher {
                 try {
                     config.teardown().accept(state);
                 } catch (Throwable t) {
-                    LOG.log(System.Logger.Level.WARNING, "worker state teardown failed: worker=" + w, t);
+                    LogWriter.log(
+                            LOG, System.Logger.Level.WARNING, () -> "worker state teardown failed: worker=" + w, t);
                 }
             });
         }

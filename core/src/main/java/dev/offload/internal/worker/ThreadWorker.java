@@ -5,6 +5,7 @@ import dev.offload.Task;
 import dev.offload.TaskContext;
 import dev.offload.WorkerCrashedException;
 import dev.offload.internal.base.L1Pad;
+import dev.offload.internal.base.StackText;
 import dev.offload.internal.base.VarHandles;
 import dev.offload.internal.clone.Sendables;
 import dev.offload.internal.control.LatencyRecorder;
@@ -59,6 +60,9 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
             VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "busyFlag", boolean.class);
     private static final VarHandle CURRENT =
             VarHandles.field(MethodHandles.lookup(), ThreadWorkerFields.class, "current", TaskRecord.class);
+
+    /** Idle steps between two looks at the idle timeout by a worker that does not park (a power of two, less one). */
+    private static final int RETIRE_CHECK_MASK = 1023;
 
     /** The exit reason of a worker that ran its {@code maxTasksPerWorker} tasks. */
     static final String TASK_LIMIT = "maxTasksPerWorker reached";
@@ -147,6 +151,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
     /** Returns why the loop ended. */
     private String runLoop() {
         long idleTimeout = config.idleTimeoutNanos();
+        int idleSteps = 0;
         boolean busy = false;
         long idleSince = System.nanoTime();
         while (true) {
@@ -196,7 +201,10 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
                     pool.state() == WorkerHost.RUNNING && pool.staffing().aboveMin();
             long deadline = mayRetire ? idleSince + idleTimeout : Long.MAX_VALUE;
             Thread.interrupted(); // a stray interrupt must not turn the park into a spin
-            if (idler.idle(this, deadline) && mayRetire && System.nanoTime() - deadline >= 0) {
+            // The idle timeout is looked at after a park, and every 1,024 steps of a worker that spins or yields
+            // instead (LATENCY never parks): a clock read now and then, not on every spin.
+            boolean parked = idler.idle(this, deadline);
+            if (mayRetire && (parked || (++idleSteps & RETIRE_CHECK_MASK) == 0) && System.nanoTime() - deadline >= 0) {
                 if (retireIfIdle()) {
                     return WorkerWatcher.IDLE; // gave its place up in tryRetire
                 }
@@ -351,7 +359,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
     private WorkerCrashedException crashOf(TaskRecord record, Throwable cause) {
         return new WorkerCrashedException(
                 "worker crashed while running the task: pool=" + config.name() + ", worker=" + id + ", task="
-                        + RecordAccess.taskName(record) + ", cause=" + cause,
+                        + RecordAccess.taskName(record) + ", cause=" + StackText.describe(cause),
                 id,
                 cause);
     }
@@ -667,7 +675,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
         private static final long serialVersionUID = 1L;
 
         WorkerDied(VirtualMachineError cause) {
-            super(cause.toString(), cause, false, false);
+            super(StackText.describe(cause), cause, false, false);
         }
     }
 }

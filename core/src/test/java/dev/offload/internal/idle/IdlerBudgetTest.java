@@ -43,6 +43,25 @@ class IdlerBudgetTest {
     }
 
     @Test
+    void anOwnerBackFromAPark_countsAsOnACpu_beforeItRunsWhatWokeIt() {
+        Idler idler = new Idler(Thread.currentThread(), 0, 0); // no spin or yield budget: it parks at its first step
+        long before = OnCpuThreads.count();
+        idler.start();
+        try {
+            assertEquals(before + 1, OnCpuThreads.count(), "a started owner counts");
+            assertTrue(idler.idle(NO_WORK, System.nanoTime() + 1_000_000L), "an owner with no budget parks");
+            assertEquals(
+                    before + 1,
+                    OnCpuThreads.count(),
+                    "an owner whose park ended runs again and must count as on a CPU (it counted only after its next"
+                            + " work, so a worker woken for a long task ran all of it uncounted)");
+        } finally {
+            idler.stop();
+        }
+        assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
+    }
+
+    @Test
     void oversubscribed_aWaitingOwnerYieldsFirst_thenParks() {
         // A spin budget far past the test's bound: a park it sees comes from the oversubscription rule, not the budget.
         Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
