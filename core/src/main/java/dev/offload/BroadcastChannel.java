@@ -53,12 +53,22 @@ public final class BroadcastChannel implements AutoCloseable {
     /**
      * Sends {@code message} to every other open channel of this name, each its own copy. Holding loop only.
      *
-     * @param message the message, by the isolation rules (no buffer may move)
+     * @param message the message, by the isolation rules (no buffer or port may move)
      * @throws IllegalStateException if not on the loop that opened this channel, or it is closed
      * @throws NotSendableException if the message may not cross; then no channel gets it
      */
     public void postMessage(Object message) {
-        end.post(message);
+        try {
+            end.post(message);
+        } catch (NotSendableException e) {
+            if (e.typeName().equals(MessagePort.class.getName())) { // the generic fix names a transfer list
+                throw new NotSendableException(
+                        e.path(),
+                        MessagePort.class,
+                        "a port cannot move to many receivers; fix: send it to one receiver through a MessagePort");
+            }
+            throw e;
+        }
     }
 
     /**

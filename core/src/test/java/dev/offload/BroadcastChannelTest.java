@@ -129,6 +129,11 @@ class BroadcastChannelTest {
         Throwable buffered = Await.thrownOn(loops.get(0), () -> sender.postMessage(buffer));
         assertTrue(buffered.getMessage().contains("cannot move to many"), buffered.getMessage());
         assertTrue(!buffer.isDetached());
+        MessageChannel channel = new MessageChannel();
+        Throwable ported = Await.thrownOn(loops.get(0), () -> sender.postMessage(List.of(channel.port1())));
+        assertTrue(ported.getMessage().contains("a port cannot move to many receivers"), ported.getMessage());
+        assertTrue(ported.getMessage().contains("path=message[0]"), ported.getMessage());
+        assertTrue(!channel.port1().isClosed());
         Await.onLoop(loops.get(0), () -> {
             sender.postMessage("good");
             return null;

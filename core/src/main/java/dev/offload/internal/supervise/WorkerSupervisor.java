@@ -68,6 +68,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WorkerSupervisor implements WorkerWatcher {
     private static final System.Logger LOG = System.getLogger("dev.offload.WorkerPool");
+    /** How long the supervisor waits for the thread of a worker that reported its end to be gone. */
+    private static final long WORKER_GONE_NANOS = 10_000_000L;
     /** How long a shutdown hook waits, after its close, for the log records still being written. */
     private static final long SHUTDOWN_LOG_NANOS = 1_000_000_000L;
 
@@ -399,6 +401,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
             return;
         }
         registry.ended(w);
+        w.awaitGone(WORKER_GONE_NANOS); // its thread returns from its last statement: a close then leaves none alive
         watches.remove(w);
         if (!IDLE.equals(e.reason)) {
             pool.staffing().release(); // a worker retiring when idle gave its place up already (Staffing.tryRetire)

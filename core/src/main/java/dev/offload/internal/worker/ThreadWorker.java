@@ -616,6 +616,15 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
     }
 
     @Override
+    public void awaitGone(long nanos) {
+        try {
+            thread.join(java.time.Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
     public java.util.List<StackTraceElement> stack() {
         return java.util.List.of(thread.getStackTrace());
     }

@@ -44,6 +44,14 @@ public interface WorkerHandle extends WorkerCounts {
     /** Whether the worker's thread (or process) is still alive. */
     boolean isAlive();
 
+    /**
+     * After the worker told its watcher it ended: waits, at most {@code nanos}, for its thread (or process) to be gone,
+     * so that a close that returns has no worker thread left alive. It is at its last statement by then.
+     *
+     * @param nanos the bound
+     */
+    void awaitGone(long nanos);
+
     /** What the worker runs now, as a stack, for the watchdog and abandonment reports. */
     List<StackTraceElement> stack();
 
