@@ -28,13 +28,6 @@ import java.util.concurrent.locks.LockSupport;
  * with one task in flight and two workers then keeps three threads taking turns on two cores, where parking the idle
  * worker leaves two.
  *
- * <p>Long tasks: a thread that yields a core it shares with a worker in a long task gets it back only when that
- * worker's time slice ends (about 1 ms here), while a parked thread is run soon after its wake-up. With 1 ms tasks
- * beside 10 µs ones ({@code HeadOfLineBenchmark}, P6), yielding took the short tasks' p99 from 230–510 µs to 1.1 ms.
- * So while long tasks run (a task of {@value #OVERSUBSCRIBED_PARK_NANOS} ns or more ended within the last second, as
- * workers note through {@link #taskRan}), a waiting thread parks at once when offload's threads outnumber the cores,
- * as before the yield.
- *
  * <p>Owner thread only, but {@link #wake()} from any thread.
  */
 public final class Idler extends IdlerL2Pad {
@@ -104,17 +97,6 @@ public final class Idler extends IdlerL2Pad {
         return OnCpuThreads.oversubscribed();
     }
 
-    /**
-     * A worker thread, after each task: notes a long one (see the class comment). Cheap: a comparison per task, a
-     * store per long task.
-     *
-     * @param runNanos how long the task ran
-     * @param endNanos {@link System#nanoTime()} at its end
-     */
-    public static void taskRan(long runNanos, long endNanos) {
-        OnCpuThreads.taskRan(runNanos, endNanos);
-    }
-
     /** Owner thread, when it starts: it counts as on a CPU. */
     public void start() {
         enterBudget();
@@ -179,16 +161,9 @@ public final class Idler extends IdlerL2Pad {
         }
         if (phase == SPIN && (step & CLOCK_CHECK_MASK) == 0) {
             if (OnCpuThreads.oversubscribed()) {
-                if (step == 0) {
-                    now = System.nanoTime(); // for the look at long tasks only: the spin budget's clock starts later
-                }
-                if (yieldNanos != Long.MAX_VALUE
-                        && ((step != 0 && now - idleSince >= OVERSUBSCRIBED_PARK_NANOS)
-                                || OnCpuThreads.longTasksLately(now))) {
-                    // No work came while others wanted the cores: this thread is not needed now. Or long tasks run:
-                    // a yield to a worker in one would give it the core for the rest of its time slice, while a
-                    // parked thread is run soon after its wake-up. Not with LATENCY (no yield budget), which never
-                    // parks.
+                if (step != 0 && yieldNanos != Long.MAX_VALUE && now - idleSince >= OVERSUBSCRIBED_PARK_NANOS) {
+                    // No work came while others wanted the cores: this thread is not needed now. Not with LATENCY
+                    // (no yield budget), which never parks.
                     phase = PARK;
                 } else {
                     // More offload threads are on a CPU than there are cores: one that has work may be waiting for

@@ -13,15 +13,6 @@ final class OnCpuThreads {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final PaddedCounter ON_CPU = new PaddedCounter();
 
-    /** A task that runs this long or longer is long: longer than a waiting thread yields before it parks. */
-    static final long LONG_TASK_NANOS = Idler.OVERSUBSCRIBED_PARK_NANOS;
-
-    /** How long after a long task ended a waiting thread still parks rather than yield. */
-    static final long LONG_TASK_WINDOW_NANOS = 1_000_000_000L;
-
-    /** {@link System#nanoTime()} at the end of the last long task, {@code 0} for none yet. */
-    private static final PaddedCounter LONG_TASK_END = new PaddedCounter();
-
     private OnCpuThreads() {}
 
     /** The calling thread is on a CPU again (started, or woke with work). */
@@ -50,37 +41,5 @@ final class OnCpuThreads {
      */
     public static boolean oversubscribed() {
         return ON_CPU.get() > CORES;
-    }
-
-    /**
-     * A worker thread, after a task that ran for {@code runNanos}: if that is long ({@link #LONG_TASK_NANOS} or more),
-     * notes when it ended. A store at most once per long task, so at most once per {@value #LONG_TASK_NANOS} ns per
-     * worker.
-     *
-     * @param runNanos how long the task ran
-     * @param endNanos {@link System#nanoTime()} at its end
-     */
-    static void taskRan(long runNanos, long endNanos) {
-        if (runNanos >= LONG_TASK_NANOS) {
-            LONG_TASK_END.setOpaque(endNanos); // a hint: read with no ordering, a late read only delays the switch
-        }
-    }
-
-    /**
-     * Returns whether a long task ended within the last {@link #LONG_TASK_WINDOW_NANOS} ns: a worker may be running
-     * one now, and a thread that yields a core it shares with that worker waits for the rest of the worker's time
-     * slice before it runs again.
-     *
-     * @param now {@link System#nanoTime()}
-     * @return {@code true} if long tasks ran lately
-     */
-    static boolean longTasksLately(long now) {
-        long end = LONG_TASK_END.get();
-        return end != 0 && now - end < LONG_TASK_WINDOW_NANOS;
-    }
-
-    /** Forgets the long tasks seen (tests). */
-    static void forgetLongTasks() {
-        LONG_TASK_END.set(0);
     }
 }

@@ -338,7 +338,6 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
         lastEnd = end;
         latencies.record(start - RecordAccess.submitNanos(record), end - start);
         addBusy(end - start);
-        Idler.taskRan(end - start, end);
         boolean won = RecordAccess.finishRun(record, TaskRecord.DONE);
         leaveTask(record, won);
         if (won) {
@@ -484,9 +483,7 @@ public final class ThreadWorker extends ThreadWorkerL2Pad
 
     private void endSyncPart(long start) {
         lastEnd = 0;
-        long end = System.nanoTime();
-        addBusy(end - start);
-        Idler.taskRan(end - start, end);
+        addBusy(System.nanoTime() - start);
     }
 
     private void onAsyncDone(TaskRecord record, Object value, Throwable failure, long start) {

@@ -4,23 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.WorkerPool;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CPU budget ({@link OnCpuThreads}) seen from one idler: an owner that starts to wait while offload's threads
  * outnumber the cores gives its core up with yields and does not park at once (a parked worker costs a wake-up for the
- * next task its loop hands over); when no work comes for a while it parks, long before its spin budget ends; while
- * long tasks run, it parks at once. The count and the long tasks seen are process-wide, so the test restores what it
- * changed.
+ * next task its loop hands over); when no work comes for a while it parks, long before its spin budget ends; and an
+ * owner back from a park counts at once. The count is process-wide, so the test restores what it changed.
  */
 class IdlerBudgetTest {
     private static final Idler.WorkSource NO_WORK = () -> false;
 
     /**
      * Runs {@code body} with the test's thread counted as {@code idler}'s owner and stand-ins counted for threads that
-     * hold every core, then removes them and forgets the long tasks noted, as the process-wide state was.
+     * hold every core, then removes them, as the process-wide count was.
      */
     private static void oversubscribed(Idler idler, Runnable body) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -37,7 +34,6 @@ class IdlerBudgetTest {
                 OnCpuThreads.exit();
             }
             idler.stop();
-            OnCpuThreads.forgetLongTasks();
         }
         assertEquals(before, OnCpuThreads.count(), "the test must leave the process-wide count as it found it");
     }
@@ -66,7 +62,6 @@ class IdlerBudgetTest {
         // A spin budget far past the test's bound: a park it sees comes from the oversubscription rule, not the budget.
         Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
         oversubscribed(idler, () -> {
-            OnCpuThreads.forgetLongTasks(); // tasks of earlier tests: this case is about short work only
             idler.reset();
             long deadline = System.nanoTime() + 5_000_000_000L; // a park, if one came, ends by itself
             // Steps 0 to 127: as it starts to wait (no clock read yet) and at its first clock check (which starts the
@@ -98,7 +93,6 @@ class IdlerBudgetTest {
         // LATENCY's budgets: spin and yield without end.
         Idler idler = new Idler(Thread.currentThread(), Long.MAX_VALUE, Long.MAX_VALUE);
         oversubscribed(idler, () -> {
-            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // not even while long tasks run
             idler.reset();
             long deadline = System.nanoTime() + 5_000_000_000L; // a park, if one came, ends by itself
             long waitUntil = System.nanoTime() + 20 * Idler.OVERSUBSCRIBED_PARK_NANOS; // past the oversubscribed park
@@ -111,66 +105,5 @@ class IdlerBudgetTest {
                 step++;
             }
         });
-    }
-
-    @Test
-    void oversubscribed_whileLongTasksRun_aWaitingOwnerParksAtOnce() {
-        Idler idler = new Idler(Thread.currentThread(), 600_000_000_000L, 0);
-        oversubscribed(idler, () -> {
-            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, System.nanoTime()); // a worker just ended a long task
-            idler.reset();
-            assertTrue(
-                    idler.idle(NO_WORK, System.nanoTime() + 1_000_000L),
-                    "an owner that starts to wait while threads outnumber the cores and long tasks run must park at"
-                            + " once: a yield would hand its core to a worker in a long task for the rest of that"
-                            + " worker's time slice");
-        });
-    }
-
-    @Test
-    void aWorkersLongTask_isNoted() throws Exception {
-        OnCpuThreads.forgetLongTasks();
-        try (WorkerPool pool = WorkerPool.builder()
-                .name("long-task")
-                .minWorkers(1)
-                .maxWorkers(1)
-                .build()) {
-            long ran = pool.submit(
-                            nanos -> {
-                                long start = System.nanoTime();
-                                while (System.nanoTime() - start < nanos) {
-                                    Thread.onSpinWait();
-                                }
-                                return System.nanoTime() - start;
-                            },
-                            2 * OnCpuThreads.LONG_TASK_NANOS)
-                    .get(10, TimeUnit.SECONDS);
-            assertTrue(
-                    OnCpuThreads.longTasksLately(System.nanoTime()),
-                    "a worker that ran a task of " + ran + " ns must note it as long (LONG_TASK_NANOS="
-                            + OnCpuThreads.LONG_TASK_NANOS + ")");
-        } finally {
-            OnCpuThreads.forgetLongTasks();
-        }
-    }
-
-    @Test
-    void longTasks_countOnlyTasksAsLongAsTheYield_andOnlyLately() {
-        long now = System.nanoTime();
-        try {
-            OnCpuThreads.forgetLongTasks();
-            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS - 1, now);
-            assertFalse(OnCpuThreads.longTasksLately(now), "a task shorter than LONG_TASK_NANOS is not long");
-            Idler.taskRan(OnCpuThreads.LONG_TASK_NANOS, now);
-            assertTrue(OnCpuThreads.longTasksLately(now), "a task of LONG_TASK_NANOS is long");
-            assertTrue(
-                    OnCpuThreads.longTasksLately(now + OnCpuThreads.LONG_TASK_WINDOW_NANOS - 1),
-                    "a long task counts until LONG_TASK_WINDOW_NANOS after its end");
-            assertFalse(
-                    OnCpuThreads.longTasksLately(now + OnCpuThreads.LONG_TASK_WINDOW_NANOS),
-                    "a long task no longer counts LONG_TASK_WINDOW_NANOS after its end");
-        } finally {
-            OnCpuThreads.forgetLongTasks();
-        }
     }
 }
