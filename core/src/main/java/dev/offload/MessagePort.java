@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * then each port runs its {@link #onClose} handler on its own loop, once. A post after the close throws. A port whose
  * loop ends closes its channel too, and messages still queued for it are not delivered (the loop that would run them
  * is gone), as in Node when a thread exits; a port inside such a message is closed with it, so that its peer's
- * {@link #onClose} handler runs.
+ * {@link #onClose} handler runs. One window is left: a message posted in the instant its receiver's loop ends, after
+ * that loop dropped its queue, stays queued where nobody reads it, with the ports it carries open.
  *
  * <p>Node's {@code 'messageerror'} has no counterpart, by design: a message is checked and copied whole on the
  * sender's thread, inside {@link #postMessage}, so every message that cannot cross fails there, with the sender

@@ -50,7 +50,9 @@ import java.util.function.IntConsumer;
  * parent loop's, as Node bounds a nested worker's by its parent's: when the loop that started it ends (a worker that
  * ends or is terminated, an {@link EventLoop} closed), the worker is terminated, and the workers it started with it.
  * Messages posted to a worker that ends before it reads them are dropped, and a port they carry is closed: its peer's
- * {@link MessagePort#onClose} handler runs.
+ * {@link MessagePort#onClose} handler runs (see {@link MessagePort} for the one window left). A worker abandoned by
+ * {@link #terminate()} has a loop that never ends: neither rule reaches the workers it started nor the messages queued
+ * for it.
  *
  * <p>Isolation: {@code main} must be a static method reference or a class that captures nothing mutable (checked);
  * the worker data crosses by the message rules of {@link MessagePort} (copied, shared, moved with a transfer list).
@@ -91,6 +93,7 @@ public final class Worker implements AutoCloseable {
     private final LoopCore parent;
     private final MessagePort port; // the parent's end
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+    private final Map<Object, Object> environment; // the parent's environment data, copied at the start
     private final AtomicInteger terminateCalls = new AtomicInteger();
     private final LoopBound parentEnded = this::parentEnded; // bound to the parent loop until the exit was reported
     private volatile boolean stopping; // terminate(), close() or the parent's end asked it to stop
@@ -105,8 +108,11 @@ public final class Worker implements AutoCloseable {
     private int exitSteps = 2; // the parent port's close handler, and the worker thread's end
     private boolean refHeld; // this worker holds a reference on its parent's loop (see LoopCore#ref)
 
-    private Worker(LoopCore parent, String name, boolean daemon, Main main, Object data) {
+    private Worker(LoopCore parent, String name, boolean daemon, Main main, Object data, Sendables.Moves moves) {
         this.parent = parent;
+        // First of what the parent's loop holds for this worker: at that loop's end the worker is asked to stop
+        // before its channel closes, so that what its code then throws is known to be the stop's echo.
+        parent.bind(parentEnded);
         MessageChannel channel = new MessageChannel();
         this.port = channel.port1();
         MessagePort childPort = channel.port2();
@@ -118,18 +124,31 @@ public final class Worker implements AutoCloseable {
         port.unref();
         parent.ref();
         refHeld = true;
-        parent.bind(parentEnded); // a worker does not outlive the loop that started it
-        Map<Object, Object> environment = copyEnvironment();
         String threadName = name != null ? name : "worker-" + IDS.incrementAndGet();
-        this.loop = EventLoop.startEndingWhenUnreferenced(
-                EventLoop.builder().name(threadName).daemon(daemon).onUncaughtException(this::uncaught));
+        try {
+            Map<Object, Object> environment = copyEnvironment();
+            this.loop = EventLoop.startEndingWhenUnreferenced(
+                    EventLoop.builder().name(threadName).daemon(daemon).onUncaughtException(this::uncaught));
+            this.environment = environment;
+        } catch (Throwable t) { // no thread (out of memory or threads), or environment data that cannot cross
+            parent.unbind(parentEnded);
+            releaseRef();
+            port.close();
+            if (moves != null) {
+                moves.discard(); // what the worker data moved has no receiver now
+            }
+            throw t;
+        }
         LoopCore child = loop.core();
         this.threadId = child.threadId();
         child.termination().whenComplete((v, t) -> ended()); // on the worker's thread, its last act
         loop.execute(() -> {
             Endpoint end = childPort.end();
             end.hold(); // closes the channel when this loop ends, even if main never touches the port
-            ENVIRONMENT.get().putAll(environment);
+            if (moves != null) {
+                moves.delivered(); // ports moved in the worker data belong to this loop
+            }
+            ENVIRONMENT.get().putAll(this.environment);
             if (!end.postControl(this::online)) { // on the port, so that no message of main's overtakes it
                 parent.offerItem(this::online); // the channel closed already (terminate, or the parent's loop ended)
             }
@@ -368,7 +387,7 @@ public final class Worker implements AutoCloseable {
      * timers are dropped) and its thread is interrupted, so that a callback that waits or checks its interrupt stops.
      * What the worker's code throws from then on (the {@link InterruptedException} of a sleep, a callback its closed
      * loop refused) does not fire {@link #onError}, as Node fires no {@code 'error'} on terminate: the exit code says
-     * how it ended. The workers it started are terminated with it. A worker whose thread is still running
+     * how it ended. The workers it started are terminated when its loop ends. A worker whose thread is still running
      * {@code TERMINATE_BOUND} (5 s) later is abandoned: its stack is logged, its channel to the parent is closed (what
      * it posted before is delivered, then the exit fires; what it posts later is refused, and so are the parent's
      * posts), and the stage completes with exit code 1 (its thread is left to whatever it runs). Any thread.
@@ -610,17 +629,27 @@ public final class Worker implements AutoCloseable {
                     ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "no event loop or worker runs with it"));
             return LoopCore.onCallerLoop(result);
         }
-        Object delivered = Sendables.prepareAndCommit(message, "message", moving);
+        Object prepared = Sendables.prepare(message, "message", moving);
+        Sendables.Moves moves = prepared instanceof Sendables.Moves m ? m : null;
+        if (moves != null) {
+            moves.commit();
+        }
+        Object delivered = moves != null ? moves.value() : prepared;
         int source = caller.threadId();
         boolean accepted = target.offerItem(() -> {
             if (result.isDone()) {
-                return; // timed out meanwhile: the sender was told
+                discard(moves); // timed out meanwhile: the sender was told, and the ports it moved close
+                return;
             }
             var handler = target.threadMessageHandler();
             if (handler == null) {
+                discard(moves);
                 result.completeExceptionally(new ThreadMessageException(
                         ThreadMessageException.Reason.NO_HANDLER, threadId, "it set no onThreadMessage handler"));
                 return;
+            }
+            if (moves != null) {
+                moves.delivered(); // the ports it moved belong to the receiving loop
             }
             try {
                 handler.accept(delivered, source);
@@ -634,6 +663,7 @@ public final class Worker implements AutoCloseable {
             }
         });
         if (!accepted) {
+            discard(moves);
             result.completeExceptionally(new ThreadMessageException(
                     ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "its loop ended"));
         } else {
@@ -657,6 +687,13 @@ public final class Worker implements AutoCloseable {
     public static void onThreadMessage(BiConsumer<Object, Integer> handler) {
         LoopCore.currentOrThrow("onThreadMessage", "the handler runs on the receiving loop")
                 .threadMessageHandler(handler);
+    }
+
+    /** A message by thread id that no handler got: the ports it moved close (their peers hear it). */
+    private static void discard(Sendables.Moves moves) {
+        if (moves != null) {
+            moves.discard();
+        }
     }
 
     private static Map<Object, Object> copyEnvironment() {
@@ -746,8 +783,12 @@ public final class Worker implements AutoCloseable {
             LoopCore parent =
                     LoopCore.currentOrThrow("Worker.start", "the worker's events run on the loop that starts it");
             Sendables.checkTask(main);
-            Object data = Sendables.prepareAndCommit(workerData, "workerData", Sendables.transferList(transfer));
-            return new Worker(parent, name, daemon, main, data);
+            Object prepared = Sendables.prepare(workerData, "workerData", Sendables.transferList(transfer));
+            if (prepared instanceof Sendables.Moves moves) {
+                moves.commit();
+                return new Worker(parent, name, daemon, main, moves.value(), moves);
+            }
+            return new Worker(parent, name, daemon, main, prepared, null);
         }
 
         @Override

@@ -131,6 +131,36 @@ class ThreadMessageTest {
     }
 
     @Test
+    void aPortSentByThreadId_thatNoHandlerGets_closes_andOneThatArrives_belongsToTheReceiver() {
+        MessageChannel unwanted = new MessageChannel();
+        CompletableFuture<Void> unwantedClosed = new CompletableFuture<>();
+        Await.onLoop(sender, () -> {
+            unwanted.port2().onClose(() -> unwantedClosed.complete(null));
+            return null;
+        });
+        CompletableFuture<Void> noHandler = Await.onLoop(sender, () -> Worker.postMessageToThread(
+                        receiver.threadId(), unwanted.port1(), SECONDS_5, unwanted.port1())
+                .toCompletableFuture());
+        Await.failure(noHandler, "a port to a loop with no handler");
+        Await.result(unwantedClosed, "onClose of the peer of a port that no handler got");
+
+        MessageChannel wanted = new MessageChannel();
+        CompletableFuture<Object> arrived = new CompletableFuture<>();
+        Await.onLoop(receiver, () -> {
+            Worker.onThreadMessage((m, source) -> arrived.complete(m));
+            return null;
+        });
+        Await.result(
+                Await.onLoop(sender, () -> Worker.postMessageToThread(
+                                receiver.threadId(), wanted.port1(), SECONDS_5, wanted.port1())
+                        .toCompletableFuture()),
+                "a port to a loop with a handler");
+        MessagePort port = (MessagePort) Await.result(arrived, "the port on the receiver");
+        Throwable elsewhere = Await.thrownOn(sender, () -> port.onMessage(m -> {}));
+        assertTrue(elsewhere.getMessage().contains("tm-receiver"), elsewhere.getMessage());
+    }
+
+    @Test
     void badInput_clearErrors() {
         assertThrows(
                 IllegalStateException.class, () -> Worker.postMessageToThread(receiver.threadId(), "x", SECONDS_5));

@@ -525,6 +525,20 @@ class WorkerTest {
         GATE.countDown();
         assertEquals(0, Await.result(e.exit, "the exit of the worker that never read"));
         Await.result(unreadClosed, "onClose of the peer of a port its receiver never read");
+        // moved in the worker data, never used: it belongs to the worker's loop, and closes when that ends
+        MessageChannel asData = new MessageChannel();
+        CompletableFuture<Void> asDataClosed = new CompletableFuture<>();
+        Events d = new Events();
+        Await.onLoop(parent, () -> {
+            asData.port2().onClose(() -> asDataClosed.complete(null));
+            return d.wire(
+                    Worker.builder(WorkerTest::endUnread) // its gate is open by now: it ends at once
+                            .workerData(asData.port1(), asData.port1())
+                            .start(),
+                    parent);
+        });
+        assertEquals(0, Await.result(d.exit, "the exit of a worker given a port it never used"));
+        Await.result(asDataClosed, "onClose of the peer of a port moved in worker data and never used");
         // terminated at once: read (to a handler that drops it) or not, the port closes with the worker
         for (int round = 0; round < 10; round++) {
             MessageChannel sent = new MessageChannel();

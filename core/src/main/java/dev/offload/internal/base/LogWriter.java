@@ -43,7 +43,7 @@ public final class LogWriter {
         if (!logger.isLoggable(level)) {
             return;
         }
-        WRITER.execute(() -> {
+        Runnable write = () -> {
             try {
                 String text = message.get();
                 if (thrown == null) {
@@ -54,8 +54,17 @@ public final class LogWriter {
             } catch (Throwable t) {
                 // a handler or a message that fails loses its record, not the writer
             }
-            Thread.interrupted(); // a handler that left one set does not reach the next record
-        });
+        };
+        try {
+            WRITER.execute(() -> {
+                write.run();
+                Thread.interrupted(); // a handler that left one set does not reach the next record
+            });
+        } catch (Throwable t) {
+            // No writer thread (the JVM could not start one: out of memory or threads, often what is being reported):
+            // the record is written here rather than lost, and the reporting thread, a pool's supervisor, lives on.
+            write.run();
+        }
     }
 
     /**
@@ -67,12 +76,14 @@ public final class LogWriter {
      */
     public static boolean flush(long timeoutNanos) {
         CountDownLatch written = new CountDownLatch(1);
-        WRITER.execute(written::countDown);
         try {
+            WRITER.execute(written::countDown);
             return written.await(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        } catch (Throwable t) {
+            return false; // no writer thread: nothing is queued either (see log)
         }
     }
 }

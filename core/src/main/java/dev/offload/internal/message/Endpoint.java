@@ -44,7 +44,9 @@ import org.jctools.queues.varhandle.SpscUnboundedVarHandleArrayQueue;
  * receiving loop fires the close handler only when no post is under way and the queue is empty. So every post that
  * was not refused is delivered first: a message is delivered or its post throws, never lost. An end stays in its
  * loop's set of bound things ({@link LoopCore#bind}) until its close fired, or, with no handler, until it is closed
- * with nothing queued: a port used only to post or to {@link #receive()} does not stay there until the loop ends.
+ * with nothing queued and no post under way: a port used only to post or to {@link #receive()} does not stay there
+ * until the loop ends (one closed while its peer's callback was still posting stays until its next receive, or the
+ * loop's end).
  *
  * <p>Ports in messages: a port a message carries belongs to the loop that receives the message, bound to it as the
  * message is delivered. A message that carries ports and is never delivered, because the loop that held its
