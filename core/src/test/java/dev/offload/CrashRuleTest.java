@@ -139,16 +139,23 @@ class CrashRuleTest {
         assertEquals(PoolState.CLOSED, pool.state());
     }
 
+    /**
+     * One worker, and a restart policy with no restart to spare: a crash taken for a worker that cannot live fails the
+     * pool at once, so a test that ends with the pool running shows each crash was counted as its task's.
+     */
+    private static WorkerPool.Builder strictOneWorker(String name) {
+        return WorkerPool.builder()
+                .name(name)
+                .minWorkers(1)
+                .maxWorkers(1)
+                .restartPolicy(new RestartPolicy(
+                        Duration.ofSeconds(30), 2.0, Duration.ofSeconds(60), Duration.ofSeconds(60), 0));
+    }
+
     @Test
     void aTaskThatCrashesEveryWorkerItRunsOn_failsAlone_andThePoolNeverFails() {
         List<PoolEvent.WorkerRestartScheduled> restarts = new CopyOnWriteArrayList<>();
-        RestartPolicy strict =
-                new RestartPolicy(Duration.ofSeconds(30), 2.0, Duration.ofSeconds(60), Duration.ofSeconds(60), 0);
-        try (WorkerPool pool = WorkerPool.builder()
-                .name("t-task-crash")
-                .minWorkers(1)
-                .maxWorkers(1)
-                .restartPolicy(strict) // a worker that cannot live would fail the pool at its first crash
+        try (WorkerPool pool = strictOneWorker("t-task-crash")
                 .listener(e -> {
                     if (e instanceof PoolEvent.WorkerRestartScheduled r) {
                         restarts.add(r);
@@ -188,14 +195,7 @@ class CrashRuleTest {
 
     @Test
     void aCrashWhoseToStringThrows_stillFailsItsTaskAlone_asACrashTheTaskCaused() {
-        RestartPolicy strict =
-                new RestartPolicy(Duration.ofSeconds(30), 2.0, Duration.ofSeconds(60), Duration.ofSeconds(60), 0);
-        try (WorkerPool pool = WorkerPool.builder()
-                .name("t-evil-crash")
-                .minWorkers(1)
-                .maxWorkers(1)
-                .restartPolicy(strict) // a crash taken for a worker's would fail the pool
-                .build()) {
+        try (WorkerPool pool = strictOneWorker("t-evil-crash").build()) {
             for (int i = 0; i < 5; i++) {
                 // The message about the crash called toString(): it threw, the task's outcome was never decided and
                 // its future never completed, and the worker's death counted as one that cannot live.
