@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * <p>A channel belongs to the loop that opens it. Messages follow the isolation rules of {@link MessagePort}, with no
  * transfer list (a buffer cannot move to many): each receiver gets its own copy of a mutable message. The sender does
  * not receive its own messages; a channel opened after a post does not get it; a closed channel gets nothing more,
- * not even what was posted before its close. A message no handler listens to is dropped, as in Node. An open channel
+ * not even what was posted before its close. A message that arrives while no handler is set is dropped; Node keeps it
+ * for a later {@code receiveMessageOnPort}, which a broadcast channel here does not have. An open channel
  * with a handler keeps a {@link Worker}'s loop running ({@link #unref()} lets it end); the loop's end closes it.
  *
  * <p>Threading: the constructor, {@link #postMessage}, {@link #onMessage}, {@link #ref()} and {@link #unref()} on

@@ -247,7 +247,8 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Sets what runs each time the queue, having been full, drains to half of {@code maxQueue}: the moment to resume
-     * submitting. Registered from an event loop, it runs on that loop; otherwise on the thread whose step drained the
+     * submitting (with {@code maxQueue(0)}: each time a worker becomes free after a refused submit, or after
+     * {@link #needsDrain()} said none was). Registered from an event loop, it runs on that loop; otherwise on the thread whose step drained the
      * queue (a worker taking a task, a submitting or cancelling thread, an event loop handing tasks over), or on a
      * thread of its own when the pool's supervisor drained it, so it must only hand off. Replaces an earlier
      * listener.
@@ -492,7 +493,8 @@ public final class WorkerPool implements AutoCloseable {
          * worker counts as free from the moment the supervisor starts it, before its thread has run. A refusal with
          * room below {@code maxWorkers} asks for one more worker, for the submits after it. {@link #needsDrain()}
          * then says whether no worker is free, and the drain listener runs when a worker becomes free after a
-         * refusal. A task cancelled while it waits frees its place in the count at once; in the default FIFO queue's
+         * refusal, or after {@code needsDrain()} said none was (Piscina's pump: pause on {@code needsDrain}, resume
+         * on the drain). A task cancelled while it waits frees its place in the count at once; in the default FIFO queue's
          * array, only when a worker reaches it (see {@link WorkerPool#needsDrain()}).
          *
          * @param maxQueue from 0 to {@value #MAX_QUEUE_LIMIT}

@@ -48,6 +48,30 @@ class NoQueueTest {
         }
     }
 
+    /** Piscina's pump: submit while the pool does not need a drain, pause when it does, resume on the drain event. */
+    @Test
+    void aPumpThatPausesOnNeedsDrain_andResumesOnDrain_neverStalls() {
+        int total = 5_000;
+        AtomicInteger submitted = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        try (WorkerPool pool = noQueue("t-no-queue-pump", 2).build();
+                EventLoop loop = EventLoop.start("pump")) {
+            Runnable pump = () -> {
+                while (submitted.get() < total && !pool.needsDrain()) {
+                    pool.submit((Integer x) -> x, 1).whenComplete((v, e) -> done.incrementAndGet());
+                    submitted.incrementAndGet();
+                }
+            };
+            loop.execute(() -> {
+                pool.onDrain(pump);
+                pump.run();
+            });
+            // It paused without a refusal, so the drain listener, which fired only after a refused submit, never
+            // fired, and the pump stalled after two tasks.
+            Await.until(() -> done.get() == total, "all " + total + " tasks of the pump done");
+        }
+    }
+
     @Test
     void aBurst_acceptsAsManyTasksAsFreeWorkers_andNeverQueuesBehindABusyOne() {
         CountDownLatch release = new CountDownLatch(1);

@@ -19,7 +19,10 @@ import dev.offload.internal.base.PaddedCounter;
  */
 public final class FreeWorkers {
     private final PaddedCounter credits = new PaddedCounter();
-    private volatile boolean refused; // a submit was refused since a worker last became free
+    // A submit was refused, or a caller was told none is free (needsDrain), since a worker last became free. Set before
+    // the count is read again, which pairs with free()'s increment before its read of this flag (both volatile): a
+    // worker that frees itself meanwhile either is seen by that read or sees the flag and fires the drain listener.
+    private volatile boolean refused;
 
     /**
      * Takes a credit for a task about to be queued.
@@ -31,7 +34,10 @@ public final class FreeWorkers {
             long n = credits.get();
             if (n <= 0) {
                 refused = true;
-                return false;
+                if (credits.get() <= 0) {
+                    return false;
+                }
+                continue; // a worker became free meanwhile (it may fire a drain nobody waits for: harmless)
             }
             if (credits.compareAndSet(n, n - 1)) {
                 return true;
@@ -63,8 +69,15 @@ public final class FreeWorkers {
         credits.getAndAdd(-1);
     }
 
-    /** Whether a submit would be refused now. */
+    /**
+     * Whether a submit would be refused now. A caller told so waits for the drain listener, as Piscina's pump pauses
+     * on {@code needsDrain} and resumes on {@code 'drain'}: the next worker to become free fires it.
+     */
     public boolean noneFree() {
+        if (credits.get() > 0) {
+            return false;
+        }
+        refused = true;
         return credits.get() <= 0;
     }
 }

@@ -117,7 +117,7 @@ public final class BroadcastEnd implements LoopBound {
     private void deliver(Object message) {
         Consumer<Object> handler = onMessage;
         if (closed || handler == null) {
-            return; // closed meanwhile, or nobody listens (as in Node)
+            return; // closed meanwhile, or nobody listens: dropped (see BroadcastChannel)
         }
         try {
             handler.accept(message);

@@ -79,4 +79,53 @@ public final class FreeWorkersStress {
             }
         }
     }
+
+    /**
+     * A submit finds no worker free while a worker becomes free. Results: r1 = the submit accepted; r2 = the worker's
+     * {@code free()} said the drain listener must fire. A refusal must be answered by a drain, or the caller that
+     * waits for it (Piscina's pump) waits for good.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0", expect = Expect.ACCEPTABLE, desc = "The worker came first: accepted, no drain needed.")
+    @Outcome(id = "0, 1", expect = Expect.ACCEPTABLE, desc = "Refused, and the worker then fires the drain.")
+    @Outcome(id = "1, 1", expect = Expect.ACCEPTABLE_INTERESTING, desc = "Accepted on a re-check; a spare drain.")
+    @Outcome(id = "0, 0", expect = Expect.FORBIDDEN, desc = "Refused, and no drain follows: the caller waits for good.")
+    @State
+    public static class RefusalVersusFree {
+        private final FreeWorkers free = new FreeWorkers();
+
+        @Actor
+        public void submit(II_Result r) {
+            r.r1 = free.tryClaim() ? 1 : 0;
+        }
+
+        @Actor
+        public void workerFree(II_Result r) {
+            r.r2 = free.free() ? 1 : 0;
+        }
+    }
+
+    /**
+     * A caller asks whether it must wait ({@code needsDrain()}) while a worker becomes free. Results: r1 = it was told
+     * to wait; r2 = the worker's {@code free()} said the drain listener must fire.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "The worker came first: no wait, no drain.")
+    @Outcome(id = "1, 1", expect = Expect.ACCEPTABLE, desc = "Told to wait, and the worker then fires the drain.")
+    @Outcome(id = "0, 1", expect = Expect.ACCEPTABLE_INTERESTING, desc = "Not told to wait; a spare drain.")
+    @Outcome(id = "1, 0", expect = Expect.FORBIDDEN, desc = "Told to wait, and no drain follows: it waits for good.")
+    @State
+    public static class NeedsDrainVersusFree {
+        private final FreeWorkers free = new FreeWorkers();
+
+        @Actor
+        public void ask(II_Result r) {
+            r.r1 = free.noneFree() ? 1 : 0;
+        }
+
+        @Actor
+        public void workerFree(II_Result r) {
+            r.r2 = free.free() ? 1 : 0;
+        }
+    }
 }
