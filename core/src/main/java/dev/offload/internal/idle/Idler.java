@@ -107,12 +107,12 @@ public final class Idler extends IdlerL2Pad {
         exitBudget();
     }
 
-    /** Owner found work: the next idle period starts with spinning again. */
+    /**
+     * Owner found work: the next idle period starts with spinning again. It counts as on a CPU already: a park, the
+     * only way out of the count while the owner lives, counts it again as it ends.
+     */
     public void reset() {
         steps = 0;
-        if (!onCpu.get()) {
-            enterBudget();
-        }
     }
 
     /**

@@ -7,7 +7,7 @@ import dev.offload.internal.base.PaddedCounter;
  * that park. A waiting thread spins only while this count fits the machine's cores; past that, spinning would hold a
  * core that a thread with work (a running task, a loop handing tasks over) waits for, so it yields often instead.
  *
- * <p>Any thread. A thread changes the count only when it starts, parks, wakes with work, or ends; not per task.
+ * <p>Any thread. A thread changes the count only when it starts, parks, wakes from a park, or ends; not per task.
  */
 final class OnCpuThreads {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -15,7 +15,7 @@ final class OnCpuThreads {
 
     private OnCpuThreads() {}
 
-    /** The calling thread is on a CPU again (started, or woke with work). */
+    /** The calling thread is on a CPU again (started, or back from a park). */
     public static void enter() {
         ON_CPU.getAndAdd(1);
     }
