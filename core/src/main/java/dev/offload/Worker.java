@@ -108,7 +108,7 @@ public final class Worker implements AutoCloseable {
     private int exitSteps = 2; // the parent port's close handler, and the worker thread's end
     private boolean refHeld; // this worker holds a reference on its parent's loop (see LoopCore#ref)
 
-    private Worker(LoopCore parent, String name, boolean daemon, Main main, Object data, Sendables.Moves moves) {
+    private Worker(LoopCore parent, String name, boolean daemon, Main main, Sendables.Moves data) {
         this.parent = parent;
         // First of what the parent's loop holds for this worker: at that loop's end the worker is asked to stop
         // before its channel closes, so that what its code then throws is known to be the stop's echo.
@@ -134,9 +134,7 @@ public final class Worker implements AutoCloseable {
             parent.unbind(parentEnded);
             releaseRef();
             port.close();
-            if (moves != null) {
-                moves.discard(); // what the worker data moved has no receiver now
-            }
+            data.discard(); // the ports the worker data moved have no receiver now
             throw t;
         }
         LoopCore child = loop.core();
@@ -145,15 +143,13 @@ public final class Worker implements AutoCloseable {
         loop.execute(() -> {
             Endpoint end = childPort.end();
             end.hold(); // closes the channel when this loop ends, even if main never touches the port
-            if (moves != null) {
-                moves.delivered(); // ports moved in the worker data belong to this loop
-            }
+            data.delivered(); // ports moved in the worker data belong to this loop
             ENVIRONMENT.get().putAll(this.environment);
             if (!end.postControl(this::online)) { // on the port, so that no message of main's overtakes it
                 parent.offerItem(this::online); // the channel closed already (terminate, or the parent's loop ended)
             }
             try {
-                main.run(childPort, data);
+                main.run(childPort, data.value());
             } catch (Exception e) { // checked ones too, with their type: the loop's handler gets only unchecked ones
                 uncaught(e);
             } finally {
@@ -629,30 +625,23 @@ public final class Worker implements AutoCloseable {
                     ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "no event loop or worker runs with it"));
             return LoopCore.onCallerLoop(result);
         }
-        Object prepared = Sendables.prepare(message, "message", moving);
-        Sendables.Moves moves = prepared instanceof Sendables.Moves m ? m : null;
-        if (moves != null) {
-            moves.commit();
-        }
-        Object delivered = moves != null ? moves.value() : prepared;
+        Sendables.Moves moves = Sendables.prepareAndCommitMoves(message, "message", moving);
         int source = caller.threadId();
         boolean accepted = target.offerItem(() -> {
             if (result.isDone()) {
-                discard(moves); // timed out meanwhile: the sender was told, and the ports it moved close
+                moves.discard(); // timed out meanwhile: the sender was told, and the ports it moved close
                 return;
             }
             var handler = target.threadMessageHandler();
             if (handler == null) {
-                discard(moves);
+                moves.discard();
                 result.completeExceptionally(new ThreadMessageException(
                         ThreadMessageException.Reason.NO_HANDLER, threadId, "it set no onThreadMessage handler"));
                 return;
             }
-            if (moves != null) {
-                moves.delivered(); // the ports it moved belong to the receiving loop
-            }
+            moves.delivered(); // the ports it moved belong to the receiving loop
             try {
-                handler.accept(delivered, source);
+                handler.accept(moves.value(), source);
                 result.complete(null);
             } catch (Throwable t) {
                 result.completeExceptionally(new ThreadMessageException(
@@ -663,7 +652,7 @@ public final class Worker implements AutoCloseable {
             }
         });
         if (!accepted) {
-            discard(moves);
+            moves.discard();
             result.completeExceptionally(new ThreadMessageException(
                     ThreadMessageException.Reason.NO_SUCH_THREAD, threadId, "its loop ended"));
         } else {
@@ -687,13 +676,6 @@ public final class Worker implements AutoCloseable {
     public static void onThreadMessage(BiConsumer<Object, Integer> handler) {
         LoopCore.currentOrThrow("onThreadMessage", "the handler runs on the receiving loop")
                 .threadMessageHandler(handler);
-    }
-
-    /** A message by thread id that no handler got: the ports it moved close (their peers hear it). */
-    private static void discard(Sendables.Moves moves) {
-        if (moves != null) {
-            moves.discard();
-        }
     }
 
     private static Map<Object, Object> copyEnvironment() {
@@ -783,12 +765,12 @@ public final class Worker implements AutoCloseable {
             LoopCore parent =
                     LoopCore.currentOrThrow("Worker.start", "the worker's events run on the loop that starts it");
             Sendables.checkTask(main);
-            Object prepared = Sendables.prepare(workerData, "workerData", Sendables.transferList(transfer));
-            if (prepared instanceof Sendables.Moves moves) {
-                moves.commit();
-                return new Worker(parent, name, daemon, main, moves.value(), moves);
-            }
-            return new Worker(parent, name, daemon, main, prepared, null);
+            return new Worker(
+                    parent,
+                    name,
+                    daemon,
+                    main,
+                    Sendables.prepareAndCommitMoves(workerData, "workerData", Sendables.transferList(transfer)));
         }
 
         @Override

@@ -128,10 +128,24 @@ public final class Sendables {
     public static final class Moves {
         private final Object value;
         private final Object[] sources; // TransferableBuffers, and handles of registered types (message ports)
+        private final Object[] handles; // the sources of a registered type: told of a delivery or a drop
 
         Moves(Object value, List<Object> sources) {
             this.value = value;
             this.sources = sources.toArray();
+            int n = 0;
+            for (Object source : this.sources) {
+                if (!(source instanceof TransferableBuffer)) {
+                    n++;
+                }
+            }
+            this.handles = new Object[n];
+            n = 0;
+            for (Object source : this.sources) {
+                if (!(source instanceof TransferableBuffer)) {
+                    handles[n++] = source;
+                }
+            }
         }
 
         /**
@@ -175,12 +189,7 @@ public final class Sendables {
          * @return {@code true} if one of the moved handles is not a {@code TransferableBuffer}
          */
         public boolean carriesHandles() {
-            for (Object source : sources) {
-                if (!(source instanceof TransferableBuffer)) {
-                    return true;
-                }
-            }
-            return false;
+            return handles.length != 0;
         }
 
         /**
@@ -188,10 +197,8 @@ public final class Sendables {
          * type learns it ({@link TransferHandler#delivered}).
          */
         public void delivered() {
-            for (Object source : sources) {
-                if (!(source instanceof TransferableBuffer)) {
-                    HANDLERS.get(source.getClass()).delivered(source);
-                }
+            for (Object handle : handles) {
+                HANDLERS.get(handle.getClass()).delivered(handle);
             }
         }
 
@@ -200,10 +207,8 @@ public final class Sendables {
          * will ever hold what it moved; each registered type releases its handle ({@link TransferHandler#discard}).
          */
         public void discard() {
-            for (Object source : sources) {
-                if (!(source instanceof TransferableBuffer)) {
-                    HANDLERS.get(source.getClass()).discard(source);
-                }
+            for (Object handle : handles) {
+                HANDLERS.get(handle.getClass()).discard(handle);
             }
         }
 
@@ -501,6 +506,27 @@ public final class Sendables {
             return moves.value();
         }
         return prepared;
+    }
+
+    /**
+     * {@link #prepareAndCommit(Object, String, Set)}, keeping what moved: for a value sent to a receiver that may never
+     * take it (a worker's data, a message by thread id), whose ports must then hear of its delivery or its drop.
+     *
+     * @param value the value to send
+     * @param root the name of the value in error messages
+     * @param transfer what moves (see {@link #transferList})
+     * @return the committed value and what it moved (nothing, if it moved nothing)
+     * @throws NotSendableException if the value may not cross
+     * @throws IllegalArgumentException if the transfer list names what the value does not hold
+     * @throws IllegalStateException if something in it was transferred by another thread meanwhile
+     */
+    public static Moves prepareAndCommitMoves(Object value, String root, Set<Object> transfer) {
+        Object prepared = prepare(value, root, transfer);
+        if (prepared instanceof Moves moves) {
+            moves.commit();
+            return moves;
+        }
+        return new Moves(prepared, List.of());
     }
 
     /**
