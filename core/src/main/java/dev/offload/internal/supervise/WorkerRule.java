@@ -113,13 +113,13 @@ interface WorkerRule {
             if (w.task == null) { // between two tasks of a busy period: the next one may block
                 return w.worker.isBusy() ? now + blocked : Long.MAX_VALUE;
             }
-            return w.reportedBlocked != w.task ? w.taskStart + blocked : Long.MAX_VALUE;
+            return w.reportedBlocked(w.task) ? Long.MAX_VALUE : w.taskStart + blocked;
         }
 
         @Override
         public boolean act(Watch w, long now) {
             TaskRecord r = w.task;
-            w.reportedBlocked = r;
+            w.reportBlocked(r);
             events.emit(new PoolEvent.TaskBlocked(
                     config.name(),
                     w.worker.workerId(),
@@ -142,15 +142,14 @@ interface WorkerRule {
             if (r == null || !RecordAccess.isStopRequested(r) || !RecordAccess.stoppedWithInterrupt(r)) {
                 return Long.MAX_VALUE;
             }
-            return w.stopSeenFor == r ? w.stopSeenAt + config.cancelGraceNanos() : now;
+            return w.stopSeenFor(r) ? w.stopSeenAt + config.cancelGraceNanos() : now;
         }
 
         @Override
         public boolean act(Watch w, long now) {
             TaskRecord r = w.task;
-            if (w.stopSeenFor != r) {
-                w.stopSeenFor = r;
-                w.stopSeenAt = now;
+            if (!w.stopSeenFor(r)) {
+                w.stopSeen(r, now);
             } else {
                 actions.abandon(w, r); // only if the worker is still inside r (a CAS decides)
             }
@@ -174,8 +173,7 @@ interface WorkerRule {
         public boolean act(Watch w, long now) {
             TaskRecord r = w.task;
             actions.timeOut(r, actions.runLimitOf(r), now - w.taskStart, true);
-            w.stopSeenFor = r;
-            w.stopSeenAt = now;
+            w.stopSeen(r, now);
             return false;
         }
     }

@@ -571,10 +571,14 @@ public final class WorkerSupervisor implements WorkerWatcher {
     /** One worker: applies each rule that is due, in order (a stress test calls it for a worker it runs itself). */
     public void watchWorker(WorkerHandle worker, long now) {
         Watch w = watchOf(worker).read();
-        for (WorkerRule rule : rules) {
-            if (rule.dueAt(w, now) - now <= 0 && rule.act(w, now)) {
-                return;
+        try {
+            for (WorkerRule rule : rules) {
+                if (rule.dueAt(w, now) - now <= 0 && rule.act(w, now)) {
+                    return;
+                }
             }
+        } finally {
+            w.endPass();
         }
     }
 
@@ -821,6 +825,7 @@ public final class WorkerSupervisor implements WorkerWatcher {
             for (WorkerRule rule : rules) {
                 next = earlier(next, rule.dueAt(w, now));
             }
+            w.endPass();
         }
         next = earlier(next, queueDeadlines.next());
         if (backoff.holds(now)) {
