@@ -40,6 +40,7 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         // not one per value (each took the line that request() writes).
         long taken;
         volatile boolean cancelled;
+        volatile Throwable refusal; // why the subscriber broke a rule (request(n <= 0)); written before cancelled
         volatile Thread waiter;
         private final long spinNanos;
 
@@ -62,6 +63,14 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         void cancel() {
             cancelled = true;
             LockSupport.unpark(waiter);
+        }
+
+        /** The subscriber broke a rule: the stream ends with {@code why} as its error, where it would complete. */
+        void refuse(Throwable why) {
+            if (refusal == null) {
+                refusal = why;
+            }
+            cancel();
         }
 
         @Override
@@ -143,20 +152,18 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
             return;
         }
         AtomicReference<CompletableFuture<Object>> future = new AtomicReference<>();
-        boolean[] ended = {false}; // where the future completes: the subscribing loop
+        AtomicBoolean ended = new AtomicBoolean(); // the terminal signal was sent, or is being sent
         Flow.Subscription subscription = new Flow.Subscription() {
             @Override
             public void request(long n) {
                 if (n <= 0) {
-                    demand.cancel();
+                    // The error goes where the values go, after them (rule 1.3), not on the caller's thread: the
+                    // task's end delivers it, or subscribe() if the task has not started.
+                    demand.refuse(
+                            new IllegalArgumentException("request(n) needs n > 0 (Reactive Streams rule 3.9): n=" + n));
                     CompletableFuture<Object> started = future.get();
                     if (started != null) {
                         started.cancel(true);
-                    }
-                    if (!ended[0]) {
-                        ended[0] = true;
-                        subscriber.onError(new IllegalArgumentException(
-                                "request(n) needs n > 0 (Reactive Streams rule 3.9): n=" + n));
                     }
                     return;
                 }
@@ -173,27 +180,37 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
             }
         };
         subscriber.onSubscribe(subscription);
-        if (demand.cancelled) {
-            return; // cancelled inside onSubscribe: nothing starts
+        if (demand.cancelled) { // cancelled, or request(n <= 0), inside onSubscribe: nothing starts
+            Throwable refusal = demand.refusal;
+            if (refusal != null && ended.compareAndSet(false, true)) {
+                subscriber.onError(refusal);
+            }
+            return;
         }
         CompletableFuture<Object> f;
         try {
             f = submit.apply(TaskOptions.DEFAULT.withProgress(v -> {
-                if (!demand.cancelled && !ended[0]) {
+                if (!demand.cancelled && !ended.get()) {
                     subscriber.onNext((T) v);
                 }
             }));
         } catch (RuntimeException e) {
-            ended[0] = true;
+            ended.set(true);
             subscriber.onError(e); // refused: the queue is full, the pool closed, or the input may not cross
             return;
         }
         future.set(f);
         f.whenComplete((r, e) -> {
-            if (demand.cancelled || ended[0]) {
-                return; // a cancelled subscription hears nothing more
+            if (demand.cancelled) { // a cancelled subscription hears nothing more; one that broke rule 3.9 its error
+                Throwable refusal = demand.refusal;
+                if (refusal != null && ended.compareAndSet(false, true)) {
+                    subscriber.onError(refusal);
+                }
+                return;
             }
-            ended[0] = true;
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
             if (e == null) {
                 subscriber.onComplete();
             } else {

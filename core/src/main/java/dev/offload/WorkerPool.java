@@ -148,7 +148,13 @@ public final class WorkerPool implements AutoCloseable {
      * task returns or {@code onError} with what it threw. Demand reaches back to the worker: {@link
      * StreamTask.Emitter#emit} waits until the subscriber requested another value, so the values in flight never
      * exceed what was requested. Cancelling the subscription cancels the task (its emit throws
-     * {@link java.util.concurrent.CancellationException}), and nothing more is signalled.
+     * {@link java.util.concurrent.CancellationException}), and nothing more is signalled; the pool then keeps no
+     * reference to the subscriber. A subscriber that stops requesting without cancelling holds the task's worker,
+     * waiting in {@code emit}, until it requests or cancels; a graceful {@link #close()} waits for it too
+     * ({@link #close(Duration)} bounds that). {@code request(n)} with {@code n <= 0} ends the stream with an
+     * {@link IllegalArgumentException}, delivered where the values are, after those already on their way. The
+     * Reactive Streams TCK's publisher rules hold, with the stream subscribed on an event loop or off one;
+     * {@code request} and {@code cancel} may be called from any thread.
      *
      * @param task the task; it may capture only immutable values
      * @param input the input, may be null

@@ -243,4 +243,57 @@ class StreamTest {
         assertInstanceOf(IllegalArgumentException.class, t);
         assertTrue(t.getMessage().contains("3.9"), t.getMessage());
     }
+
+    /**
+     * Rule 1.3: signals are serial. A {@code request(0)} made on another thread while values flow on the loop ends
+     * the stream there, after the values already on their way, not on the requesting thread beside an
+     * {@code onNext}.
+     */
+    @Test
+    void aRequestOfZeroFromAnotherThread_endsTheStreamOnTheLoop_andNothingFollows() throws Exception {
+        CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+        CompletableFuture<Throwable> end = new CompletableFuture<>();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger values = new AtomicInteger();
+        Flow.Subscriber<Integer> subscriber = new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscribed.complete(s);
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                if (end.isDone()) {
+                    problems.add("onNext after the error");
+                }
+                values.incrementAndGet();
+                Await.result(subscribed, "the subscription").request(1);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (!loop.inEventLoop()) {
+                    problems.add("onError on " + Thread.currentThread().getName() + ", not on the loop");
+                }
+                if (!end.complete(t)) {
+                    problems.add("a second terminal signal: " + t);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                problems.add("onComplete");
+            }
+        };
+        loop.execute(() -> pool.stream(StreamTest::count, Integer.MAX_VALUE).subscribe(subscriber));
+        Flow.Subscription s = Await.result(subscribed, "onSubscribe");
+        Await.until(() -> values.get() >= 10, "10 values, one requested at a time");
+        s.request(0); // this test's thread: not the loop
+        assertInstanceOf(IllegalArgumentException.class, Await.result(end, "request(0)'s error"));
+        int atError = values.get();
+        Await.result(Await.callOn(loop, () -> null), "a turn of the loop after the error");
+        assertEquals(atError, values.get(), "values after the error");
+        assertEquals(List.of(), problems);
+    }
 }
