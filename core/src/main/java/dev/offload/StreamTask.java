@@ -31,8 +31,8 @@ public interface StreamTask<I, T> {
          * Sends one value, checked and cloned as a task's output is, once the subscriber demanded it.
          *
          * @param value the value
-         * @throws java.util.concurrent.CancellationException if the subscription was cancelled, or the task stopped
-         *     (timed out, or its pool closed forcibly); let it propagate
+         * @throws java.util.concurrent.CancellationException if the subscription was cancelled, or the subscriber
+         *     requested {@code n <= 0}, or the task stopped (timed out, or its pool closed forcibly); let it propagate
          * @throws NotSendableException if the value may not cross threads
          */
         void emit(T value);

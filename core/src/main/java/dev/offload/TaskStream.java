@@ -158,13 +158,11 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
             public void request(long n) {
                 if (n <= 0) {
                     // The error goes where the values go, after them (rule 1.3), not on the caller's thread: the
-                    // task's end delivers it, or subscribe() if the task has not started.
+                    // task's next emit throws, and its end delivers the error (or subscribe() does, if the task was
+                    // never submitted). The task's future is not cancelled here: off a loop, a cancel completes it on
+                    // this thread, beside an onNext its worker may be running.
                     demand.refuse(
                             new IllegalArgumentException("request(n) needs n > 0 (Reactive Streams rule 3.9): n=" + n));
-                    CompletableFuture<Object> started = future.get();
-                    if (started != null) {
-                        started.cancel(true);
-                    }
                     return;
                 }
                 demand.add(n);

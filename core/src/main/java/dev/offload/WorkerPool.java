@@ -152,7 +152,8 @@ public final class WorkerPool implements AutoCloseable {
      * reference to the subscriber. A subscriber that stops requesting without cancelling holds the task's worker,
      * waiting in {@code emit}, until it requests or cancels; a graceful {@link #close()} waits for it too
      * ({@link #close(Duration)} bounds that). {@code request(n)} with {@code n <= 0} ends the stream with an
-     * {@link IllegalArgumentException}, delivered where the values are, after those already on their way. The
+     * {@link IllegalArgumentException}, delivered where the values are, after them (the task's next {@code emit}
+     * throws, and its end delivers the error). The
      * Reactive Streams TCK's publisher rules hold, with the stream subscribed on an event loop or off one;
      * {@code request} and {@code cancel} may be called from any thread.
      *

@@ -296,4 +296,59 @@ class StreamTest {
         assertEquals(atError, values.get(), "values after the error");
         assertEquals(List.of(), problems);
     }
+
+    /**
+     * The same off any loop: the values arrive on the worker's thread, and the error of a {@code request(0)} made on
+     * another thread arrives there too, after them, never on the requesting thread beside an {@code onNext}.
+     */
+    @Test
+    void aRequestOfZero_offTheLoop_endsTheStreamWhereItsValuesArrive() throws Exception {
+        CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+        CompletableFuture<Throwable> end = new CompletableFuture<>();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        List<String> valueThreads = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inSignal = new AtomicInteger();
+        Flow.Subscriber<Integer> subscriber = new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscribed.complete(s);
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                if (inSignal.getAndIncrement() != 0) {
+                    problems.add("onNext overlapped another signal");
+                }
+                if (valueThreads.isEmpty()) {
+                    valueThreads.add(Thread.currentThread().getName());
+                }
+                Await.result(subscribed, "the subscription").request(1);
+                inSignal.decrementAndGet();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (inSignal.getAndIncrement() != 0) {
+                    problems.add("onError overlapped another signal");
+                }
+                if (!valueThreads.contains(Thread.currentThread().getName())) {
+                    problems.add("onError on " + Thread.currentThread().getName() + ", the values on " + valueThreads);
+                }
+                end.complete(t);
+                inSignal.decrementAndGet();
+            }
+
+            @Override
+            public void onComplete() {
+                problems.add("onComplete");
+            }
+        };
+        pool.stream(StreamTest::count, Integer.MAX_VALUE).subscribe(subscriber); // this test's thread: no loop
+        Flow.Subscription s = Await.result(subscribed, "onSubscribe");
+        Await.until(() -> EMITTED.get() >= 10, "10 values, one requested at a time");
+        s.request(0);
+        assertInstanceOf(IllegalArgumentException.class, Await.result(end, "request(0)'s error"));
+        assertEquals(List.of(), problems);
+    }
 }
