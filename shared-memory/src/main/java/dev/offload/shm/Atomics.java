@@ -246,7 +246,7 @@ public final class Atomics {
      * @param array the view
      * @param index the element index
      * @param count the maximum number of waiters to wake, at least 0
-     * @return the number of waiters woken (on a mapped buffer: in this process)
+     * @return the number of waiters woken (on a mapped buffer: through this mapping, in this process)
      * @throws IllegalArgumentException if {@code count} is negative
      * @throws IndexOutOfBoundsException if {@code index} is out of bounds
      * @throws IllegalStateException if the buffer was closed
@@ -263,7 +263,7 @@ public final class Atomics {
      *
      * @param array the view
      * @param index the element index
-     * @return the number of waiters woken (on a mapped buffer: in this process)
+     * @return the number of waiters woken (on a mapped buffer: through this mapping, in this process)
      * @throws IndexOutOfBoundsException if {@code index} is out of bounds
      * @throws IllegalStateException if the buffer was closed
      */
@@ -474,7 +474,7 @@ public final class Atomics {
      * @param array the view
      * @param index the element index
      * @param count the maximum number of waiters to wake, at least 0
-     * @return the number of waiters woken (on a mapped buffer: in this process)
+     * @return the number of waiters woken (on a mapped buffer: through this mapping, in this process)
      * @throws IllegalArgumentException if {@code count} is negative
      * @throws IndexOutOfBoundsException if {@code index} is out of bounds
      * @throws IllegalStateException if the buffer was closed
@@ -491,7 +491,7 @@ public final class Atomics {
      *
      * @param array the view
      * @param index the element index
-     * @return the number of waiters woken (on a mapped buffer: in this process)
+     * @return the number of waiters woken (on a mapped buffer: through this mapping, in this process)
      * @throws IndexOutOfBoundsException if {@code index} is out of bounds
      * @throws IllegalStateException if the buffer was closed
      */

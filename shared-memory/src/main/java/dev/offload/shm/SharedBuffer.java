@@ -125,7 +125,10 @@ public final class SharedBuffer implements AutoCloseable {
      * shorter, so that other processes mapping the same file share the memory. Atomics on the buffer are atomic
      * across processes. {@link Atomics#wait} on a mapped buffer polls the value with backoff (spin, then sleeps of
      * 1&nbsp;µs doubling up to 1&nbsp;ms) because a notify in another process cannot reach this one;
-     * {@link Atomics#notify} wakes the waiters of this process at once. Close the buffer to unmap it.
+     * {@link Atomics#notify} wakes at once the waiters that wait through the same mapping. Each call maps anew, at an
+     * address of its own, and waiters are found by address: a waiter on another mapping of the same file, in this
+     * process too, sees a change of the value by polling, and a notify that leaves the value as it was does not reach
+     * it. So map a file once per process and share the buffer between threads. Close the buffer to unmap it.
      *
      * @param file the file to map; its existing bytes are kept
      * @param byteLength the number of bytes to map, at least 0

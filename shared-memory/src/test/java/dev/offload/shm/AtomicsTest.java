@@ -195,6 +195,21 @@ class AtomicsTest {
         assertEquals(1, completions.get());
     }
 
+    /** As {@code Atomics.notify} resolves {@code waitAsync} promises in JavaScript: in the order they began waiting. */
+    @Test
+    void notify_completesAsyncWaiters_oldestFirst() {
+        IntArray a = SharedBuffer.allocate(8).asIntArray();
+        List<Integer> order = new ArrayList<>(); // the completions run on this thread, in notify
+        for (int i = 0; i < 5; i++) {
+            int id = i;
+            Atomics.waitAsync(a, 0, 0, LONG_WAIT).thenAccept(r -> order.add(id));
+        }
+        assertEquals(3, Atomics.notify(a, 0, 3));
+        assertEquals(List.of(0, 1, 2), order, "the three oldest, oldest first");
+        assertEquals(2, Atomics.notify(a, 0));
+        assertEquals(List.of(0, 1, 2, 3, 4), order);
+    }
+
     @Test
     void waitAsync_timeout_completesTimedOut() throws Exception {
         LongArray a = SharedBuffer.allocate(8).asLongArray();

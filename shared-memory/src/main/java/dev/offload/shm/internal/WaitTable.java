@@ -186,6 +186,7 @@ public final class WaitTable {
             return 0;
         }
         Node woken = null;
+        Node last = null; // the woken list keeps the waiters' order: the oldest is woken (its future completed) first
         int n = 0;
         bucket.lock.lock();
         try {
@@ -194,8 +195,13 @@ public final class WaitTable {
                 if (node.address == address) {
                     bucket.unlink(node);
                     node.state = Node.NOTIFIED;
-                    node.wakeNext = woken;
-                    woken = node;
+                    node.wakeNext = null;
+                    if (last == null) {
+                        woken = node;
+                    } else {
+                        last.wakeNext = node;
+                    }
+                    last = node;
                     n++;
                 }
                 node = next;
