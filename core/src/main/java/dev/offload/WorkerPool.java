@@ -153,9 +153,8 @@ public final class WorkerPool implements AutoCloseable {
      * waiting in {@code emit}, until it requests or cancels; a graceful {@link #close()} waits for it too
      * ({@link #close(Duration)} bounds that). {@code request(n)} with {@code n <= 0} ends the stream with an
      * {@link IllegalArgumentException}, delivered where the values are, after them (the task's next {@code emit}
-     * throws, and its end delivers the error). The
-     * Reactive Streams TCK's publisher rules hold, with the stream subscribed on an event loop or off one;
-     * {@code request} and {@code cancel} may be called from any thread.
+     * throws, and its end delivers the error). The Reactive Streams TCK's publisher rules hold, with the stream
+     * subscribed on an event loop or off one; {@code request} and {@code cancel} may be called from any thread.
      *
      * @param task the task; it may capture only immutable values
      * @param input the input, may be null

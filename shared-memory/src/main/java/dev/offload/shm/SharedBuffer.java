@@ -73,6 +73,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @param byteLength the length in bytes, at least 0
      * @return the new buffer
      * @throws IllegalArgumentException if {@code byteLength} is negative
+     * @throws OutOfMemoryError if the memory cannot be allocated
      */
     public static SharedBuffer allocate(long byteLength) {
         return allocate(byteLength, DEFAULT_ALIGNMENT);
@@ -85,8 +86,9 @@ public final class SharedBuffer implements AutoCloseable {
      * @param byteLength the length in bytes, at least 0
      * @param alignment the alignment in bytes, a power of two, at least 8
      * @return the new buffer
-     * @throws IllegalArgumentException if {@code byteLength} is negative or {@code alignment} is not a power of two
-     *     {@code >= 8}
+     * @throws IllegalArgumentException if {@code byteLength} is negative, {@code alignment} is not a power of two
+     *     {@code >= 8}, or their sum exceeds {@link Long#MAX_VALUE}
+     * @throws OutOfMemoryError if the memory cannot be allocated
      */
     public static SharedBuffer allocate(long byteLength, long alignment) {
         checkAllocation(byteLength, alignment);
@@ -99,6 +101,7 @@ public final class SharedBuffer implements AutoCloseable {
      * @param byteLength the length in bytes, at least 0
      * @return the new buffer; close it when done
      * @throws IllegalArgumentException if {@code byteLength} is negative
+     * @throws OutOfMemoryError if the memory cannot be allocated
      */
     public static SharedBuffer allocateCloseable(long byteLength) {
         return allocateCloseable(byteLength, DEFAULT_ALIGNMENT);
@@ -111,8 +114,9 @@ public final class SharedBuffer implements AutoCloseable {
      * @param byteLength the length in bytes, at least 0
      * @param alignment the alignment in bytes, a power of two, at least 8 (for example {@link #CACHE_LINE})
      * @return the new buffer; close it when done
-     * @throws IllegalArgumentException if {@code byteLength} is negative or {@code alignment} is not a power of two
-     *     {@code >= 8}
+     * @throws IllegalArgumentException if {@code byteLength} is negative, {@code alignment} is not a power of two
+     *     {@code >= 8}, or their sum exceeds {@link Long#MAX_VALUE}
+     * @throws OutOfMemoryError if the memory cannot be allocated
      */
     public static SharedBuffer allocateCloseable(long byteLength, long alignment) {
         checkAllocation(byteLength, alignment);
@@ -154,6 +158,10 @@ public final class SharedBuffer implements AutoCloseable {
         Checks.nonNegative("byteLength", byteLength);
         if (alignment < DEFAULT_ALIGNMENT || Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two >= 8: alignment=" + alignment);
+        }
+        if (byteLength > Long.MAX_VALUE - alignment) { // the allocator reserves up to byteLength + alignment
+            throw new IllegalArgumentException("byteLength + alignment must not exceed Long.MAX_VALUE: byteLength="
+                    + byteLength + ", alignment=" + alignment);
         }
     }
 

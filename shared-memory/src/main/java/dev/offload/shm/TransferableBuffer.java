@@ -248,8 +248,8 @@ public final class TransferableBuffer {
     }
 
     private IllegalStateException transferred() {
-        return new IllegalStateException("buffer was transferred: detached=true, byteLength=" + segment.byteSize()
-                + "; use the handle transfer() returned");
+        return new IllegalStateException("buffer was transferred: detached=true, byteLength()=0, heldBytes="
+                + segment.byteSize() + "; use the handle transfer() returned");
     }
 
     @Override

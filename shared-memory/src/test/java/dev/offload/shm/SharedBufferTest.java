@@ -65,13 +65,28 @@ class SharedBufferTest {
 
     @Test
     void allocate_overflowingLength_throwsAndCorruptsNothing() {
-        assertThrows(OutOfMemoryError.class, () -> SharedBuffer.allocate(Long.MAX_VALUE - 7));
+        assertThrows(OutOfMemoryError.class, () -> SharedBuffer.allocate(Long.MAX_VALUE / 2));
+        var e = assertThrows(IllegalArgumentException.class, () -> SharedBuffer.allocate(Long.MAX_VALUE - 7));
+        assertEquals(
+                "byteLength + alignment must not exceed Long.MAX_VALUE: byteLength=9223372036854775800, alignment=8",
+                e.getMessage());
     }
 
     @Test
     void allocate_alignmentNotPowerOfTwo_throws() {
         var e = assertThrows(IllegalArgumentException.class, () -> SharedBuffer.allocate(8, 24));
         assertEquals("alignment must be a power of two >= 8: alignment=24", e.getMessage());
+    }
+
+    @Test
+    void allocate_lengthPlusAlignmentPastLongMax_throwsWithBoth() {
+        long alignment = 1L << 62;
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> SharedBuffer.allocateCloseable(Long.MAX_VALUE - 7, alignment));
+        assertEquals(
+                "byteLength + alignment must not exceed Long.MAX_VALUE: byteLength=9223372036854775800, alignment="
+                        + alignment,
+                e.getMessage());
     }
 
     @Test

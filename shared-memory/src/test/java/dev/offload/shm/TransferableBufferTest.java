@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class TransferableBufferTest {
     private static final String TRANSFERRED =
-            "buffer was transferred: detached=true, byteLength=16; use the handle transfer() returned";
+            "buffer was transferred: detached=true, byteLength()=0, heldBytes=16; use the handle transfer() returned";
 
     @Test
     void transfer_movesMemoryToNewHandle() {
