@@ -245,56 +245,83 @@ class StreamTest {
     }
 
     /**
+     * A subscriber that requests one value at a time from {@code onNext} and records what breaks the rules: a signal
+     * that overlaps another, a value after the error, an error on another thread than the values (or off
+     * {@code loop}, if given), a completion. Any thread.
+     */
+    static final class OneAtATime implements Flow.Subscriber<Integer> {
+        final CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+        final CompletableFuture<Throwable> end = new CompletableFuture<>();
+        final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger values = new AtomicInteger();
+        private final EventLoop loop;
+        private final AtomicInteger inSignal = new AtomicInteger();
+        private volatile String valueThread;
+
+        OneAtATime(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscribed.complete(s);
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(Integer item) {
+            enter("onNext");
+            if (end.isDone()) {
+                problems.add("onNext after the error");
+            }
+            valueThread = Thread.currentThread().getName();
+            values.incrementAndGet();
+            Await.result(subscribed, "the subscription").request(1);
+            inSignal.decrementAndGet();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            enter("onError");
+            String here = Thread.currentThread().getName();
+            if (loop != null ? !loop.inEventLoop() : !here.equals(valueThread)) {
+                problems.add("onError on " + here + ", the values on " + valueThread);
+            }
+            if (!end.complete(t)) {
+                problems.add("a second terminal signal: " + t);
+            }
+            inSignal.decrementAndGet();
+        }
+
+        @Override
+        public void onComplete() {
+            problems.add("onComplete");
+        }
+
+        private void enter(String signal) {
+            if (inSignal.getAndIncrement() != 0) {
+                problems.add(signal + " overlapped another signal");
+            }
+        }
+    }
+
+    /**
      * Rule 1.3: signals are serial. A {@code request(0)} made on another thread while values flow on the loop ends
      * the stream there, after the values already on their way, not on the requesting thread beside an
      * {@code onNext}.
      */
     @Test
-    void aRequestOfZeroFromAnotherThread_endsTheStreamOnTheLoop_andNothingFollows() throws Exception {
-        CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
-        CompletableFuture<Throwable> end = new CompletableFuture<>();
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger values = new AtomicInteger();
-        Flow.Subscriber<Integer> subscriber = new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscribed.complete(s);
-                s.request(1);
-            }
-
-            @Override
-            public void onNext(Integer item) {
-                if (end.isDone()) {
-                    problems.add("onNext after the error");
-                }
-                values.incrementAndGet();
-                Await.result(subscribed, "the subscription").request(1);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (!loop.inEventLoop()) {
-                    problems.add("onError on " + Thread.currentThread().getName() + ", not on the loop");
-                }
-                if (!end.complete(t)) {
-                    problems.add("a second terminal signal: " + t);
-                }
-            }
-
-            @Override
-            public void onComplete() {
-                problems.add("onComplete");
-            }
-        };
+    void aRequestOfZeroFromAnotherThread_endsTheStreamOnTheLoop_andNothingFollows() {
+        OneAtATime subscriber = new OneAtATime(loop);
         loop.execute(() -> pool.stream(StreamTest::count, Integer.MAX_VALUE).subscribe(subscriber));
-        Flow.Subscription s = Await.result(subscribed, "onSubscribe");
-        Await.until(() -> values.get() >= 10, "10 values, one requested at a time");
+        Flow.Subscription s = Await.result(subscriber.subscribed, "onSubscribe");
+        Await.until(() -> subscriber.values.get() >= 10, "10 values, one requested at a time");
         s.request(0); // this test's thread: not the loop
-        assertInstanceOf(IllegalArgumentException.class, Await.result(end, "request(0)'s error"));
-        int atError = values.get();
+        assertInstanceOf(IllegalArgumentException.class, Await.result(subscriber.end, "request(0)'s error"));
+        int atError = subscriber.values.get();
         Await.result(Await.callOn(loop, () -> null), "a turn of the loop after the error");
-        assertEquals(atError, values.get(), "values after the error");
-        assertEquals(List.of(), problems);
+        assertEquals(atError, subscriber.values.get(), "values after the error");
+        assertEquals(List.of(), subscriber.problems);
     }
 
     /**
@@ -302,53 +329,13 @@ class StreamTest {
      * another thread arrives there too, after them, never on the requesting thread beside an {@code onNext}.
      */
     @Test
-    void aRequestOfZero_offTheLoop_endsTheStreamWhereItsValuesArrive() throws Exception {
-        CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
-        CompletableFuture<Throwable> end = new CompletableFuture<>();
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        List<String> valueThreads = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger inSignal = new AtomicInteger();
-        Flow.Subscriber<Integer> subscriber = new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscribed.complete(s);
-                s.request(1);
-            }
-
-            @Override
-            public void onNext(Integer item) {
-                if (inSignal.getAndIncrement() != 0) {
-                    problems.add("onNext overlapped another signal");
-                }
-                if (valueThreads.isEmpty()) {
-                    valueThreads.add(Thread.currentThread().getName());
-                }
-                Await.result(subscribed, "the subscription").request(1);
-                inSignal.decrementAndGet();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                if (inSignal.getAndIncrement() != 0) {
-                    problems.add("onError overlapped another signal");
-                }
-                if (!valueThreads.contains(Thread.currentThread().getName())) {
-                    problems.add("onError on " + Thread.currentThread().getName() + ", the values on " + valueThreads);
-                }
-                end.complete(t);
-                inSignal.decrementAndGet();
-            }
-
-            @Override
-            public void onComplete() {
-                problems.add("onComplete");
-            }
-        };
+    void aRequestOfZero_offTheLoop_endsTheStreamWhereItsValuesArrive() {
+        OneAtATime subscriber = new OneAtATime(null);
         pool.stream(StreamTest::count, Integer.MAX_VALUE).subscribe(subscriber); // this test's thread: no loop
-        Flow.Subscription s = Await.result(subscribed, "onSubscribe");
-        Await.until(() -> EMITTED.get() >= 10, "10 values, one requested at a time");
+        Flow.Subscription s = Await.result(subscriber.subscribed, "onSubscribe");
+        Await.until(() -> subscriber.values.get() >= 10, "10 values, one requested at a time");
         s.request(0);
-        assertInstanceOf(IllegalArgumentException.class, Await.result(end, "request(0)'s error"));
-        assertEquals(List.of(), problems);
+        assertInstanceOf(IllegalArgumentException.class, Await.result(subscriber.end, "request(0)'s error"));
+        assertEquals(List.of(), subscriber.problems);
     }
 }
