@@ -179,10 +179,7 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         };
         subscriber.onSubscribe(subscription);
         if (demand.cancelled) { // cancelled, or request(n <= 0), inside onSubscribe: nothing starts
-            Throwable refusal = demand.refusal;
-            if (refusal != null && ended.compareAndSet(false, true)) {
-                subscriber.onError(refusal);
-            }
+            endIfRefused(subscriber, ended);
             return;
         }
         CompletableFuture<Object> f;
@@ -200,10 +197,7 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         future.set(f);
         f.whenComplete((r, e) -> {
             if (demand.cancelled) { // a cancelled subscription hears nothing more; one that broke rule 3.9 its error
-                Throwable refusal = demand.refusal;
-                if (refusal != null && ended.compareAndSet(false, true)) {
-                    subscriber.onError(refusal);
-                }
+                endIfRefused(subscriber, ended);
                 return;
             }
             if (!ended.compareAndSet(false, true)) {
@@ -215,5 +209,13 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                 subscriber.onError(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             }
         });
+    }
+
+    /** A stream whose subscriber broke rule 3.9 ends with that error, once; a cancelled one hears nothing. */
+    private void endIfRefused(Flow.Subscriber<? super T> subscriber, AtomicBoolean ended) {
+        Throwable refusal = demand.refusal;
+        if (refusal != null && ended.compareAndSet(false, true)) {
+            subscriber.onError(refusal);
+        }
     }
 }

@@ -93,7 +93,6 @@ public final class Worker implements AutoCloseable {
     private final LoopCore parent;
     private final MessagePort port; // the parent's end
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
-    private final Map<Object, Object> environment; // the parent's environment data, copied at the start
     private final AtomicInteger terminateCalls = new AtomicInteger();
     private final LoopBound parentEnded = this::parentEnded; // bound to the parent loop until the exit was reported
     private volatile boolean stopping; // terminate(), close() or the parent's end asked it to stop
@@ -125,11 +124,11 @@ public final class Worker implements AutoCloseable {
         parent.ref();
         refHeld = true;
         String threadName = name != null ? name : "worker-" + IDS.incrementAndGet();
+        final Map<Object, Object> environment; // the parent's environment data, copied at the start
         try {
-            Map<Object, Object> environment = copyEnvironment();
+            environment = copyEnvironment();
             this.loop = EventLoop.startEndingWhenUnreferenced(
                     EventLoop.builder().name(threadName).daemon(daemon).onUncaughtException(this::uncaught));
-            this.environment = environment;
         } catch (Throwable t) { // no thread (out of memory or threads), or environment data that cannot cross
             parent.unbind(parentEnded);
             releaseRef();
@@ -144,7 +143,7 @@ public final class Worker implements AutoCloseable {
             Endpoint end = childPort.end();
             end.hold(); // closes the channel when this loop ends, even if main never touches the port
             data.delivered(); // ports moved in the worker data belong to this loop
-            ENVIRONMENT.get().putAll(this.environment);
+            ENVIRONMENT.get().putAll(environment);
             if (!end.postControl(this::online)) { // on the port, so that no message of main's overtakes it
                 parent.offerItem(this::online); // the channel closed already (terminate, or the parent's loop ended)
             }
