@@ -177,7 +177,12 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
                 }
             }
         };
-        subscriber.onSubscribe(subscription);
+        try {
+            subscriber.onSubscribe(subscription);
+        } catch (Throwable t) { // rule 2.13: a subscriber that throws is cancelled; the caller hears of it
+            subscription.cancel();
+            throw t;
+        }
         if (demand.cancelled) { // cancelled, or request(n <= 0), inside onSubscribe: nothing starts
             endIfRefused(subscriber, ended);
             return;
@@ -186,7 +191,12 @@ final class TaskStream<I, T> implements Flow.Publisher<T> {
         try {
             f = submit.apply(TaskOptions.DEFAULT.withProgress(v -> {
                 if (!demand.cancelled && !ended.get()) {
-                    subscriber.onNext((T) v);
+                    try {
+                        subscriber.onNext((T) v);
+                    } catch (Throwable t) { // rule 2.13: cancelled; the throw goes on to the loop's handler
+                        subscription.cancel();
+                        throw t;
+                    }
                 }
             }));
         } catch (RuntimeException e) {

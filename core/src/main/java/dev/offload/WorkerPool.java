@@ -149,7 +149,9 @@ public final class WorkerPool implements AutoCloseable {
      * StreamTask.Emitter#emit} waits until the subscriber requested another value, so the values in flight never
      * exceed what was requested. Cancelling the subscription cancels the task (its emit throws
      * {@link java.util.concurrent.CancellationException}), and nothing more is signalled; the pool then keeps no
-     * reference to the subscriber. A subscriber that stops requesting without cancelling holds the task's worker,
+     * reference to the subscriber. A subscriber whose {@code onSubscribe} or {@code onNext} throws is cancelled the
+     * same way (Reactive Streams rule 2.13), and the throw goes on to the caller: on an event loop, its handler of
+     * uncaught exceptions. A subscriber that stops requesting without cancelling holds the task's worker,
      * waiting in {@code emit}, until it requests or cancels; a graceful {@link #close()} waits for it too
      * ({@link #close(Duration)} bounds that). {@code request(n)} with {@code n <= 0} ends the stream with an
      * {@link IllegalArgumentException}, delivered where the values are, after them (the task's next {@code emit}

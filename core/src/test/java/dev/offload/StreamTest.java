@@ -338,4 +338,46 @@ class StreamTest {
         assertInstanceOf(IllegalArgumentException.class, Await.result(subscriber.end, "request(0)'s error"));
         assertEquals(List.of(), subscriber.problems);
     }
+
+    /**
+     * Rule 2.13: a subscriber whose {@code onNext} throws is cancelled: no value, completion or error follows, its
+     * task stops and frees its worker, and the loop goes on (its uncaught-exception handler gets the throw).
+     */
+    @Test
+    void aSubscriberThatThrows_isCancelled_andItsTaskStops() {
+        RETURNED.set(false);
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger values = new AtomicInteger();
+        Flow.Subscriber<Integer> subscriber = new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Integer item) {
+                if (values.incrementAndGet() == 5) {
+                    throw new IllegalStateException("a subscriber that breaks rule 2.13");
+                }
+                if (values.get() > 5) {
+                    problems.add("onNext after the subscriber threw");
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                problems.add("onError " + t);
+            }
+
+            @Override
+            public void onComplete() {
+                problems.add("onComplete");
+            }
+        };
+        // Far more values than the subscriber takes: on the code before, they all came, then onComplete.
+        loop.execute(() -> pool.stream(StreamTest::countAndMark, 100_000).subscribe(subscriber));
+        Await.until(RETURNED::get, "the stream's task stops after its subscriber threw");
+        assertEquals(5, Await.result(Await.callOn(loop, values::get), "the loop, still running"));
+        assertEquals(List.of(), problems);
+    }
 }
